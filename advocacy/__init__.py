@@ -1,0 +1,91 @@
+"""advocacy: an open, self-hostable employee-advocacy platform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from advocacy import config as config_module
+
+    app = Flask(
+        __name__,
+        template_folder=str(config_module.BASE_DIR / "templates"),
+        instance_path=str(config_module.INSTANCE_DIR),
+    )
+    app.config.update(config_module.load())
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from advocacy import errors, i18n, models, security  # noqa: F401  (models registers tables)
+    from advocacy.accounts.service import user_for_session
+    from advocacy.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(user_for_session)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from advocacy.accounts.views import bp as accounts
+    from advocacy.activity.views import bp as activity
+    from advocacy.content.views import bp as content
+    from advocacy.core.views import bp as core
+    from advocacy.programme.views import bp as programme
+    from advocacy.queue.views import bp as queue
+    from advocacy.sharing.views import bp as sharing
+    from advocacy.tracking.views import bp as tracking
+
+    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from advocacy.accounts.cli import users_cli
+    from advocacy.demo.cli import demo_data
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data)
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """SQLite: real transactions (so savepoints work), foreign keys, and WAL for many processes."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from advocacy.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,75 @@
+"""Login, person and unit forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from advocacy.accounts.service import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+def role_choices():
+    return [
+        ("ambassador", _l("Ambassador")),
+        ("curator", _l("Curator")),
+        ("leader", _l("Leader")),
+        ("admin", _l("Administrator")),
+    ]
+
+
+def language_choices(blank: bool = True):
+    choices = [("nb", "Norsk bokmål"), ("da", "Dansk"), ("en", "English")]
+    return ([("", _l("Browser's language"))] if blank else []) + choices
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Job title or profession"), validators=[Optional(), Length(max=200)])
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=language_choices(), validators=[Optional()])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices(), default=["ambassador"])
+    led_unit_ids = MultiCheckboxField(_l("Leads these units"), coerce=int)
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least %(n)d characters. Leave empty to set it later.",
+                       n=MIN_PASSWORD_LENGTH),
+    )
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()])
+
+
+class SettingsForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=language_choices(), validators=[Optional()])
+    topic_ids = MultiCheckboxField(_l("Topics I follow"), coerce=int)
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least %(n)d characters. A few unrelated words make a good one.",
+                       n=MIN_PASSWORD_LENGTH),
+    )

@@ -1,0 +1,112 @@
+"""People, their organisational units and the roles they hold."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+
+class RoleName(enum.StrEnum):
+    AMBASSADOR = "ambassador"
+    CURATOR = "curator"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+user_topics = Table(
+    "user_topics",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+    def path(self) -> str:
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return " › ".join(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Bumped on password change so that every other session is logged out.
+    session_version: Mapped[int] = mapped_column(default=1)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    topics: Mapped[list[Topic]] = relationship(secondary=user_topics)  # noqa: F821
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version makes old sessions invalid after a password change.
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, name: RoleName | str) -> bool:
+        return any(r.name == name for r in self.roles)
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.name for r in self.roles}
+
+    @property
+    def led_unit_ids(self) -> set[int]:
+        return {r.unit_id for r in self.roles if r.name == RoleName.LEADER and r.unit_id}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Role(db.Model):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(20))
+    # Only leaders carry a unit: the unit (with its sub-units) they lead.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "name", "unit_id"),)

@@ -1,0 +1,179 @@
+"""Login, logout, personal settings and the admin's people and units pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from advocacy.access import ADMIN, roles_required
+from advocacy.accounts import service
+from advocacy.accounts.forms import PasswordForm, SettingsForm, UnitForm, UserForm
+from advocacy.accounts.models import RoleName, Unit, User
+from advocacy.accounts.service import AccountError
+from advocacy.content.service import list_topics
+from advocacy.extensions import db
+from advocacy.pagination import paginate
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: '//evil.example' and 'https://evil.example' are refused."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    from advocacy.accounts.forms import LoginForm
+
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.find_user_by_email(form.email.data)
+        if service.check_password(user, form.password.data) and user.active:
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+        form.password.errors.append(_("E-mail or password is wrong."))
+    return render_template("accounts/login.html", form=form), (400 if form.errors else 200)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=None)
+    topics = list_topics()
+    form.topic_ids.choices = [(t.id, t.name) for t in topics]
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+        form.topic_ids.data = [t.id for t in current_user.topics]
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        chosen = set(form.topic_ids.data or [])
+        current_user.topics = [t for t in topics if t.id in chosen]
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template(
+        "accounts/settings.html", form=form, password_form=PasswordForm(prefix="pw")
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        if not service.check_password(current_user, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            service.set_password(current_user, form.new.data)
+            db.session.commit()
+            # The session version changed: log in again in this browser only.
+            login_user(current_user)
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("accounts.settings"))
+    settings_form = SettingsForm()
+    settings_form.topic_ids.choices = [(t.id, t.name) for t in list_topics()]
+    settings_form.locale.data = current_user.locale or ""
+    settings_form.topic_ids.data = [t.id for t in current_user.topics]
+    return render_template(
+        "accounts/settings.html", form=settings_form, password_form=form
+    ), 400
+
+
+def _unit_choices(blank_label: str) -> list[tuple[int, str]]:
+    return [(0, blank_label)] + [
+        (unit.id, "\u2003" * depth + unit.name) for unit, depth in service.unit_tree()
+    ]
+
+
+@bp.get("/admin/users")
+@roles_required(ADMIN)
+def users():
+    query = request.args.get("q", "").strip()
+    stmt = select(User).order_by(func.lower(User.name))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
+    page = paginate(stmt, request.args.get("page", 1), per_page=25)
+    return render_template("accounts/users.html", page=page, query=query)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def new_user():
+    form = UserForm()
+    form.unit_id.choices = _unit_choices(_("No unit"))
+    form.led_unit_ids.choices = _unit_choices("")[1:]
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+        led = [db.session.get(Unit, uid) for uid in form.led_unit_ids.data or []]
+        if RoleName.LEADER in form.roles.data and not (led or unit):
+            form.led_unit_ids.errors.append(_("Choose the units this leader leads."))
+        else:
+            try:
+                user = service.create_user(
+                    email=form.email.data,
+                    name=form.name.data,
+                    title=form.title.data or "",
+                    unit=unit,
+                    locale=form.locale.data or None,
+                    roles=form.roles.data or [],
+                    led_units=[u for u in led if u is not None],
+                    password=form.password.data or None,
+                )
+            except AccountError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("%(name)s is added.", name=user.name), "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/admin/units", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def units():
+    form = UnitForm()
+    form.parent_id.choices = _unit_choices(_("Top level"))
+    if form.validate_on_submit():
+        parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+        if form.parent_id.data and parent is None:
+            abort(400)
+        try:
+            service.create_unit(form.name.data, parent)
+        except AccountError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The unit is added."), "success")
+            return redirect(url_for("accounts.units"))
+    counts = dict(
+        db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id)).tuples().all()
+    )
+    return render_template(
+        "accounts/units.html", form=form, tree=service.unit_tree(), counts=counts
+    ), (400 if form.errors else 200)

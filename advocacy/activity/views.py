@@ -1,0 +1,18 @@
+"""The ambassador's own activity page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from advocacy.activity.service import personal_activity
+from advocacy.forms import org_tz
+
+bp = Blueprint("activity", __name__)
+
+
+@bp.get("/activity")
+@login_required
+def mine():
+    years = personal_activity(current_user, org_tz())
+    return render_template("activity/mine.html", years=years)

@@ -1,0 +1,66 @@
+"""Home page, language switch and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from advocacy.accounts.views import safe_next
+from advocacy.extensions import db
+from advocacy.programme.service import get_programme
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    from advocacy.queue.views import queue_context
+
+    programme = get_programme()
+    context = queue_context() if current_user.has_role("ambassador") else {}
+    return render_template("core/home.html", programme=programme, **context)
+
+
+@bp.post("/language")
+def language():
+    code = request.form.get("locale", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))
+
+
+def _broker_ok() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            current_app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1
+        )
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@bp.get("/healthz")
+def healthz():
+    """Both the database and the broker must answer for the instance to take traffic."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = True
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        db.session.rollback()
+        database = False
+    broker = _broker_ok()
+    body = {
+        "status": "ok" if database and broker else "unavailable",
+        "database": "ok" if database else "down",
+        "broker": "ok" if broker else "down",
+    }
+    return jsonify(body), 200 if database and broker else 503

@@ -1,0 +1,26 @@
+"""The programme's own settings: one row, edited by curators and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+
+class Programme(db.Model):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    guidelines: Mapped[str] = mapped_column(Text, default="")
+    # Bumped whenever the guidelines text changes, so acceptance can be asked again.
+    guidelines_version: Mapped[int] = mapped_column(default=1)
+    min_group_size: Mapped[int] = mapped_column(default=5)
+    retention_days: Mapped[int] = mapped_column(default=90)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column()

@@ -1,0 +1,35 @@
+"""The programme's purpose and guidelines: one row, created on first use."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from advocacy.extensions import db
+from advocacy.programme.models import Programme
+
+DEFAULT_PURPOSE = _l(
+    "We share our colleagues' stories and our job openings so that good people "
+    "choose to work with us."
+)
+
+
+def get_programme() -> Programme:
+    programme = db.session.get(Programme, 1)
+    if programme is None:
+        programme = Programme(id=1, name="", purpose=str(DEFAULT_PURPOSE), guidelines="")
+        db.session.add(programme)
+        db.session.flush()
+    return programme
+
+
+def update_programme(*, name: str, purpose: str, guidelines: str, by_user_id: int) -> Programme:
+    """Keep one row; a changed guidelines text gets a new version so ambassadors accept it again."""
+    programme = get_programme()
+    if guidelines.strip() != (programme.guidelines or "").strip():
+        programme.guidelines_version += 1
+    programme.name = name.strip()
+    programme.purpose = purpose.strip()
+    programme.guidelines = guidelines.strip()
+    programme.updated_by_id = by_user_id
+    db.session.flush()
+    return programme

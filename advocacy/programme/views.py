@@ -1,0 +1,40 @@
+"""The programme's purpose and guidelines: curators edit, everyone reads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from advocacy.access import CURATOR, roles_required
+from advocacy.extensions import db
+from advocacy.programme.forms import ProgrammeForm
+from advocacy.programme.service import get_programme, update_programme
+
+bp = Blueprint("programme", __name__)
+
+
+@bp.get("/guidelines")
+@login_required
+def guidelines():
+    return render_template("programme/guidelines.html", programme=get_programme())
+
+
+@bp.route("/curate/programme", methods=["GET", "POST"])
+@roles_required(CURATOR)
+def edit():
+    programme = get_programme()
+    form = ProgrammeForm(obj=programme)
+    if form.validate_on_submit():
+        update_programme(
+            name=form.name.data or "",
+            purpose=form.purpose.data,
+            guidelines=form.guidelines.data,
+            by_user_id=current_user.id,
+        )
+        db.session.commit()
+        flash(_("The programme is saved."), "success")
+        return redirect(url_for("programme.edit"))
+    return render_template("programme/edit.html", form=form, programme=programme), (
+        400 if form.errors else 200
+    )

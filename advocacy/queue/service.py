@@ -1,0 +1,124 @@
+"""Which suggested posts an ambassador sees, and their skip/snooze choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from advocacy.accounts.models import User
+from advocacy.accounts.service import ancestor_ids
+from advocacy.content.models import Post, PostStatus
+from advocacy.extensions import db
+from advocacy.queue.models import QueueChoice, QueueDecision
+from advocacy.sharing.models import Share
+
+DEFAULT_PAGE_SIZE = 5
+MAX_SNOOZE = timedelta(days=60)
+
+
+class QueueError(ValueError):
+    """A queue action that cannot be done; the message is shown to the ambassador."""
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    score: int  # how many of the person's topics the post carries
+
+
+@dataclass
+class Queue:
+    items: list[QueueItem]
+    waiting: int  # fitting posts beyond this short page
+
+
+def live_posts(now: datetime):
+    return select(Post).where(
+        Post.status == PostStatus.LIVE,
+        or_(Post.starts_at.is_(None), Post.starts_at <= now),
+        or_(Post.ends_at.is_(None), Post.ends_at > now),
+    )
+
+
+def fits(post: Post, unit_ids: set[int], topic_ids: set[int]) -> int | None:
+    """Return a relevance score if the post is meant for this person, else None.
+
+    A post aimed at units reaches those units and everything below them (M12). A person
+    who follows topics sees posts on those topics and general posts without topics (M3);
+    someone who follows none sees everything aimed at them.
+    """
+    if not post.variants:
+        return None
+    if post.units and not unit_ids.intersection(u.id for u in post.units):
+        return None
+    post_topics = {t.id for t in post.topics}
+    overlap = len(post_topics & topic_ids)
+    if topic_ids and post_topics and not overlap:
+        return None
+    return overlap
+
+
+def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
+    """The person's short queue: fitting live posts not yet shared, skipped or snoozed."""
+    shared = select(Share.post_id).where(Share.user_id == user.id)
+    decided = select(QueueDecision.post_id).where(
+        QueueDecision.user_id == user.id,
+        or_(
+            QueueDecision.choice == QueueChoice.SKIPPED,
+            QueueDecision.snoozed_until > now,
+        ),
+    )
+    candidates = db.session.scalars(
+        live_posts(now).where(Post.id.not_in(shared), Post.id.not_in(decided))
+    ).all()
+    unit_ids = ancestor_ids(user.unit_id)
+    topic_ids = {t.id for t in user.topics}
+    scored = []
+    for post in candidates:
+        score = fits(post, unit_ids, topic_ids)
+        if score is not None:
+            scored.append(QueueItem(post, score))
+    epoch = datetime.min.replace(tzinfo=now.tzinfo)
+    scored.sort(key=lambda item: (item.score, item.post.published_at or epoch), reverse=True)
+    return Queue(items=scored[:limit], waiting=max(0, len(scored) - limit))
+
+
+def post_for_user(user: User, post_id: int, now: datetime) -> Post | None:
+    """A live post this person may act on, or None (unknown, not live or not aimed at them)."""
+    post = db.session.get(Post, post_id)
+    if post is None or not post.is_live(now):
+        return None
+    if fits(post, ancestor_ids(user.unit_id), set()) is None:
+        return None
+    return post
+
+
+def _decide(user: User, post: Post, choice: str, until: datetime | None, now: datetime):
+    decision = db.session.scalar(
+        select(QueueDecision).where(
+            QueueDecision.user_id == user.id, QueueDecision.post_id == post.id
+        )
+    )
+    if decision is None:
+        decision = QueueDecision(user_id=user.id, post_id=post.id)
+        db.session.add(decision)
+    decision.choice = choice
+    decision.snoozed_until = until
+    decision.created_at = now
+    db.session.flush()
+    return decision
+
+
+def skip(user: User, post: Post, now: datetime) -> QueueDecision:
+    return _decide(user, post, QueueChoice.SKIPPED, None, now)
+
+
+def snooze(user: User, post: Post, until: datetime, now: datetime) -> QueueDecision:
+    if until <= now:
+        raise QueueError(_l("Choose a time in the future."))
+    if until - now > MAX_SNOOZE:
+        raise QueueError(_l("You can snooze a post for at most %(days)d days.", days=60))
+    return _decide(user, post, QueueChoice.SNOOZED, until, now)

@@ -1,0 +1,61 @@
+"""The ambassador's short queue and the skip and snooze buttons."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from advocacy.access import AMBASSADOR, roles_required
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.queue import service
+
+bp = Blueprint("queue", __name__)
+
+SNOOZE_CHOICES = {"1": timedelta(days=1), "3": timedelta(days=3), "7": timedelta(days=7)}
+
+
+def queue_context() -> dict:
+    queue = service.queue_for(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"])
+    return {"queue": queue}
+
+
+@bp.get("/queue")
+@roles_required(AMBASSADOR)
+def index():
+    return render_template("queue/index.html", **queue_context())
+
+
+def _post_or_404(post_id: int):
+    return service.post_for_user(current_user, post_id, utcnow()) or abort(404)
+
+
+@bp.post("/queue/<int:post_id>/skip")
+@roles_required(AMBASSADOR)
+def skip(post_id: int):
+    post = _post_or_404(post_id)
+    service.skip(current_user, post, utcnow())
+    db.session.commit()
+    flash(_("“%(title)s” is removed from your queue.", title=post.title), "info")
+    return redirect(url_for("queue.index"))
+
+
+@bp.post("/queue/<int:post_id>/snooze")
+@roles_required(AMBASSADOR)
+def snooze(post_id: int):
+    post = _post_or_404(post_id)
+    delta = SNOOZE_CHOICES.get(request.form.get("days", ""))
+    if delta is None:
+        flash(_("Choose how long to snooze."), "error")
+        return redirect(url_for("queue.index")), 400
+    now = utcnow()
+    service.snooze(current_user, post, now + delta, now)
+    db.session.commit()
+    flash(
+        _("“%(title)s” comes back in %(days)d days.", title=post.title, days=delta.days), "info"
+    )
+    return redirect(url_for("queue.index"))

@@ -1,0 +1,63 @@
+"""The share page: edit the text, then go to the network's own share page with a tracked link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from advocacy.access import AMBASSADOR, roles_required
+from advocacy.content.models import NETWORK_LIMITS
+from advocacy.content.service import network_label
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.queue.service import post_for_user
+from advocacy.sharing import service
+from advocacy.sharing.forms import ShareForm
+from advocacy.sharing.models import Share
+
+bp = Blueprint("sharing", __name__)
+
+
+@bp.route("/share/<int:post_id>/<network>", methods=["GET", "POST"])
+@roles_required(AMBASSADOR)
+def compose(post_id: int, network: str):
+    post = post_for_user(current_user, post_id, utcnow()) or abort(404)
+    variant = post.variant(network) if network in NETWORK_LIMITS else None
+    if variant is None:
+        abort(404)
+    form = ShareForm()
+    if not form.is_submitted():
+        form.text.data = variant.text
+    if form.validate_on_submit():
+        try:
+            record = service.share(current_user, post, network, form.text.data or "", utcnow())
+        except service.ShareError as exc:
+            db.session.rollback()
+            form.text.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return redirect(url_for("sharing.ready", share_id=record.id))
+    return render_template(
+        "sharing/compose.html",
+        form=form,
+        post=post,
+        network=network,
+        network_name=network_label(network),
+        limit=NETWORK_LIMITS[network],
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/shares/<int:share_id>")
+@roles_required(AMBASSADOR)
+def ready(share_id: int):
+    record = db.session.get(Share, share_id)
+    if record is None or record.user_id != current_user.id:
+        abort(404)
+    tracked = url_for("tracking.redirect_token", token=record.token, _external=True)
+    return render_template(
+        "sharing/ready.html",
+        share=record,
+        tracked_url=tracked,
+        network_name=network_label(record.network),
+        network_url=service.network_share_url(record.network, tracked, record.text),
+    )

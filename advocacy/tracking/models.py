@@ -1,0 +1,27 @@
+"""A click on a tracked link: insert-only, with no raw IP address."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+
+class Click(db.Model):
+    __tablename__ = "clicks"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True
+    )
+    share_id: Mapped[int] = mapped_column(ForeignKey("shares.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # sha256 of (secret, day, address, user agent): counts distinct visitors per day, reveals none.
+    visitor_hash: Mapped[str] = mapped_column(String(64))
+    referrer_host: Mapped[str | None] = mapped_column(String(255))
+    is_bot: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_clicks_share_id_created_at", "share_id", "created_at"),)

@@ -1,0 +1,112 @@
+"""Test set-up: a real database (SQLite file or PostgreSQL), schema from migrations once per
+run, and every test inside a transaction that is rolled back (code under test may commit)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="advocacy-tests-"))
+os.environ["ADVOCACY_INSTANCE"] = str(_TMP / "instance")
+os.environ["ADVOCACY_FAST_PASSWORD_HASH"] = "1"
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from advocacy import create_app  # noqa: E402
+from advocacy.extensions import db  # noqa: E402
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PASSWORD = "correct horse battery staple"
+
+
+def database_url() -> str:
+    """TEST_DATABASE_URL picks the backend; the default is a fresh SQLite file."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database so migrations run from zero."""
+    if is_postgres(url):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def make_app(url: str, **extra):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "REDIS_URL": TEST_REDIS_URL,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+def upgrade(app) -> None:
+    from flask_migrate import upgrade as alembic_upgrade
+
+    with app.app_context():
+        alembic_upgrade()
+
+
+@pytest.fixture(scope="session")
+def app():
+    url = database_url()
+    reset_database(url)
+    application = make_app(url)
+    upgrade(application)
+    return application
+
+
+@pytest.fixture
+def db_session(app):
+    """A database session whose work disappears after the test, even if the code commits."""
+    with app.app_context():
+        engines = db._app_engines[app]
+        real_engine = engines[None]
+        connection = real_engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = real_engine
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return client
+
+    return _login
