@@ -18,7 +18,7 @@ def _bool(name: str, default: bool) -> bool:
 
 
 def _secret_key() -> str:
-    """Use SECRET_KEY if given; otherwise keep a random key in instance/ so sessions survive restarts."""
+    """SECRET_KEY if given, else a random key kept in instance/ so sessions survive restarts."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key

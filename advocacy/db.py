@@ -1,4 +1,4 @@
-"""Declarative base with a naming convention, so migrations name constraints the same on every database."""
+"""Declarative base with a naming convention: migrations name constraints alike everywhere."""
 
 from __future__ import annotations
 

@@ -14,7 +14,10 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than we accept.")),
     429: (_l("Too many requests"), _l("Please wait a little and try again.")),
-    500: (_l("Something went wrong"), _l("We could not finish this. Nothing was saved; please try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("We could not finish this. Nothing was saved; please try again."),
+    ),
 }
 
 

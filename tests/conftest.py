@@ -14,6 +14,7 @@ os.environ["ADVOCACY_INSTANCE"] = str(_TMP / "instance")
 os.environ["ADVOCACY_FAST_PASSWORD_HASH"] = "1"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from advocacy import create_app  # noqa: E402
@@ -46,6 +47,29 @@ def reset_database(url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request starts with a clean `g`.
+
+    Tests hold an app context open (for the rolled-back session), and Flask reuses it for
+    requests, so Flask-Login's and Flask-Babel's per-request caches on `g` would leak.
+    """
+
+    def open(self, *args, **kwargs):
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+
+
+def _clear_g() -> None:
+    from flask import g, has_app_context
+
+    if has_app_context():
+        for key in list(vars(g)):
+            delattr(g, key)
+
+
 def make_app(url: str, **extra):
     config = {
         "TESTING": True,
@@ -56,7 +80,9 @@ def make_app(url: str, **extra):
         "PUBLIC_BASE_URL": "http://localhost",
     }
     config.update(extra)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 def upgrade(app) -> None:

@@ -13,7 +13,6 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.sharing import service as sharing
 from advocacy.sharing.models import Share
-
 from tests.conftest import PASSWORD
 
 _seq = itertools.count(1)

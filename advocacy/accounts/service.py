@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
-
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES

@@ -90,7 +90,7 @@ def change_password():
             service.set_password(current_user, form.new.data)
             db.session.commit()
             # The session version changed: log in again in this browser only.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are logged out."), "success")
             return redirect(url_for("accounts.settings"))
     settings_form = SettingsForm()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
-from flask import url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -51,7 +50,7 @@ def snooze(post_id: int):
     delta = SNOOZE_CHOICES.get(request.form.get("days", ""))
     if delta is None:
         flash(_("Choose how long to snooze."), "error")
-        return redirect(url_for("queue.index")), 400
+        return render_template("queue/index.html", **queue_context()), 400
     now = utcnow()
     service.snooze(current_user, post, now + delta, now)
     db.session.commit()
