@@ -14,7 +14,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-advocacy
 
-.PHONY: help install run test test-sqlite test-postgres lint
+.PHONY: help install run test test-sqlite test-postgres lint translations
 
 help:
 	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -56,3 +56,10 @@ test-postgres:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -c pyproject.toml -r advocacy worker -q
+
+# Extract every user-facing string and merge it into the nb, da and en catalogs.
+translations:
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+	  -o advocacy/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i advocacy/translations/messages.pot -d advocacy/translations \
+	  --no-fuzzy-matching --ignore-obsolete

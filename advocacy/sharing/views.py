@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, roles_required
@@ -53,7 +53,9 @@ def ready(share_id: int):
     record = db.session.get(Share, share_id)
     if record is None or record.user_id != current_user.id:
         abort(404)
-    tracked = url_for("tracking.redirect_token", token=record.token, _external=True)
+    # The public address, not the one this request came in on (which may be behind a proxy).
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    tracked = base + url_for("tracking.redirect_token", token=record.token)
     return render_template(
         "sharing/ready.html",
         share=record,
