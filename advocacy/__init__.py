@@ -48,13 +48,20 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.accounts.views import bp as accounts
     from advocacy.activity.views import bp as activity
     from advocacy.content.views import bp as content
+    from advocacy.content.views import files as uploads
     from advocacy.core.views import bp as core
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
     from advocacy.sharing.views import bp as sharing
+    from advocacy.onboarding.views import bp as onboarding
+    from advocacy.people.views import bp as people
+    from advocacy.schedule_calendar.views import bp as schedule_calendar
+    from advocacy.stories.views import bp as stories
+    from advocacy.takeovers.views import bp as takeovers
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
+                      uploads, stories, people, onboarding, takeovers, schedule_calendar):
         app.register_blueprint(blueprint)
 
 
