@@ -100,16 +100,16 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="strict"), "UTF-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
     wrong = ImportFileError(_l(
         "The file is not in a text encoding we can read. In Excel, choose "
         "“Save as” → “CSV UTF-8 (comma delimited)” and upload that file."
     ))
-    if b"\x00" in data:
+    if b"\x00" in data:  # UTF-16/32 without a byte-order mark, or not text at all
         raise wrong
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as exc:
