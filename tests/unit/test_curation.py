@@ -23,7 +23,8 @@ def data_of(post, **changes):
         topic_ids=[t.id for t in post.topics], unit_ids=[u.id for u in post.units],
         texts={v.network: v.text for v in post.variants if v.label == "A"},
         texts_b={v.network: v.text for v in post.variants if v.label == "B"},
-        audience_titles=list(post.audience_titles), audience_languages=list(post.audience_languages),
+        audience_titles=list(post.audience_titles),
+        audience_languages=list(post.audience_languages),
     )
     values.update(changes)
     return content.PostData(**values)
@@ -125,7 +126,7 @@ def test_audience_by_unit_reaches_sub_units_only(db_session):
     health = f.unit("Helse")
     ward = f.unit("Avdeling 3", parent=health)
     school = f.unit("Skole")
-    post = f.post(units=(health,))
+    f.post(units=(health,))
     now = utcnow()
     assert queue.queue_for(f.user(unit=ward), now).items
     assert not queue.queue_for(f.user(unit=school), now).items
@@ -135,7 +136,7 @@ def test_fatigue_cap_limits_new_posts_per_week_preferring_near_deadlines(db_sess
     get_programme().weekly_post_cap = 2
     now = utcnow()
     far = [f.post(f"far {i}", deadline_at=now + timedelta(days=40)) for i in range(3)]
-    near = f.post("near", deadline_at=now + timedelta(days=2), now=now - timedelta(days=5))
+    f.post("near", deadline_at=now + timedelta(days=2), now=now - timedelta(days=5))
     person = f.user()
     first = queue.queue_for(person, now)
     titles = [i.post.title for i in first.items]
@@ -179,7 +180,7 @@ def test_topics_merge_moves_posts_and_followers_without_duplicates(db_session):
 
 
 def test_topic_rename_refuses_duplicates(db_session):
-    a, b = f.topic("Jobb"), f.topic("Fritid")
+    _a, b = f.topic("Jobb"), f.topic("Fritid")
     with pytest.raises(ContentError):
         content.update_topic(b, "jobb", "")
     content.update_topic(b, "Fritid og kultur", "Alt det andre")

@@ -24,16 +24,16 @@ def units(db_session):
 def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(db_session, units):
     before = users(db_session)
     data = (
-        "email,name,unit,title,language,roles\n"
-        "kari@example.org,Kari Nordmann,Sykehjem Nord,sykepleier,nb,ambassador\n"
-        "not-an-email,Ola,Helse,,,\n"
-        "per@example.org,Per,Atlantis,,,\n"
-        "KARI@example.org,Kari again,Helse,,,\n"
-        "liv@example.org,Liv,Helse,,xx,wizard\n"
-        "boss@example.org,Boss,Helse,,,admin\n"
-        "\n"
-        "ok@example.org,Ok Person,Helse / Sykehjem Nord,kokk,da,ambassador|curator\n"
-    ).encode()
+        b"email,name,unit,title,language,roles\n"
+        b"kari@example.org,Kari Nordmann,Sykehjem Nord,sykepleier,nb,ambassador\n"
+        b"not-an-email,Ola,Helse,,,\n"
+        b"per@example.org,Per,Atlantis,,,\n"
+        b"KARI@example.org,Kari again,Helse,,,\n"
+        b"liv@example.org,Liv,Helse,,xx,wizard\n"
+        b"boss@example.org,Boss,Helse,,,admin\n"
+        b"\n"
+        b"ok@example.org,Ok Person,Helse / Sykehjem Nord,kokk,da,ambassador|curator\n"
+    )
     plan = service.parse(data)
     assert users(db_session) == before
     by_line = {e.line: e.reason for e in plan.errors}
@@ -63,7 +63,7 @@ def test_import_is_idempotent_and_updates_by_email(db_session, units):
     assert (result.created, result.updated) == (0, 0)
     assert users(db_session) == count
     assert db_session.scalar(select(func.count()).select_from(Role)) == roles
-    changed = data.replace("Skole;lærer".encode(), "Helse;rektor".encode())
+    changed = data.replace("Skole;lærer".encode(), b"Helse;rektor")
     plan = service.parse(changed)
     assert [r.email for r in plan.updated] == ["b@example.org"]
     service.apply(plan, now=utcnow())

@@ -170,10 +170,10 @@ def test_story_from_suggestion_to_post_and_decline_seen_by_author(client, login,
 def test_people_import_report_confirm_and_idempotence(client, login, db_session):
     f.unit("Helse")
     login(f.user("curator"))
-    csv_data = ("email;name;unit;title;language;roles\n"
-                "kari@example.org;Kari;Helse;sykepleier;nb;ambassador\n"
-                "bad;Ola;Helse;;;\n"
-                "per@example.org;<b>Per</b>;Mars;;;\n").encode()
+    csv_data = (b"email;name;unit;title;language;roles\n"
+                b"kari@example.org;Kari;Helse;sykepleier;nb;ambassador\n"
+                b"bad;Ola;Helse;;;\n"
+                b"per@example.org;<b>Per</b>;Mars;;;\n")
     before = count(db_session, User)
     response = client.post("/curate/people/import",
                            data={"file": (io.BytesIO(csv_data), "people.csv")},
