@@ -48,13 +48,15 @@ def suggest(author: User, *, title: str, text: str, photo_name: str | None, cons
 
 def inbox(status: str = StoryStatus.NEW) -> list[Story]:
     return list(db.session.scalars(
-        select(Story).where(Story.status == status).order_by(Story.created_at.desc())
+        select(Story).where(Story.status == status)
+        .order_by(Story.created_at.desc(), Story.id.desc())
     ))
 
 
 def mine(user: User) -> list[Story]:
     return list(db.session.scalars(
-        select(Story).where(Story.author_id == user.id).order_by(Story.created_at.desc())
+        select(Story).where(Story.author_id == user.id)
+        .order_by(Story.created_at.desc(), Story.id.desc())
     ))
 
 

@@ -107,7 +107,7 @@ def decline(takeover: Takeover, curator: User, *, note: str, now: datetime) -> T
 
 
 def coming(today: date, user: User | None = None) -> list[Takeover]:
-    query = select(Takeover).where(Takeover.day >= today).order_by(Takeover.day)
+    query = select(Takeover).where(Takeover.day >= today).order_by(Takeover.day, Takeover.id)
     if user is not None:
         query = query.where(
             (Takeover.status == TakeoverStatus.APPROVED) | (Takeover.user_id == user.id)
@@ -120,13 +120,14 @@ def coming(today: date, user: User | None = None) -> list[Takeover]:
 def past(today: date, limit: int = 50) -> list[Takeover]:
     return list(db.session.scalars(
         select(Takeover).where(Takeover.day < today, Takeover.status == TakeoverStatus.APPROVED)
-        .order_by(Takeover.day.desc()).limit(limit)
+        .order_by(Takeover.day.desc(), Takeover.id.desc()).limit(limit)
     ))
 
 
 def pending() -> list[Takeover]:
     return list(db.session.scalars(
-        select(Takeover).where(Takeover.status == TakeoverStatus.REQUESTED).order_by(Takeover.day)
+        select(Takeover).where(Takeover.status == TakeoverStatus.REQUESTED)
+        .order_by(Takeover.day, Takeover.id)
     ))
 
 

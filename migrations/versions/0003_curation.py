@@ -1,5 +1,4 @@
-"""curation workspace: review, history, comments, A/B variants, stories, onboarding,
-takeovers, fatigue limit (issue 3). Existing rows get defaults via server_default.
+"""curation workspace (issue 3): review, history, comments, A/B variants, stories, onboarding, takeovers, fatigue limit
 
 Revision ID: 0003
 Revises: 0001
