@@ -1,23 +1,25 @@
-"""Plain SMTP sending until advocacy/mail.py lands on main (then this delegates to it)."""
+"""Sending a takeover reminder through advocacy.mail (same SMTP settings, TLS and login)."""
 
 from __future__ import annotations
 
-import smtplib
 from email.message import EmailMessage
+from email.utils import format_datetime
+
+from flask import current_app
+
+from advocacy import mail
+from advocacy.db import utcnow
 
 
-def smtp_sender(config: dict):
+def smtp_sender():
     def send(to: str, subject: str, body: str) -> None:
         message = EmailMessage()
-        message["From"] = config["MAIL_FROM"]
+        message["Subject"] = " ".join(subject.split())
+        message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = to
-        message["Subject"] = subject
+        message["Date"] = format_datetime(utcnow())
+        message["Auto-Submitted"] = "auto-generated"
         message.set_content(body)
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            smtp.send_message(message)
+        mail.deliver(message)
 
     return send

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from advocacy.accounts.models import User
 from advocacy.extensions import db
@@ -156,6 +156,13 @@ def reminder_message(takeover: Takeover, guidelines: str, base_url: str) -> tupl
             f"{base_url.rstrip('/')}/guidelines",
         ])
     return subject, body
+
+
+def due_count(now: datetime) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(TakeoverReminder)
+        .where(TakeoverReminder.sent_at.is_(None), TakeoverReminder.due_at <= now)
+    ) or 0
 
 
 def send_due_reminders(now: datetime, send: Sender, *, guidelines: str, base_url: str,

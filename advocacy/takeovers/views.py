@@ -91,15 +91,22 @@ def decline(takeover_id: int):
     )
 
 
-def send_reminders_now() -> int:
-    """Used by the CLI (and the worker once it lands): scan, send by SMTP, commit."""
+def send_reminders_now(limit: int = 1000) -> int:
+    """Scan and send due reminders one by one, committing after each, so a failure never
+    causes a reminder already sent to go out again. Called by the worker and the CLI."""
     from advocacy.programme.service import get_programme
     from advocacy.takeovers.mailer import smtp_sender
 
     programme = get_programme()
-    count = service.send_due_reminders(
-        utcnow(), smtp_sender(current_app.config), guidelines=programme.guidelines,
-        base_url=current_app.config["PUBLIC_BASE_URL"], batch=500,
-    )
-    db.session.commit()
-    return count
+    sender = smtp_sender()
+    total = 0
+    for _round in range(limit):
+        now = utcnow()
+        if not service.due_count(now):
+            break
+        total += service.send_due_reminders(
+            now, sender, guidelines=programme.guidelines,
+            base_url=current_app.config["PUBLIC_BASE_URL"], batch=1,
+        )
+        db.session.commit()
+    return total
