@@ -48,22 +48,31 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.accounts.views import bp as accounts
     from advocacy.activity.views import bp as activity
     from advocacy.content.views import bp as content
+    from advocacy.content.views import files as uploads
     from advocacy.core.views import bp as core
+    from advocacy.onboarding.views import bp as onboarding
+    from advocacy.people.views import bp as people
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
+    from advocacy.schedule_calendar.views import bp as schedule_calendar
     from advocacy.sharing.views import bp as sharing
+    from advocacy.stories.views import bp as stories
+    from advocacy.takeovers.views import bp as takeovers
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
+                      uploads, stories, people, onboarding, takeovers, schedule_calendar):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from advocacy.accounts.cli import users_cli
     from advocacy.demo.cli import demo_data
+    from advocacy.takeovers.cli import takeovers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(takeovers_cli)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -64,4 +64,6 @@ def load() -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "QUEUE_PAGE_SIZE": 5,
         "INSTANCE_DIR": str(INSTANCE_DIR),
+        # Uploaded images (posts, story photos); served only to logged-in people.
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
     }

@@ -65,8 +65,18 @@ def post(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     now: datetime | None = None,
+    deadline_at: datetime | None = None,
+    place: str = "Oslo",
+    event_at: datetime | None = None,
+    audience_titles: tuple[str, ...] = (),
+    audience_languages: tuple[str, ...] = (),
+    texts_b: dict[str, str] | None = None,
 ) -> Post:
     now = now or utcnow()
+    if kind == "job" and deadline_at is None:
+        deadline_at = now + timedelta(days=30)
+    if kind == "event" and event_at is None:
+        event_at = now + timedelta(days=14)
     data = content.PostData(
         title=title or f"Post {next(_seq)}",
         link=link,
@@ -77,6 +87,12 @@ def post(
         topic_ids=[t.id for t in topics],
         unit_ids=[u.id for u in units],
         texts=texts or {"linkedin": "We are hiring nurses!", "x": "We are hiring nurses!"},
+        texts_b=texts_b or {},
+        deadline_at=deadline_at,
+        place=place,
+        event_at=event_at,
+        audience_titles=list(audience_titles),
+        audience_languages=list(audience_languages),
     )
     created = content.create_post(data, by_user_id=None, now=now - timedelta(seconds=1))
     return created
@@ -85,3 +101,33 @@ def post(
 def share(person: User, item: Post, network: str = "linkedin", text: str = "My words",
           now: datetime | None = None) -> Share:
     return sharing.share(person, item, network, text, now or utcnow())
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe"
+    b"\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def story(author: User, *, title: str = "A day on the ward", text: str = "We did it.",
+          photo: bool = False, now: datetime | None = None):
+    from flask import current_app
+
+    from advocacy.content.uploads import save_image
+    from advocacy.stories import service as stories
+
+    photo_name = save_image(PNG, current_app.config["UPLOAD_DIR"]) if photo else None
+    return stories.suggest(author, title=title, text=text, photo_name=photo_name,
+                           consent=photo, now=now or utcnow())
+
+
+def takeover(person: User, *, account: str = "Instagram @ourtown", days_ahead: int = 10,
+             now: datetime | None = None):
+    from advocacy.takeovers import service as takeovers
+
+    now = now or utcnow()
+    return takeovers.request_takeover(
+        person, account=account, day=(now + timedelta(days=days_ahead)).date(),
+        plan="Show a night shift", today=now.date(), now=now,
+    )

@@ -43,3 +43,17 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
         raise
     db.session.commit()
     return sent
+
+
+@celery.task(name="advocacy.send_takeover_reminders", bind=True)
+def send_takeover_reminders(self: Task) -> int:
+    """The periodic scan for day-before takeover reminders (each row is sent once)."""
+    from advocacy.takeovers.views import send_reminders_now
+
+    try:
+        return send_reminders_now()
+    except Exception as exc:
+        db.session.rollback()
+        if mail.is_temporary(exc):
+            raise _retry(self, exc) from exc
+        raise

@@ -1,9 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
-from advocacy.accounts.forms import MultiCheckboxField
+from advocacy.accounts.forms import MultiCheckboxField, language_choices
+
+NETWORKS = ("linkedin", "facebook", "x", "instagram")
 
 
 def kind_choices():
@@ -15,8 +25,20 @@ def kind_choices():
     ]
 
 
-def status_choices():
-    return [("draft", _l("Draft")), ("live", _l("Live")), ("archived", _l("Archived"))]
+def status_labels():
+    return {
+        "draft": _l("Draft"),
+        "in_review": _l("In review"),
+        "scheduled": _l("Scheduled"),
+        "live": _l("Live"),
+        "archived": _l("Archived"),
+    }
+
+
+def _when(label, description=None):
+    return DateTimeLocalField(
+        label, format="%Y-%m-%dT%H:%M", validators=[Optional()], description=description
+    )
 
 
 class PostForm(FlaskForm):
@@ -27,25 +49,58 @@ class PostForm(FlaskForm):
         description=_l("The page people land on, e.g. the job ad or the story."),
     )
     kind = SelectField(_l("Kind"), choices=kind_choices())
-    status = SelectField(_l("Status"), choices=status_choices())
-    starts_at = DateTimeLocalField(
-        _l("Visible from"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    deadline_at = _when(_l("Application deadline"), _l("Job openings only."))
+    place = StringField(
+        _l("Place of work"), validators=[Optional(), Length(max=200)],
+        description=_l("Job openings only."),
     )
-    ends_at = DateTimeLocalField(
-        _l("Visible until"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    event_at = _when(_l("Event date and time"), _l("Events only."))
+    starts_at = _when(_l("Visible from"), _l("Empty: as soon as it is approved."))
+    ends_at = _when(_l("Visible until"))
+    image = FileField(
+        _l("Image"),
+        description=_l("PNG, JPEG, GIF or WebP, at most %(n)d MB.", n=5),
     )
+    remove_image = BooleanField(_l("Remove the current image"))
     topic_ids = MultiCheckboxField(_l("Topics"), coerce=int)
     unit_ids = MultiCheckboxField(
-        _l("Audience"),
+        _l("Units"),
         coerce=int,
         description=_l("Only these units and their sub-units see it. None chosen: everyone."),
+    )
+    audience_titles = StringField(
+        _l("Professions"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Comma-separated, e.g. “nurse, physiotherapist”. Empty: every profession."),
+    )
+    audience_languages = MultiCheckboxField(
+        _l("Languages"), choices=language_choices(blank=False),
+        description=_l("None chosen: every language."),
     )
     text_linkedin = TextAreaField("LinkedIn", validators=[Optional()])
     text_facebook = TextAreaField("Facebook", validators=[Optional()])
     text_x = TextAreaField("X", validators=[Optional()])
     text_instagram = TextAreaField("Instagram", validators=[Optional()])
+    text_linkedin_b = TextAreaField(_l("LinkedIn, alternative B"), validators=[Optional()])
+    text_facebook_b = TextAreaField(_l("Facebook, alternative B"), validators=[Optional()])
+    text_x_b = TextAreaField(_l("X, alternative B"), validators=[Optional()])
+    text_instagram_b = TextAreaField(_l("Instagram, alternative B"), validators=[Optional()])
 
 
 class TopicForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
+
+
+class MergeForm(FlaskForm):
+    target_id = SelectField(_l("Merge into"), coerce=int)
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(
+        _l("What should change?"), validators=[Optional(), Length(max=5000)]
+    )

@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
@@ -36,9 +46,15 @@ class PostKind(enum.StrEnum):
 
 
 class PostStatus(enum.StrEnum):
+    """Stored statuses; "scheduled" is shown for a live post whose window has not opened yet."""
+
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
     LIVE = "live"
     ARCHIVED = "archived"
+
+
+SCHEDULED = "scheduled"
 
 
 post_topics = Table(
@@ -63,6 +79,10 @@ class Topic(db.Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
+    # A merged topic is archived and points at the topic that took over its posts and followers.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topics.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -80,6 +100,27 @@ class Post(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Jobs: the application deadline and the place of work; events: when it happens (M18).
+    deadline_at: Mapped[datetime | None] = mapped_column()
+    place: Mapped[str] = mapped_column(String(200), default="")
+    event_at: Mapped[datetime | None] = mapped_column()
+    image_name: Mapped[str | None] = mapped_column(String(100))
+    # Audience beyond units (M12): professions (job titles) and languages; empty = everyone.
+    audience_titles: Mapped[list] = mapped_column(JSON, default=list)
+    audience_languages: Mapped[list] = mapped_column(JSON, default=list)
+    # Review (M2): who sent it for review and who approved it.
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    approved_at: Mapped[datetime | None] = mapped_column()
+    # Credit for an employee's story that became this post (M10).
+    credit_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     topics: Mapped[list[Topic]] = relationship(secondary=post_topics, lazy="selectin")
     units: Mapped[list[Unit]] = relationship(secondary=post_units, lazy="selectin")  # noqa: F821
@@ -89,8 +130,22 @@ class Post(db.Model):
 
     __table_args__ = (Index("ix_posts_status_starts_at", "status", "starts_at"),)
 
+    credit_user: Mapped[User | None] = relationship(foreign_keys=[credit_user_id])  # noqa: F821
+
     def variant(self, network: str) -> PostVariant | None:
-        return next((v for v in self.variants if v.network == network), None)
+        """The main (A) text for a network."""
+        return next(
+            (v for v in sorted(self.variants, key=lambda v: v.label) if v.network == network),
+            None,
+        )
+
+    def variants_for(self, network: str) -> list[PostVariant]:
+        return sorted((v for v in self.variants if v.network == network), key=lambda v: v.label)
+
+    def display_status(self, now: datetime) -> str:
+        if self.status == PostStatus.LIVE and self.starts_at and self.starts_at > now:
+            return SCHEDULED
+        return self.status
 
     @property
     def networks(self) -> list[str]:
@@ -111,8 +166,39 @@ class PostVariant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     network: Mapped[str] = mapped_column(String(20))
+    # "A" is the main text; "B" an optional alternative for an A/B test (M13).
+    label: Mapped[str] = mapped_column(String(1), default="A")
     text: Mapped[str] = mapped_column(Text)
 
     post: Mapped[Post] = relationship(back_populates="variants")
 
-    __table_args__ = (UniqueConstraint("post_id", "network"),)
+    __table_args__ = (UniqueConstraint("post_id", "network", "label"),)
+
+
+class PostComment(db.Model):
+    """Curators talk about a post before and after it goes out (M2)."""
+
+    __tablename__ = "post_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class PostRevision(db.Model):
+    """Who changed what and when: one row per change, with the changed fields as old/new."""
+
+    __tablename__ = "post_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()  # noqa: F821

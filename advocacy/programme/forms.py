@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class ProgrammeForm(FlaskForm):
@@ -16,4 +16,13 @@ class ProgrammeForm(FlaskForm):
         validators=[DataRequired(), Length(max=20000)],
         description=_l("Duty of confidentiality, privacy, tone per network. "
                        "Linked from every share page."),
+    )
+    require_second_approval = BooleanField(
+        _l("A second curator must approve each post"),
+        description=_l("The curator who sends a post for review cannot approve it."),
+    )
+    weekly_post_cap = IntegerField(
+        _l("New posts per ambassador per week"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description=_l("Limits how often the same people are asked. 0 or empty: no limit."),
     )

@@ -22,5 +22,9 @@ class Programme(db.Model):
     guidelines_version: Mapped[int] = mapped_column(default=1)
     min_group_size: Mapped[int] = mapped_column(default=5)
     retention_days: Mapped[int] = mapped_column(default=90)
+    # Review: a post needs a second curator (not its author) to approve it (M2).
+    require_second_approval: Mapped[bool] = mapped_column(default=False)
+    # Fatigue limit (M16): new posts shown to one ambassador per 7 days; 0 means no limit.
+    weekly_post_cap: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column()

@@ -22,7 +22,18 @@ def get_programme() -> Programme:
     return programme
 
 
-def update_programme(*, name: str, purpose: str, guidelines: str, by_user_id: int) -> Programme:
+MAX_WEEKLY_CAP = 100
+
+
+def update_programme(
+    *,
+    name: str,
+    purpose: str,
+    guidelines: str,
+    by_user_id: int,
+    require_second_approval: bool | None = None,
+    weekly_post_cap: int | None = None,
+) -> Programme:
     """Keep one row; a changed guidelines text gets a new version so ambassadors accept it again."""
     programme = get_programme()
     if guidelines.strip() != (programme.guidelines or "").strip():
@@ -30,6 +41,12 @@ def update_programme(*, name: str, purpose: str, guidelines: str, by_user_id: in
     programme.name = name.strip()
     programme.purpose = purpose.strip()
     programme.guidelines = guidelines.strip()
+    if require_second_approval is not None:
+        programme.require_second_approval = require_second_approval
+    if weekly_post_cap is not None:
+        if not 0 <= weekly_post_cap <= MAX_WEEKLY_CAP:
+            raise ValueError("weekly_post_cap out of range")
+        programme.weekly_post_cap = weekly_post_cap
     programme.updated_by_id = by_user_id
     db.session.flush()
     return programme

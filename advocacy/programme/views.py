@@ -31,6 +31,8 @@ def edit():
             purpose=form.purpose.data,
             guidelines=form.guidelines.data,
             by_user_id=current_user.id,
+            require_second_approval=bool(form.require_second_approval.data),
+            weekly_post_cap=form.weekly_post_cap.data or 0,
         )
         db.session.commit()
         flash(_("The programme is saved."), "success")

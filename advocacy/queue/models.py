@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
@@ -28,3 +28,19 @@ class QueueDecision(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("user_id", "post_id"),)
+
+
+class QueueImpression(db.Model):
+    """The first time a post was shown in a person's queue: what the fatigue limit counts (M16)."""
+
+    __tablename__ = "queue_impressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    first_shown_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "post_id"),
+        Index("ix_queue_impressions_user_id_first_shown_at", "user_id", "first_shown_at"),
+    )

@@ -11,12 +11,17 @@ from sqlalchemy import or_, select
 from advocacy.accounts.models import User
 from advocacy.accounts.service import ancestor_ids
 from advocacy.content.models import Post, PostStatus
+from advocacy.content.service import audience_fits
 from advocacy.extensions import db
-from advocacy.queue.models import QueueChoice, QueueDecision
+from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
 from advocacy.sharing.models import Share
 
 DEFAULT_PAGE_SIZE = 5
 MAX_SNOOZE = timedelta(days=60)
+# The fatigue limit counts posts first shown within this rolling window (M16).
+CAP_WINDOW = timedelta(days=7)
+# A deadline (job) or an event this close counts as "near" when the cap must choose.
+NEAR_DEADLINE = timedelta(days=7)
 
 
 class QueueError(ValueError):
@@ -79,11 +84,73 @@ def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queu
     scored = []
     for post in candidates:
         score = fits(post, unit_ids, topic_ids)
-        if score is not None:
+        if score is not None and audience_fits(post, user.title, user.locale):
             scored.append(QueueItem(post, score))
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
     scored.sort(key=lambda item: (item.score, item.post.published_at or epoch), reverse=True)
-    return Queue(items=scored[:limit], waiting=max(0, len(scored) - limit))
+    scored = apply_weekly_cap(user, scored, now)
+    items = scored[:limit]
+    record_impressions(user, [item.post.id for item in items], now)
+    return Queue(items=items, waiting=max(0, len(scored) - limit))
+
+
+# --- fatigue limit (M16): kept apart from the ranking above so each can change on its own.
+
+
+def weekly_cap() -> int:
+    from advocacy.programme.service import get_programme
+
+    return get_programme().weekly_post_cap or 0
+
+
+def endorsed_post_ids(post_ids: list[int]) -> set[int]:
+    """Hook for endorsements (issue 5): endorsed posts win a place under the cap first."""
+    return set()
+
+
+def deadline_near(post: Post, now: datetime) -> bool:
+    for moment in (post.deadline_at, post.event_at, post.ends_at):
+        if moment is not None and now <= moment <= now + NEAR_DEADLINE:
+            return True
+    return False
+
+
+def apply_weekly_cap(user: User, ranked: list[QueueItem], now: datetime) -> list[QueueItem]:
+    """Keep posts already shown this week; add new ones only up to the weekly cap, endorsed and
+    deadline-near posts first. The ranking order of what is kept is unchanged."""
+    cap = weekly_cap()
+    if cap <= 0:
+        return ranked
+    shown = set(db.session.scalars(
+        select(QueueImpression.post_id).where(
+            QueueImpression.user_id == user.id,
+            QueueImpression.first_shown_at > now - CAP_WINDOW,
+        )
+    ))
+    room = max(0, cap - len(shown))
+    fresh = [item for item in ranked if item.post.id not in shown]
+    endorsed = endorsed_post_ids([item.post.id for item in fresh])
+    preferred = sorted(
+        range(len(fresh)),
+        key=lambda i: (fresh[i].post.id not in endorsed, not deadline_near(fresh[i].post, now), i),
+    )
+    admitted = {fresh[i].post.id for i in preferred[:room]}
+    return [item for item in ranked if item.post.id in shown or item.post.id in admitted]
+
+
+def record_impressions(user: User, post_ids: list[int], now: datetime) -> None:
+    """Remember when each post was first shown to the person (what the cap counts)."""
+    if not post_ids:
+        return
+    known = set(db.session.scalars(
+        select(QueueImpression.post_id).where(
+            QueueImpression.user_id == user.id, QueueImpression.post_id.in_(post_ids)
+        )
+    ))
+    for post_id in post_ids:
+        if post_id not in known:
+            db.session.add(QueueImpression(user_id=user.id, post_id=post_id, first_shown_at=now))
+    db.session.flush()
 
 
 def post_for_user(user: User, post_id: int, now: datetime) -> Post | None:
@@ -92,6 +159,8 @@ def post_for_user(user: User, post_id: int, now: datetime) -> Post | None:
     if post is None or not post.is_live(now):
         return None
     if fits(post, ancestor_ids(user.unit_id), set()) is None:
+        return None
+    if not audience_fits(post, user.title, user.locale):
         return None
     return post
 

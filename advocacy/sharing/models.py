@@ -20,6 +20,10 @@ class Share(db.Model):
     )
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     network: Mapped[str] = mapped_column(String(20))
+    # Which suggested text (A or B) the person started from, so results split by variant (M13).
+    variant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post_variants.id", ondelete="SET NULL"), index=True
+    )
     text: Mapped[str] = mapped_column(Text, default="")
     token: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from advocacy.accounts.models import User
 from advocacy.content.models import NETWORK_LIMITS, Network, Post
-from advocacy.content.service import text_problem
+from advocacy.content.service import text_problem, variant_for
 from advocacy.extensions import db
 from advocacy.sharing.models import Share
 
@@ -27,14 +27,15 @@ def new_token() -> str:
 def share(user: User, post: Post, network: str, text: str, now: datetime) -> Share:
     if network not in NETWORK_LIMITS:
         raise ShareError(_l("Unknown network."))
-    if post.variant(network) is None:
+    variant = variant_for(post, network, user.id)
+    if variant is None:
         raise ShareError(_l("This post has no suggestion for that network."))
     text = text.strip()
     if problem := text_problem(network, text):
         raise ShareError(problem)
     record = Share(
         user_id=user.id, post_id=post.id, network=network, text=text, token=new_token(),
-        created_at=now,
+        created_at=now, variant_id=variant.id,
     )
     db.session.add(record)
     db.session.flush()

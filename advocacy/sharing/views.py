@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, roles_required
 from advocacy.content.models import NETWORK_LIMITS
-from advocacy.content.service import network_label
+from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.queue.service import post_for_user
@@ -22,7 +22,7 @@ bp = Blueprint("sharing", __name__)
 @roles_required(AMBASSADOR)
 def compose(post_id: int, network: str):
     post = post_for_user(current_user, post_id, utcnow()) or abort(404)
-    variant = post.variant(network) if network in NETWORK_LIMITS else None
+    variant = variant_for(post, network, current_user.id) if network in NETWORK_LIMITS else None
     if variant is None:
         abort(404)
     form = ShareForm()

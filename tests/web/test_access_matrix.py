@@ -9,6 +9,17 @@ LOGIN = "login"  # anonymous users are sent to the login page
 
 # endpoint -> (method, url template, {role: expected status})
 ALL = dict.fromkeys(ROLES[1:], 200)
+
+
+def curator_only(status: int) -> dict:
+    return {"anonymous": LOGIN, "ambassador": 403, "curator": status, "leader": 403,
+            "admin": status}
+
+
+def ambassador_only(status: int) -> dict:
+    return {"anonymous": LOGIN, "ambassador": status, "curator": 403, "leader": 403,
+            "admin": status}
+
 MATRIX = {
     "core.home": ("GET", "/", {"anonymous": LOGIN, **ALL}),
     "core.healthz": ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
@@ -35,6 +46,41 @@ MATRIX = {
         "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 403, "admin": 200}),
     "content.topics": ("GET", "/curate/topics", {"anonymous": LOGIN, "ambassador": 403,
                                                  "curator": 200, "leader": 403, "admin": 200}),
+    # issue 3: the curator workspace
+    "content.post": ("GET", "/curate/posts/{post}", curator_only(200)),
+    # the review steps run in this order on one draft: each one is allowed at that point
+    "content.submit": ("POST", "/curate/posts/{draft}/submit", curator_only(302)),
+    "content.return_post": ("POST", "/curate/posts/{draft}/return", curator_only(302)),
+    "content.approve": ("POST", "/curate/posts/{draft}/approve", curator_only(302)),
+    "content.archive": ("POST", "/curate/posts/{draft}/archive", curator_only(302)),
+    "content.reopen": ("POST", "/curate/posts/{draft}/reopen", curator_only(302)),
+    "content.comment": ("POST", "/curate/posts/{post}/comments", curator_only(400)),
+    "content.topic": ("GET", "/curate/topics/{topic}", curator_only(200)),
+    "content.merge_topic": ("POST", "/curate/topics/{topic}/merge", curator_only(302)),
+    "content.archive_topic": ("POST", "/curate/topics/{topic}/archive", curator_only(302)),
+    "uploads.upload": ("GET", "/uploads/{image}", {"anonymous": LOGIN, **ALL}),
+    "stories.suggest": ("GET", "/stories/new", ambassador_only(200)),
+    "stories.mine": ("GET", "/stories", ambassador_only(200)),
+    # the author and curators may see a story's photo
+    "stories.photo": ("GET", "/stories/{story}/photo", {
+        "anonymous": LOGIN, "ambassador": 200, "curator": 200, "leader": 403, "admin": 200}),
+    "stories.inbox": ("GET", "/curate/stories", curator_only(200)),
+    "stories.story": ("GET", "/curate/stories/{story}", curator_only(200)),
+    "stories.accept": ("POST", "/curate/stories/{story}/accept", curator_only(400)),
+    "stories.decline": ("POST", "/curate/stories/{story}/decline", curator_only(400)),
+    "people.index": ("GET", "/curate/people", curator_only(200)),
+    "people.upload": ("GET", "/curate/people/import", curator_only(200)),
+    "people.confirm": ("POST", "/curate/people/import/confirm", curator_only(400)),
+    "people.deactivate": ("POST", "/curate/people/{person}/deactivate", curator_only(302)),
+    "people.reactivate": ("POST", "/curate/people/{person}/reactivate", curator_only(302)),
+    "onboarding.start": ("GET", "/welcome", ambassador_only(200)),
+    "onboarding.guidelines": ("GET", "/welcome/guidelines", ambassador_only(200)),
+    "onboarding.interests": ("GET", "/welcome/interests", ambassador_only(200)),
+    "takeovers.index": ("GET", "/takeovers", ambassador_only(200)),
+    "takeovers.manage": ("GET", "/curate/takeovers", curator_only(200)),
+    "takeovers.approve": ("POST", "/curate/takeovers/{takeover}/approve", curator_only(302)),
+    "takeovers.decline": ("POST", "/curate/takeovers/{takeover}/decline", curator_only(302)),
+    "schedule_calendar.month": ("GET", "/curate/calendar", curator_only(200)),
     "queue.index": ("GET", "/queue", {"anonymous": LOGIN, "ambassador": 200, "curator": 403,
                                       "leader": 403, "admin": 200}),
     "queue.skip": ("POST", "/queue/{post}/skip", {"anonymous": LOGIN, "ambassador": 302,
@@ -61,11 +107,15 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_routes_by_role(role, client, login, db_session):
+def test_routes_by_role(role, app, client, login, db_session):
     owner = f.user("ambassador")
     item = f.post()
     record = f.share(owner, item)
-    values = {"post": item.id, "share": record.id, "token": record.token}
+    draft = f.post(status="draft")
+    story = f.story(owner, photo=True)
+    values = {"post": item.id, "share": record.id, "token": record.token, "draft": draft.id,
+              "topic": f.topic().id, "story": story.id, "person": f.user().id,
+              "takeover": f.takeover(owner).id, "image": story.photo_name}
     if role == "ambassador":
         login(owner)
     elif role != "anonymous":

@@ -145,9 +145,13 @@ def test_curator_creates_post_and_bad_input_is_kept_and_named(client, login, db_
     assert "http://" in page  # the link message names what is accepted
     assert "Sykepleier søkes" in page and "&lt;b&gt;Bli med&lt;/b&gt;" in page
     assert count(db_session, Post) == 0
-    good = dict(bad, link="https://jobb.example.no/7", text_x="Bli med!")
+    assert "needs an application deadline" in page
+    good = dict(bad, link="https://jobb.example.no/7", text_x="Bli med!",
+                deadline_at="2026-12-24T12:00", place="Tromsø")
     assert client.post("/curate/posts/new", data=good).status_code == 302
     post = db_session.scalar(select(Post))
+    assert post.status == "draft"  # the review workflow publishes it, not the form
+    assert client.post(f"/curate/posts/{post.id}/approve").status_code == 302
     assert post.status == "live" and post.published_at is not None
     assert {v.network: v.text for v in post.variants} == {
         "linkedin": "<b>Bli med</b>", "x": "Bli med!"}

@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
+
+from advocacy.accounts.forms import MultiCheckboxField
+
+
+def network_choices():
+    return [("linkedin", "LinkedIn"), ("facebook", "Facebook"), ("x", "X"),
+            ("instagram", "Instagram")]
+
+
+class GuidelinesForm(FlaskForm):
+    accept = BooleanField(
+        _l("I have read the guidelines and will follow them"),
+        validators=[DataRequired(_l("Please accept the guidelines to continue."))],
+    )
+
+
+class InterestsForm(FlaskForm):
+    topic_ids = MultiCheckboxField(
+        _l("Topics I want to share"), coerce=int,
+        description=_l("Choose none to see everything meant for your unit."),
+    )
+    networks = MultiCheckboxField(_l("Networks I use"), choices=network_choices())

@@ -1,0 +1,117 @@
+"""Curators import the employee list and deactivate people who left."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from advocacy.access import CURATOR, roles_required
+from advocacy.accounts.models import User
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.pagination import paginate
+from advocacy.people import service
+from advocacy.people.forms import ConfirmForm, ImportForm
+from advocacy.people.service import ImportFileError
+
+bp = Blueprint("people", __name__, url_prefix="/curate/people")
+
+
+def _pending_path(token: str) -> Path:
+    directory = Path(current_app.config["INSTANCE_DIR"]) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{current_user.id}-{token}.csv"
+
+
+@bp.get("")
+@roles_required(CURATOR)
+def index():
+    query = request.args.get("q", "").strip()
+    show = request.args.get("show", "active")
+    stmt = select(User).order_by(func.lower(User.name))
+    if show == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    else:
+        show = "active"
+        stmt = stmt.where(User.active.is_(True))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
+    page = paginate(stmt, request.args.get("page", 1), per_page=50)
+    return render_template("people/index.html", page=page, query=query, show=show)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(CURATOR)
+def upload():
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.stream.read(service.MAX_IMPORT_BYTES + 1)
+        try:
+            plan = service.parse(data)
+        except ImportFileError as exc:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, str(exc)]
+        else:
+            db.session.rollback()  # validation only: nothing is written yet
+            token = secrets.token_urlsafe(16)
+            _pending_path(token).write_bytes(data)
+            confirm = ConfirmForm(token=token)
+            return render_template("people/report.html", plan=plan, confirm=confirm)
+    return render_template("people/import.html", form=form), (400 if form.errors else 200)
+
+
+@bp.post("/import/confirm")
+@roles_required(CURATOR)
+def confirm():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _pending_path(form.token.data)
+    if not path.exists():
+        flash(_("This import has expired or was already done. Upload the file again."), "error")
+        return redirect(url_for("people.upload"))
+    try:
+        plan = service.parse(path.read_bytes())
+        result = service.apply(plan, now=utcnow())
+    except ImportFileError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("people.upload"))
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
+            created=result.created, updated=result.updated, unchanged=result.unchanged),
+          "success")
+    return redirect(url_for("people.index"))
+
+
+def _set_active(user_id: int, active: bool):
+    person = db.session.get(User, user_id) or abort(404)
+    try:
+        service.set_active(person, active, by=current_user)
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("people.index"))
+    db.session.commit()
+    flash(_("%(name)s is deactivated; their history is kept.", name=person.name) if not active
+          else _("%(name)s is active again.", name=person.name), "success")
+    return redirect(url_for("people.index", show="active" if active else "inactive"))
+
+
+@bp.post("/<int:user_id>/deactivate")
+@roles_required(CURATOR)
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/<int:user_id>/reactivate")
+@roles_required(CURATOR)
+def reactivate(user_id: int):
+    return _set_active(user_id, True)

@@ -1,0 +1,40 @@
+"""Stories employees suggest (M10): the most credible content comes from colleagues."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+
+class StoryStatus(enum.StrEnum):
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Story(db.Model):
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    photo_name: Mapped[str | None] = mapped_column(String(100))
+    # Everyone pictured agreed to the photo being used (required when there is a photo).
+    consent: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=StoryStatus.NEW, index=True)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])  # noqa: F821

@@ -1,0 +1,55 @@
+"""Account takeovers (M17): an employee runs an organisation account for a day."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+
+class TakeoverStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Takeover(db.Model):
+    __tablename__ = "takeovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    account: Mapped[str] = mapped_column(String(100))
+    day: Mapped[date] = mapped_column(Date)
+    plan: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=TakeoverStatus.REQUESTED)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])  # noqa: F821
+
+    __table_args__ = (Index("ix_takeovers_day_account", "day", "account"),)
+
+
+class TakeoverReminder(db.Model):
+    """The day-before reminder: a due row scanned periodically, sent at most once."""
+
+    __tablename__ = "takeover_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    takeover_id: Mapped[int] = mapped_column(ForeignKey("takeovers.id", ondelete="CASCADE"))
+    dedupe_key: Mapped[str] = mapped_column(String(100), unique=True)
+    due_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+    takeover: Mapped[Takeover] = relationship()
+
+    __table_args__ = (Index("ix_takeover_reminders_sent_at_due_at", "sent_at", "due_at"),)

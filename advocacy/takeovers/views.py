@@ -1,0 +1,112 @@
+"""The takeover rota: employees ask for a day, curators approve or decline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from advocacy.access import AMBASSADOR, CURATOR, roles_required
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.forms import org_tz
+from advocacy.takeovers import service
+from advocacy.takeovers.forms import DecisionForm, TakeoverForm
+from advocacy.takeovers.models import Takeover
+from advocacy.takeovers.service import TakeoverError
+
+bp = Blueprint("takeovers", __name__)
+
+
+def today():
+    return datetime.now(org_tz()).date()
+
+
+@bp.route("/takeovers", methods=["GET", "POST"])
+@roles_required(AMBASSADOR)
+def index():
+    form = TakeoverForm()
+    if form.validate_on_submit():
+        try:
+            service.request_takeover(current_user, account=form.account.data, day=form.day.data,
+                                     plan=form.plan.data or "", today=today(), now=utcnow())
+        except TakeoverError as exc:
+            db.session.rollback()
+            for name, message in exc.errors.items():
+                form[name].errors = [*form[name].errors, str(message)]
+        else:
+            db.session.commit()
+            flash(_("Your request is sent. A curator will answer it."), "success")
+            return redirect(url_for("takeovers.index"))
+    return render_template(
+        "takeovers/index.html", form=form, coming=service.coming(today(), current_user),
+        past=service.past(today()),
+    ), (400 if form.errors else 200)
+
+
+@bp.get("/curate/takeovers")
+@roles_required(CURATOR)
+def manage():
+    return render_template(
+        "takeovers/manage.html", pending=service.pending(), coming=service.coming(today()),
+        past=service.past(today()), form=DecisionForm(),
+    )
+
+
+def _decide(takeover_id: int, step, message: str):
+    item = db.session.get(Takeover, takeover_id) or abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        step(item, form)
+    except TakeoverError as exc:
+        db.session.rollback()
+        flash(str(next(iter(exc.errors.values()))), "error")
+        return redirect(url_for("takeovers.manage"))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("takeovers.manage"))
+
+
+@bp.post("/curate/takeovers/<int:takeover_id>/approve")
+@roles_required(CURATOR)
+def approve(takeover_id: int):
+    return _decide(
+        takeover_id,
+        lambda t, f: service.approve(t, current_user, now=utcnow(), tz=org_tz()),
+        _("The takeover is approved. The employee gets a reminder the day before."),
+    )
+
+
+@bp.post("/curate/takeovers/<int:takeover_id>/decline")
+@roles_required(CURATOR)
+def decline(takeover_id: int):
+    return _decide(
+        takeover_id,
+        lambda t, f: service.decline(t, current_user, note=f.note.data or "", now=utcnow()),
+        _("The request is declined."),
+    )
+
+
+def send_reminders_now(limit: int = 1000) -> int:
+    """Scan and send due reminders one by one, committing after each, so a failure never
+    causes a reminder already sent to go out again. Called by the worker and the CLI."""
+    from advocacy.programme.service import get_programme
+    from advocacy.takeovers.mailer import smtp_sender
+
+    programme = get_programme()
+    sender = smtp_sender()
+    total = 0
+    for _round in range(limit):
+        now = utcnow()
+        if not service.due_count(now):
+            break
+        total += service.send_due_reminders(
+            now, sender, guidelines=programme.guidelines,
+            base_url=current_app.config["PUBLIC_BASE_URL"], batch=1,
+        )
+        db.session.commit()
+    return total
