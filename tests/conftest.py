@@ -78,6 +78,9 @@ def make_app(url: str, **extra):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",
+        # Tests read English text unless they ask for another language; nb stays the
+        # product default (tests/web/test_flows.py checks the browser's choice).
+        "BABEL_DEFAULT_LOCALE": "en",
     }
     config.update(extra)
     application = create_app(config)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, roles_required
@@ -56,6 +57,12 @@ def snooze(post_id: int):
     service.snooze(current_user, post, now + delta, now)
     db.session.commit()
     flash(
-        _("“%(title)s” comes back in %(days)d days.", title=post.title, days=delta.days), "info"
+        ngettext(
+            "“%(title)s” comes back in %(num)d day.",
+            "“%(title)s” comes back in %(num)d days.",
+            delta.days,
+            title=post.title,
+        ),
+        "info",
     )
     return redirect(url_for("queue.index"))
