@@ -49,20 +49,25 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.activity.views import bp as activity
     from advocacy.content.views import bp as content
     from advocacy.core.views import bp as core
+    from advocacy.endorsements.views import bp as endorsements
+    from advocacy.insights.views import bp as insights
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
     from advocacy.sharing.views import bp as sharing
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
+                      endorsements, insights):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from advocacy.accounts.cli import users_cli
+    from advocacy.activity.cli import activity_cli
     from advocacy.demo.cli import demo_data
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(activity_cli)
     app.cli.add_command(demo_data)
 
 

@@ -1,7 +1,16 @@
 """Import every feature's models so that SQLAlchemy and Alembic see all tables."""
 
 from advocacy.accounts.models import Role, Unit, User  # noqa: F401
+from advocacy.activity.models import (  # noqa: F401
+    ActivityEvent,
+    PersonMonth,
+    RollupState,
+    UnitDimMonth,
+    UnitMembership,
+    UnitMonth,
+)
 from advocacy.content.models import Post, PostVariant, Topic  # noqa: F401
+from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos  # noqa: F401
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision  # noqa: F401
 from advocacy.sharing.models import Share  # noqa: F401

@@ -22,5 +22,9 @@ class Programme(db.Model):
     guidelines_version: Mapped[int] = mapped_column(default=1)
     min_group_size: Mapped[int] = mapped_column(default=5)
     retention_days: Mapped[int] = mapped_column(default=90)
+    # Leaders in a post's audience see it this many minutes before everyone else (M6).
+    leaders_first_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Early warning: a unit whose shares fell by more than this share against last year.
+    warning_drop_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column()

@@ -32,6 +32,10 @@ def edit():
             guidelines=form.guidelines.data,
             by_user_id=current_user.id,
         )
+        if form.leaders_first_minutes.data is not None:
+            programme.leaders_first_minutes = form.leaders_first_minutes.data
+        if form.warning_drop_percent.data is not None:
+            programme.warning_drop_percent = form.warning_drop_percent.data
         db.session.commit()
         flash(_("The programme is saved."), "success")
         return redirect(url_for("programme.edit"))
