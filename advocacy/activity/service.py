@@ -113,7 +113,8 @@ def move_to_unit(user: User, unit_id: int | None, now: datetime) -> None:
     )
     if current is None:
         db.session.add(UnitMembership(
-            user_id=user.id, unit_id=user.unit_id, valid_from=user.created_at, valid_to=now
+            user_id=user.id, unit_id=user.unit_id, valid_from=min(user.created_at, now),
+            valid_to=now,
         ))
     else:
         current.valid_to = now
@@ -257,13 +258,13 @@ def _month_rows(month: int, tz: ZoneInfo):
         dim(unit_id, "network", network or "?")["shares"] += n
     pt = post_topics.c
     for unit_id, topic_id, n in db.session.execute(
-        select(unit, pt.topic_id, func.count()).join(pt, pt.post_id == E.post_id)
+        select(unit, pt.topic_id, func.count()).join(post_topics, pt.post_id == E.post_id)
         .where(in_month, share).group_by(unit, pt.topic_id)
     ).tuples():
         dim(unit_id, "topic", str(topic_id))["shares"] += n
     for unit_id, topic_id, n in db.session.execute(
         select(unit, pt.topic_id, func.count()).select_from(C).join(E, click_join)
-        .join(pt, pt.post_id == E.post_id).where(click_where).group_by(unit, pt.topic_id)
+        .join(post_topics, pt.post_id == E.post_id).where(click_where).group_by(unit, pt.topic_id)
     ).tuples():
         dim(unit_id, "topic", str(topic_id))["clicks"] += n
     return list(people.values()), list(units.values()), list(dims.values())
