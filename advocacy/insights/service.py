@@ -326,7 +326,7 @@ def corps_health(
     active30: dict[Any, int] = defaultdict(int)
     active90: dict[Any, int] = defaultdict(int)
     group_of_user: dict[int, Any] = {}
-    for user_id, _joined, _named, unit_id in members_now:
+    for user_id, _joined, _opted, unit_id in members_now:
         group = mapping.get(unit_id or 0, unit.id if unit else 0)
         group_of_user[user_id] = group
         enrolled_by_group[group] += 1
@@ -417,7 +417,7 @@ def corps_health(
     # --- people over time: enrolled at the end of each period, active in it ---------------
     joined_sorted: list[datetime] = []
     moved: list[tuple[int, datetime]] = []
-    for user_id, joined, _named, _unit in ambassadors:
+    for user_id, joined, _opted, _unit in ambassadors:
         stints = history.get(user_id, [])
         if len(stints) <= 1:
             if in_scope(stints[0].unit_id if stints else _unit):
@@ -535,7 +535,7 @@ def _retention(ambassadors, history, scope_ids, query: Query, current: int, min_
                 "of fewer than %(n)d people are counted under “Other”.", n=min_group),
     )
     cohorts: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for user_id, joined, _named, _unit in ambassadors:
+    for user_id, joined, _opted, _unit in ambassadors:
         join_month = month_of(joined, tz)
         if not query.first_month <= join_month <= query.last_month:
             continue
