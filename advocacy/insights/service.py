@@ -529,7 +529,7 @@ def _retention(ambassadors, history, scope_ids, query: Query, current: int, min_
     table = Table(
         "retention", _l("Retention by cohort"),
         [("cohort", _l("Joined")), ("size", _l("People")),
-         *[(f"m{k}", _l("Still active after %(n)d months, %", n=k)) for k in RETENTION_AFTER]],
+         *[(f"m{k}", _l("Still active after %(n)d months, %%", n=k)) for k in RETENTION_AFTER]],
         chart={"type": "line", "series": [f"m{k}" for k in RETENTION_AFTER]},
         note=_l("Active: shared at least once in the three months up to that point. Cohorts "
                 "of fewer than %(n)d people are counted under “Other”.", n=min_group),
