@@ -94,6 +94,9 @@ def upgrade(app) -> None:
 
 @pytest.fixture(scope="session")
 def app():
+    import redis
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     url = database_url()
     reset_database(url)
     application = make_app(url)

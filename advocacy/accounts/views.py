@@ -16,6 +16,7 @@ from advocacy.accounts.models import RoleName, Unit, User
 from advocacy.accounts.service import AccountError
 from advocacy.content.service import list_topics
 from advocacy.extensions import db
+from advocacy.jobs import enqueue
 from advocacy.pagination import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -150,6 +151,7 @@ def new_user():
                 db.session.rollback()
                 form.email.errors.append(str(exc))
             else:
+                enqueue("advocacy.send_welcome_email", user.id)  # sent once the commit succeeds
                 db.session.commit()
                 flash(_("%(name)s is added.", name=user.name), "success")
                 return redirect(url_for("accounts.users"))
