@@ -15,11 +15,19 @@ An entry names a task by its stable `name=` and says how often to run it, e.g.::
 
 Schedules scan for due rows (`due_at`/`sent_at`, a unique dedupe key, a lock) instead of
 using ETA tasks, so a restart or a second beat never sends anything twice. Run exactly one
-`celery -A worker beat` per deployment. Nothing is scheduled yet.
+`celery -A worker beat` per deployment.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SCHEDULE: dict[str, dict[str, Any]] = {}
+SCHEDULE: dict[str, dict[str, Any]] = {
+    # Monthly activity rollups for dashboards: only months with new events are recomputed.
+    "activity-rollup-recent": {
+        "task": "advocacy.activity.rollup_recent",
+        "schedule": 300.0,
+        "args": [],
+        "options": {"expires": 240},
+    },
+}
