@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, type_coerce
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 
 from advocacy.accounts.models import User
 from advocacy.activity.models import (
@@ -35,6 +46,12 @@ from advocacy.tracking.models import Click
 
 EARLY_MINUTES = 24 * 60  # a share within a day of the post going live counts as "early"
 SETTLE = timedelta(minutes=15)  # rows committed late (lower ids) land in this window
+
+
+def const(value: int):
+    """An integer written into the SQL itself, so that PostgreSQL sees the same expression
+    in SELECT and GROUP BY (two bind parameters would be two different expressions)."""
+    return literal(value, Integer, literal_execute=True)
 
 
 # --- months as integers -------------------------------------------------------------------
@@ -178,7 +195,7 @@ def _month_rows(month: int, tz: ZoneInfo):
     """Aggregate one month of raw events and clicks into person, unit and dimension rows."""
     start, end = month_start(month, tz), month_start(month + 1, tz)
     E = ActivityEvent
-    unit = func.coalesce(E.unit_id, 0)
+    unit = func.coalesce(E.unit_id, const(0))
     share = E.kind == EventKind.SHARE
     timed = and_(share, E.value.is_not(None))
     in_month = and_(E.occurred_at >= start, E.occurred_at < end)
@@ -344,7 +361,7 @@ YEAR_COLUMNS = ("shares", "clicks", "early_shares", "skips", "snoozes", "kudos_r
 
 def years_side_by_side(user_id: int) -> list[dict]:
     """One row per year from the person's monthly rollups, oldest first."""
-    year = PersonMonth.month // 12
+    year = PersonMonth.month // const(12)
     rows = db.session.execute(
         select(year, *[func.sum(getattr(PersonMonth, c)) for c in YEAR_COLUMNS],
                func.count(func.distinct(case((PersonMonth.shares > 0, PersonMonth.month)))))

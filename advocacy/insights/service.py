@@ -23,7 +23,14 @@ from sqlalchemy import and_, case, func, literal_column, select
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity.models import PersonMonth, UnitDimMonth, UnitMonth
-from advocacy.activity.service import month_key, month_of, parse_month, unit_at, unit_history
+from advocacy.activity.service import (
+    const,
+    month_key,
+    month_of,
+    parse_month,
+    unit_at,
+    unit_history,
+)
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
 from advocacy.extensions import db
@@ -181,13 +188,13 @@ def yoy_lag(resolution: str) -> int:
 def change(now: float | None, before: float | None) -> float | None:
     if now is None or not before:
         return None
-    return round((now - before) * 100.0 / before, 1)
+    return round((float(now) - float(before)) * 100.0 / float(before), 1)
 
 
 def ratio(a: float | None, b: float | None, digits: int = 2) -> float | None:
     if a is None or not b:
         return None
-    return round(a / b, digits)
+    return round(float(a) / float(b), digits)
 
 
 def percent(a: float | None, b: float | None) -> float | None:
@@ -426,14 +433,14 @@ def corps_health(
             moved.append((user_id, joined))
     joined_sorted.sort()
     pm = PersonMonth
-    period_expr = pm.month // size
+    period_expr = pm.month // const(size)
     active_sql = (
         select(period_expr, func.count(func.distinct(pm.user_id)))
         .where(pm.month >= span[0] * size, pm.month <= query.last_month, pm.shares > 0,
                _in_scope(pm.unit_id, scope_ids))
         .group_by(period_expr)
     )
-    active_by_period = dict(db.session.execute(active_sql).tuples().all())
+    active_by_period = {int(p): int(n) for p, n in db.session.execute(active_sql).tuples()}
     people = Table(
         "people", _l("Ambassadors over time"),
         [("period", _l("Period")), ("enrolled", _l("Enrolled at the end")),
@@ -593,10 +600,10 @@ def _concentration(query: Query, scope_ids, min_group: int) -> Table:
     size = RESOLUTIONS[query.resolution]
     pm = PersonMonth
     per_person = (
-        select((pm.month // size).label("p"), pm.user_id, func.sum(pm.shares).label("s"))
+        select((pm.month // const(size)).label("p"), pm.user_id, func.sum(pm.shares).label("s"))
         .where(pm.month >= query.first_month, pm.month <= query.last_month, pm.shares > 0,
                _in_scope(pm.unit_id, scope_ids))
-        .group_by(pm.month // size, pm.user_id)
+        .group_by(pm.month // const(size), pm.user_id)
         .subquery()
     )
     ranked = select(
@@ -605,13 +612,13 @@ def _concentration(query: Query, scope_ids, min_group: int) -> Table:
                                order_by=per_person.c.s.desc()).label("rn"),
         func.count().over(partition_by=per_person.c.p).label("n"),
     ).subquery()
-    top_n = (ranked.c.n + (100 // TOP_SHARE - 1)) // (100 // TOP_SHARE)  # ceil(n / 10)
+    top_n = (ranked.c.n + const(100 // TOP_SHARE - 1)) // const(100 // TOP_SHARE)  # ceil(n/10)
     rows = db.session.execute(
         select(ranked.c.p, func.count(), func.sum(ranked.c.s),
                func.sum(case((ranked.c.rn <= top_n, ranked.c.s), else_=0)))
         .group_by(ranked.c.p)
     ).tuples().all()
-    found = {p: (n, total, top) for p, n, total, top in rows}
+    found = {int(p): (int(n), int(total or 0), int(top or 0)) for p, n, total, top in rows}
     for p in periods(query):
         n, total, top = found.get(p, (0, 0, 0))
         enough = n >= min_group
@@ -629,10 +636,10 @@ def _dimensions(query: Query, scope_ids) -> list[Table]:
     d = UnitDimMonth
     sums: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for dim, key, p, shares in db.session.execute(
-        select(d.dim, d.key, d.month // size, func.sum(d.shares))
+        select(d.dim, d.key, d.month // const(size), func.sum(d.shares))
         .where(d.month >= query.first_month, d.month <= query.last_month,
                _in_scope(d.unit_id, scope_ids))
-        .group_by(d.dim, d.key, d.month // size)
+        .group_by(d.dim, d.key, d.month // const(size))
     ).tuples():
         sums[(dim, key)][p] += int(shares or 0)
     span = periods(query)
