@@ -50,6 +50,8 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.content.views import bp as content
     from advocacy.content.views import files as uploads
     from advocacy.core.views import bp as core
+    from advocacy.endorsements.views import bp as endorsements
+    from advocacy.insights.views import bp as insights
     from advocacy.onboarding.views import bp as onboarding
     from advocacy.people.views import bp as people
     from advocacy.programme.views import bp as programme
@@ -61,16 +63,19 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.tracking.views import bp as tracking
 
     for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
-                      uploads, stories, people, onboarding, takeovers, schedule_calendar):
+                      uploads, stories, people, onboarding, takeovers, schedule_calendar,
+                      endorsements, insights):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from advocacy.accounts.cli import users_cli
+    from advocacy.activity.cli import activity_cli
     from advocacy.demo.cli import demo_data
     from advocacy.takeovers.cli import takeovers_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(activity_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(takeovers_cli)
 

@@ -1,6 +1,14 @@
 """Import every feature's models so that SQLAlchemy and Alembic see all tables."""
 
 from advocacy.accounts.models import Role, Unit, User  # noqa: F401
+from advocacy.activity.models import (  # noqa: F401
+    ActivityEvent,
+    PersonMonth,
+    RollupState,
+    UnitDimMonth,
+    UnitMembership,
+    UnitMonth,
+)
 from advocacy.content.models import (  # noqa: F401
     Post,
     PostComment,
@@ -8,6 +16,7 @@ from advocacy.content.models import (  # noqa: F401
     PostVariant,
     Topic,
 )
+from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos  # noqa: F401
 from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance  # noqa: F401
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision, QueueImpression  # noqa: F401

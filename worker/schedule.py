@@ -30,4 +30,11 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "args": [],
         "options": {"expires": 540},
     },
+    # Monthly activity rollups for dashboards: only months with new events are recomputed.
+    "activity-rollup-recent": {
+        "task": "advocacy.activity.rollup_recent",
+        "schedule": 300.0,
+        "args": [],
+        "options": {"expires": 240},
+    },
 }

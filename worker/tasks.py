@@ -12,6 +12,7 @@ from celery.utils.log import get_task_logger
 from celery.utils.time import get_exponential_backoff_interval
 
 from advocacy import mail
+from advocacy.activity import tasks as activity_tasks
 from advocacy.extensions import db
 from worker import celery
 
@@ -57,3 +58,14 @@ def send_takeover_reminders(self: Task) -> int:
         if mail.is_temporary(exc):
             raise _retry(self, exc) from exc
         raise
+
+
+@celery.task(name=activity_tasks.ROLLUP_TASK, bind=True)
+def rollup_recent(self: Task) -> list[str]:
+    """Roll up the months with new activity (idempotent: a repeated run changes nothing)."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return activity_tasks.rollup_recent()
+    except OperationalError as exc:  # database restarting or a lock timeout: try again
+        raise _retry(self, exc) from exc

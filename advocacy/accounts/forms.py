@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     SelectField,
@@ -63,6 +64,11 @@ class UnitForm(FlaskForm):
 class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=language_choices(), validators=[Optional()])
     topic_ids = MultiCheckboxField(_l("Topics I follow"), coerce=int)
+    named_opt_in = BooleanField(
+        _l("Leaders may see my name with my activity"),
+        description=_l("Kudos you receive appear on your unit's page, and your leaders can "
+                       "see your activity by name. Off unless you turn it on."),
+    )
 
 
 class PasswordForm(FlaskForm):

@@ -65,6 +65,8 @@ class User(UserMixin, db.Model):
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
+    # The person agreed to be named to leaders (kudos on the unit page, named activity).
+    named_opt_in: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()

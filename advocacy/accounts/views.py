@@ -68,8 +68,10 @@ def settings():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
         form.topic_ids.data = [t.id for t in current_user.topics]
+        form.named_opt_in.data = current_user.named_opt_in
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
+        current_user.named_opt_in = bool(form.named_opt_in.data)
         chosen = set(form.topic_ids.data or [])
         current_user.topics = [t for t in topics if t.id in chosen]
         db.session.commit()
@@ -98,6 +100,7 @@ def change_password():
     settings_form.topic_ids.choices = [(t.id, t.name) for t in list_topics()]
     settings_form.locale.data = current_user.locale or ""
     settings_form.topic_ids.data = [t.id for t in current_user.topics]
+    settings_form.named_opt_in.data = current_user.named_opt_in
     return render_template(
         "accounts/settings.html", form=settings_form, password_form=form
     ), 400

@@ -26,3 +26,15 @@ class ProgrammeForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100)],
         description=_l("Limits how often the same people are asked. 0 or empty: no limit."),
     )
+    leaders_first_minutes = IntegerField(
+        _l("Leaders go first (minutes)"),
+        validators=[Optional(), NumberRange(min=0, max=7 * 24 * 60)],
+        default=0,
+        description=_l("Leaders in a post's audience see it this long before everyone else. "
+                       "0 means at the same time."),
+    )
+    warning_drop_percent = IntegerField(
+        _l("Early warning when a unit's shares fall by more than (%)"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        default=50,
+    )

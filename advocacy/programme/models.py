@@ -26,5 +26,9 @@ class Programme(db.Model):
     require_second_approval: Mapped[bool] = mapped_column(default=False)
     # Fatigue limit (M16): new posts shown to one ambassador per 7 days; 0 means no limit.
     weekly_post_cap: Mapped[int] = mapped_column(default=0)
+    # Leaders in a post's audience see it this many minutes before everyone else (M6).
+    leaders_first_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Early warning: a unit whose shares fell by more than this share against last year.
+    warning_drop_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column()

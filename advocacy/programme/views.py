@@ -34,6 +34,10 @@ def edit():
             require_second_approval=bool(form.require_second_approval.data),
             weekly_post_cap=form.weekly_post_cap.data or 0,
         )
+        if form.leaders_first_minutes.data is not None:
+            programme.leaders_first_minutes = form.leaders_first_minutes.data
+        if form.warning_drop_percent.data is not None:
+            programme.warning_drop_percent = form.warning_drop_percent.data
         db.session.commit()
         flash(_("The programme is saved."), "success")
         return redirect(url_for("programme.edit"))

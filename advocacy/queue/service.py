@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, true
 
-from advocacy.accounts.models import User
+from advocacy.accounts.models import RoleName, User
 from advocacy.accounts.service import ancestor_ids
+from advocacy.activity.models import EventKind
+from advocacy.activity.service import record_event
 from advocacy.content.models import Post, PostStatus
 from advocacy.content.service import audience_fits
+from advocacy.endorsements.models import Endorsement
+from advocacy.endorsements.service import active_endorsements
 from advocacy.extensions import db
+from advocacy.programme.service import get_programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
 from advocacy.sharing.models import Share
 
@@ -32,6 +37,8 @@ class QueueError(ValueError):
 class QueueItem:
     post: Post
     score: int  # how many of the person's topics the post carries
+    endorsements: list[Endorsement] = field(default_factory=list)
+    endorsed_for_me: bool = False  # endorsed by a leader of one of the person's units
 
 
 @dataclass
@@ -45,6 +52,18 @@ def live_posts(now: datetime):
         Post.status == PostStatus.LIVE,
         or_(Post.starts_at.is_(None), Post.starts_at <= now),
         or_(Post.ends_at.is_(None), Post.ends_at > now),
+    )
+
+
+def released(user: User, now: datetime):
+    """Leaders go first (M6): others see a post only once the head start has passed."""
+    minutes = get_programme().leaders_first_minutes
+    if minutes <= 0 or user.has_role(RoleName.LEADER):
+        return true()
+    threshold = now - timedelta(minutes=minutes)
+    return and_(
+        or_(Post.published_at.is_(None), Post.published_at <= threshold),
+        or_(Post.starts_at.is_(None), Post.starts_at <= threshold),
     )
 
 
@@ -77,7 +96,9 @@ def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queu
         ),
     )
     candidates = db.session.scalars(
-        live_posts(now).where(Post.id.not_in(shared), Post.id.not_in(decided))
+        live_posts(now).where(
+            Post.id.not_in(shared), Post.id.not_in(decided), released(user, now)
+        )
     ).all()
     unit_ids = ancestor_ids(user.unit_id)
     topic_ids = {t.id for t in user.topics}
@@ -86,8 +107,18 @@ def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queu
         score = fits(post, unit_ids, topic_ids)
         if score is not None and audience_fits(post, user.title, user.locale):
             scored.append(QueueItem(post, score))
+    # Endorsed posts show who backs them (M5) and rank first for the leader's own people.
+    backing = active_endorsements([item.post.id for item in scored])
+    for item in scored:
+        item.endorsements = backing.get(item.post.id, [])
+        item.endorsed_for_me = any(
+            unit_ids & e.leader.led_unit_ids for e in item.endorsements
+        )
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
-    scored.sort(key=lambda item: (item.score, item.post.published_at or epoch), reverse=True)
+    scored.sort(
+        key=lambda item: (item.endorsed_for_me, item.score, item.post.published_at or epoch),
+        reverse=True,
+    )
     scored = apply_weekly_cap(user, scored, now)
     items = scored[:limit]
     record_impressions(user, [item.post.id for item in items], now)
@@ -98,14 +129,12 @@ def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queu
 
 
 def weekly_cap() -> int:
-    from advocacy.programme.service import get_programme
-
     return get_programme().weekly_post_cap or 0
 
 
-def endorsed_post_ids(post_ids: list[int]) -> set[int]:
-    """Hook for endorsements (issue 5): endorsed posts win a place under the cap first."""
-    return set()
+def endorsed_post_ids(items: list[QueueItem]) -> set[int]:
+    """Endorsed posts win a place under the cap first (M5)."""
+    return {item.post.id for item in items if item.endorsements}
 
 
 def deadline_near(post: Post, now: datetime) -> bool:
@@ -129,7 +158,7 @@ def apply_weekly_cap(user: User, ranked: list[QueueItem], now: datetime) -> list
     ))
     room = max(0, cap - len(shown))
     fresh = [item for item in ranked if item.post.id not in shown]
-    endorsed = endorsed_post_ids([item.post.id for item in fresh])
+    endorsed = endorsed_post_ids(fresh)
     preferred = sorted(
         range(len(fresh)),
         key=lambda i: (fresh[i].post.id not in endorsed, not deadline_near(fresh[i].post, now), i),
@@ -158,6 +187,9 @@ def post_for_user(user: User, post_id: int, now: datetime) -> Post | None:
     post = db.session.get(Post, post_id)
     if post is None or not post.is_live(now):
         return None
+    held_back = select(Post.id).where(Post.id == post.id, released(user, now))
+    if db.session.scalar(held_back) is None:
+        return None
     if fits(post, ancestor_ids(user.unit_id), set()) is None:
         return None
     if not audience_fits(post, user.title, user.locale):
@@ -182,7 +214,9 @@ def _decide(user: User, post: Post, choice: str, until: datetime | None, now: da
 
 
 def skip(user: User, post: Post, now: datetime) -> QueueDecision:
-    return _decide(user, post, QueueChoice.SKIPPED, None, now)
+    decision = _decide(user, post, QueueChoice.SKIPPED, None, now)
+    record_event(EventKind.SKIP, user=user, now=now, post_id=post.id, ref_id=decision.id)
+    return decision
 
 
 def snooze(user: User, post: Post, until: datetime, now: datetime) -> QueueDecision:
@@ -190,4 +224,6 @@ def snooze(user: User, post: Post, until: datetime, now: datetime) -> QueueDecis
         raise QueueError(_l("Choose a time in the future."))
     if until - now > MAX_SNOOZE:
         raise QueueError(_l("You can snooze a post for at most %(days)d days.", days=60))
-    return _decide(user, post, QueueChoice.SNOOZED, until, now)
+    decision = _decide(user, post, QueueChoice.SNOOZED, until, now)
+    record_event(EventKind.SNOOZE, user=user, now=now, post_id=post.id, ref_id=decision.id)
+    return decision

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from advocacy.access import AMBASSADOR, roles_required
+from advocacy.access import AMBASSADOR, LEADER, roles_required
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.queue import service
@@ -26,7 +26,7 @@ def queue_context() -> dict:
 
 
 @bp.get("/queue")
-@roles_required(AMBASSADOR)
+@roles_required(AMBASSADOR, LEADER)
 def index():
     return render_template("queue/index.html", **queue_context())
 
@@ -36,7 +36,7 @@ def _post_or_404(post_id: int):
 
 
 @bp.post("/queue/<int:post_id>/skip")
-@roles_required(AMBASSADOR)
+@roles_required(AMBASSADOR, LEADER)
 def skip(post_id: int):
     post = _post_or_404(post_id)
     service.skip(current_user, post, utcnow())
@@ -46,7 +46,7 @@ def skip(post_id: int):
 
 
 @bp.post("/queue/<int:post_id>/snooze")
-@roles_required(AMBASSADOR)
+@roles_required(AMBASSADOR, LEADER)
 def snooze(post_id: int):
     post = _post_or_404(post_id)
     delta = SNOOZE_CHOICES.get(request.form.get("days", ""))

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 from flask_babel import lazy_gettext as _l
 
 from advocacy.accounts.models import User
+from advocacy.activity.models import EventKind
+from advocacy.activity.service import minutes_since_live, record_event
 from advocacy.content.models import NETWORK_LIMITS, Network, Post
 from advocacy.content.service import text_problem, variant_for
 from advocacy.extensions import db
@@ -39,6 +41,10 @@ def share(user: User, post: Post, network: str, text: str, now: datetime) -> Sha
     )
     db.session.add(record)
     db.session.flush()
+    record_event(
+        EventKind.SHARE, user=user, now=now, post_id=post.id, ref_id=record.id,
+        network=network, value=minutes_since_live(post, now),
+    )
     return record
 
 

@@ -81,19 +81,38 @@ MATRIX = {
     "takeovers.approve": ("POST", "/curate/takeovers/{takeover}/approve", curator_only(302)),
     "takeovers.decline": ("POST", "/curate/takeovers/{takeover}/decline", curator_only(302)),
     "schedule_calendar.month": ("GET", "/curate/calendar", curator_only(200)),
+    # leaders share too (they go first, M6)
     "queue.index": ("GET", "/queue", {"anonymous": LOGIN, "ambassador": 200, "curator": 403,
-                                      "leader": 403, "admin": 200}),
+                                      "leader": 200, "admin": 200}),
     "queue.skip": ("POST", "/queue/{post}/skip", {"anonymous": LOGIN, "ambassador": 302,
-                                                  "curator": 403, "leader": 403, "admin": 302}),
+                                                  "curator": 403, "leader": 302, "admin": 302}),
     "queue.snooze": ("POST", "/queue/{post}/snooze", {"anonymous": LOGIN, "ambassador": 400,
-                                                      "curator": 403, "leader": 403, "admin": 400}),
+                                                      "curator": 403, "leader": 400, "admin": 400}),
     "sharing.compose": ("GET", "/share/{post}/linkedin", {
-        "anonymous": LOGIN, "ambassador": 200, "curator": 403, "leader": 403, "admin": 200}),
+        "anonymous": LOGIN, "ambassador": 200, "curator": 403, "leader": 200, "admin": 200}),
     # a share is only ever shown to the person who made it
     "sharing.ready": ("GET", "/shares/{share}", {"anonymous": LOGIN, "ambassador": 200,
-                                                 "curator": 403, "leader": 403, "admin": 404}),
+                                                 "curator": 403, "leader": 404, "admin": 404}),
     "tracking.redirect_token": ("GET", "/r/{token}", dict.fromkeys(ROLES, 302)),
     "activity.mine": ("GET", "/activity", {"anonymous": LOGIN, **ALL}),
+    "endorsements.index": ("GET", "/endorse", {"anonymous": LOGIN, "ambassador": 403,
+                                               "curator": 403, "leader": 200, "admin": 200}),
+    # an admin who leads no unit is told that only leaders endorse
+    "endorsements.endorse": ("POST", "/endorse/{post}", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 302, "admin": 400}),
+    "endorsements.withdraw": ("POST", "/endorse/{post}/withdraw", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 302, "admin": 302}),
+    "endorsements.post_endorsements": ("GET", "/curate/posts/{post}/endorsements", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 403, "admin": 200}),
+    "endorsements.kudos": ("GET", "/kudos", {"anonymous": LOGIN, "ambassador": 403,
+                                             "curator": 403, "leader": 200, "admin": 200}),
+    "insights.health": ("GET", "/insights/health", {"anonymous": LOGIN, "ambassador": 403,
+                                                    "curator": 200, "leader": 200, "admin": 200}),
+    "insights.health_csv": ("GET", "/insights/health.csv?table=activity", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 200, "admin": 200}),
+    # a person's years: themselves and admins; leaders only if the person opted in (not here)
+    "insights.person": ("GET", "/insights/people/{owner}", {
+        "anonymous": LOGIN, "ambassador": 200, "curator": 403, "leader": 403, "admin": 200}),
     "static": ("GET", "/static/css/app.css", dict.fromkeys(ROLES, 200)),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
@@ -115,9 +134,12 @@ def test_routes_by_role(role, app, client, login, db_session):
     story = f.story(owner, photo=True)
     values = {"post": item.id, "share": record.id, "token": record.token, "draft": draft.id,
               "topic": f.topic().id, "story": story.id, "person": f.user().id,
-              "takeover": f.takeover(owner).id, "image": story.photo_name}
+              "takeover": f.takeover(owner).id, "image": story.photo_name,
+              "owner": owner.id}
     if role == "ambassador":
         login(owner)
+    elif role == "leader":
+        login(f.user(role, unit=f.unit()))  # a leader leads a unit
     elif role != "anonymous":
         login(f.user(role))
     failures = []

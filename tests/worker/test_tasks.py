@@ -86,3 +86,21 @@ def test_celery_app_is_configured_for_safety():
     assert conf.task_acks_late is True and conf.worker_prefetch_multiplier == 1
     assert conf.task_always_eager is False
     assert "advocacy.send_welcome_email" in celery.tasks
+
+
+def test_rollup_task_is_scheduled_and_rolls_up(db_session, tasks):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from advocacy.activity.models import EventKind, PersonMonth
+    from advocacy.activity.service import record_event
+    from worker.schedule import SCHEDULE
+
+    assert SCHEDULE["activity-rollup-recent"]["task"] == tasks.rollup_recent.name
+    assert tasks.rollup_recent.name == "advocacy.activity.rollup_recent"
+    person = f.user()
+    record_event(EventKind.SHARE, user=person, now=datetime.now(UTC), network="x")
+    months = tasks.rollup_recent()
+    assert len(months) >= 1
+    assert db_session.scalar(select(PersonMonth.shares)) == 1

@@ -1,0 +1,161 @@
+"""The append-only activity record, unit membership history and the monthly rollups.
+
+Months are stored as one integer, ``year * 12 + month - 1``, so that quarters (``// 3``) and
+years (``// 12``) are plain integer arithmetic on every database.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class EventKind(enum.StrEnum):
+    SHARE = "share"
+    SKIP = "skip"
+    SNOOZE = "snooze"
+    ENDORSE = "endorse"
+    KUDOS_GIVEN = "kudos_given"
+    KUDOS_RECEIVED = "kudos_received"
+    REMINDER_SENT = "reminder_sent"
+    REMINDER_ACTED = "reminder_acted"
+    STORY_SUGGESTED = "story_suggested"
+    APPLICATION = "application"
+
+
+# Rollup column for each event kind (clicks come straight from the clicks table).
+KIND_COLUMNS: dict[str, str] = {
+    EventKind.SHARE: "shares",
+    EventKind.SKIP: "skips",
+    EventKind.SNOOZE: "snoozes",
+    EventKind.ENDORSE: "endorsements",
+    EventKind.KUDOS_GIVEN: "kudos_given",
+    EventKind.KUDOS_RECEIVED: "kudos_received",
+    EventKind.REMINDER_SENT: "reminders_sent",
+    EventKind.REMINDER_ACTED: "reminders_acted",
+    EventKind.STORY_SUGGESTED: "stories",
+    EventKind.APPLICATION: "applications",
+}
+COUNT_COLUMNS = (*KIND_COLUMNS.values(), "clicks", "early_shares", "lag_minutes", "lag_count")
+
+
+class ActivityEvent(db.Model):
+    """One meaningful act. Rows are only ever inserted; the unit is the one at that time."""
+
+    __tablename__ = "activity_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # SET NULL on erasure: the act still counts for the unit, no longer for a person.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # No foreign keys below: history outlives units and posts.
+    unit_id: Mapped[int | None] = mapped_column()
+    as_leader: Mapped[bool] = mapped_column(default=False)
+    post_id: Mapped[int | None] = mapped_column()
+    ref_id: Mapped[int | None] = mapped_column()  # the share, endorsement, kudos … it is about
+    network: Mapped[str | None] = mapped_column(String(20))
+    value: Mapped[int | None] = mapped_column()  # share: minutes after the post went live
+
+    __table_args__ = (Index("ix_activity_events_kind_ref_id", "kind", "ref_id"),)
+
+
+class UnitMembership(db.Model):
+    """Which unit a person belonged to when: moving someone keeps old history with the old unit."""
+
+    __tablename__ = "unit_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    valid_from: Mapped[datetime] = mapped_column()
+    valid_to: Mapped[datetime | None] = mapped_column()
+
+
+
+class PersonMonth(db.Model):
+    """One person's acts in one month, in the unit they belonged to then (0 = no unit)."""
+
+    __tablename__ = "activity_person_months"
+
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
+        index=True,
+    )
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_leader: Mapped[bool] = mapped_column(default=False)
+    first_share_at: Mapped[datetime | None] = mapped_column()
+    last_share_at: Mapped[datetime | None] = mapped_column()
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+    skips: Mapped[int] = mapped_column(default=0)
+    snoozes: Mapped[int] = mapped_column(default=0)
+    endorsements: Mapped[int] = mapped_column(default=0)
+    kudos_given: Mapped[int] = mapped_column(default=0)
+    kudos_received: Mapped[int] = mapped_column(default=0)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    reminders_acted: Mapped[int] = mapped_column(default=0)
+    stories: Mapped[int] = mapped_column(default=0)
+    applications: Mapped[int] = mapped_column(default=0)
+    early_shares: Mapped[int] = mapped_column(default=0)
+    lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
+    lag_count: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_activity_person_months_unit_id_month", "unit_id", "month"),)
+
+
+class UnitMonth(db.Model):
+    """Anonymous totals per unit per month, split by leaders and others: kept for years."""
+
+    __tablename__ = "activity_unit_months"
+
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_leader: Mapped[bool] = mapped_column(primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+    skips: Mapped[int] = mapped_column(default=0)
+    snoozes: Mapped[int] = mapped_column(default=0)
+    endorsements: Mapped[int] = mapped_column(default=0)
+    kudos_given: Mapped[int] = mapped_column(default=0)
+    kudos_received: Mapped[int] = mapped_column(default=0)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    reminders_acted: Mapped[int] = mapped_column(default=0)
+    stories: Mapped[int] = mapped_column(default=0)
+    applications: Mapped[int] = mapped_column(default=0)
+    early_shares: Mapped[int] = mapped_column(default=0)
+    lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
+    lag_count: Mapped[int] = mapped_column(default=0)
+
+
+class UnitDimMonth(db.Model):
+    """Shares and clicks per unit per month by network or by topic."""
+
+    __tablename__ = "activity_unit_dim_months"
+
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)  # "network" | "topic"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+
+
+class RollupState(db.Model):
+    """High-water marks of what the incremental rollup has seen."""
+
+    __tablename__ = "activity_rollup_state"
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

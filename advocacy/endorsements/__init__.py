@@ -1,0 +1,1 @@
+"""Leaders' endorsements of posts, curators' requests for them, and kudos to ambassadors."""

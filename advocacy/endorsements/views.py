@@ -1,0 +1,125 @@
+"""Leaders endorse posts and give kudos; curators ask leaders to endorse."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from advocacy.access import CURATOR, LEADER, roles_required
+from advocacy.accounts.models import User
+from advocacy.content.models import Post, PostStatus
+from advocacy.db import utcnow
+from advocacy.endorsements import service
+from advocacy.endorsements.forms import EndorseForm, KudosForm, RequestForm
+from advocacy.endorsements.models import Endorsement
+from advocacy.extensions import db
+from advocacy.pagination import paginate
+
+bp = Blueprint("endorsements", __name__)
+
+
+def _endorse_page(form: EndorseForm | None = None, failed_post_id: int | None = None):
+    page = paginate(
+        select(Post).where(Post.status == PostStatus.LIVE).order_by(Post.published_at.desc()),
+        request.args.get("page", 1), per_page=20,
+    )
+    mine = {
+        e.post_id: e for e in db.session.scalars(
+            select(Endorsement).where(Endorsement.leader_id == current_user.id,
+                                      Endorsement.withdrawn_at.is_(None))
+        )
+    }
+    return render_template(
+        "endorsements/index.html", page=page, mine=mine,
+        requests=service.open_requests(current_user), form=form or EndorseForm(),
+        failed_post_id=failed_post_id,
+    )
+
+
+@bp.get("/endorse")
+@roles_required(LEADER)
+def index():
+    return _endorse_page()
+
+
+def _post_or_404(post_id: int) -> Post:
+    return db.session.get(Post, post_id) or abort(404)
+
+
+@bp.post("/endorse/<int:post_id>")
+@roles_required(LEADER)
+def endorse(post_id: int):
+    post = _post_or_404(post_id)
+    form = EndorseForm()
+    if form.validate_on_submit():
+        try:
+            service.endorse(current_user, post, form.note.data or "", utcnow())
+        except service.EndorsementError as exc:
+            db.session.rollback()
+            form.note.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("You endorse “%(title)s”.", title=post.title), "success")
+            return redirect(url_for("endorsements.index"))
+    return _endorse_page(form, post.id), 400
+
+
+@bp.post("/endorse/<int:post_id>/withdraw")
+@roles_required(LEADER)
+def withdraw(post_id: int):
+    post = _post_or_404(post_id)
+    if service.withdraw(current_user, post, utcnow()):
+        db.session.commit()
+        flash(_("Your endorsement of “%(title)s” is withdrawn.", title=post.title), "info")
+    return redirect(url_for("endorsements.index"))
+
+
+@bp.route("/curate/posts/<int:post_id>/endorsements", methods=["GET", "POST"])
+@roles_required(CURATOR)
+def post_endorsements(post_id: int):
+    post = _post_or_404(post_id)
+    form = RequestForm()
+    form.leader_id.choices = [(u.id, u.name) for u in service.leaders()]
+    if form.validate_on_submit():
+        leader = db.session.get(User, form.leader_id.data)
+        try:
+            service.request_endorsement(post, leader, by=current_user,
+                                        note=form.note.data or "", now=utcnow())
+        except service.EndorsementError as exc:
+            db.session.rollback()
+            form.leader_id.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is asked to endorse this post.", name=leader.name), "success")
+            return redirect(url_for("endorsements.post_endorsements", post_id=post.id))
+    endorsements = service.active_endorsements([post.id]).get(post.id, [])
+    return render_template(
+        "endorsements/post.html", post=post, form=form, endorsements=endorsements,
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/kudos", methods=["GET", "POST"])
+@roles_required(LEADER)
+def kudos():
+    form = KudosForm()
+    people = service.led_people_ids(current_user) - {current_user.id}
+    choices = db.session.scalars(
+        select(User).where(User.id.in_(people), User.active.is_(True)).order_by(User.name)
+    ) if people else []
+    form.recipient_id.choices = [(u.id, u.name) for u in choices]
+    if form.validate_on_submit():
+        recipient = db.session.get(User, form.recipient_id.data)
+        try:
+            service.give_kudos(current_user, recipient, form.message.data, utcnow())
+        except service.EndorsementError as exc:
+            db.session.rollback()
+            form.message.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your kudos to %(name)s is sent.", name=recipient.name), "success")
+            return redirect(url_for("endorsements.kudos"))
+    return render_template(
+        "endorsements/kudos.html", form=form, sent=service.kudos_sent_by(current_user.id),
+    ), (400 if form.errors else 200)

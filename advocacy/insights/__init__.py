@@ -1,0 +1,1 @@
+"""Corps health over years for leaders and curators, read from the monthly rollups only."""

@@ -1,0 +1,277 @@
+"""Leaders through HTTP: endorsements, kudos, going first, corps health and who may see what."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from advocacy.activity import service as activity
+from advocacy.activity import tasks
+from advocacy.activity.models import ActivityEvent, EventKind, PersonMonth
+from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
+from advocacy.programme.service import get_programme
+from tests import factories as f
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def org(db_session):
+    """Two sibling units with a sub-unit, five ambassadors each, one leader each."""
+    get_programme().min_group_size = 5
+    health = f.unit("Health")
+    ward = f.unit("Ward 7", parent=health)
+    schools = f.unit("Schools")
+    people = {
+        "health": [f.user(unit=ward, name=f"Nurse {i}") for i in range(5)],
+        "schools": [f.user(unit=schools, name=f"Teacher {i}") for i in range(5)],
+    }
+    return {
+        "health": health, "ward": ward, "schools": schools, "people": people,
+        "health_leader": f.user("ambassador", "leader", unit=health, name="Hanna Leader"),
+        "schools_leader": f.user("ambassador", "leader", unit=schools, name="Sigurd Leader"),
+    }
+
+
+def test_endorsed_post_shows_who_and_ranks_first_for_the_leaders_people(client, login, org,
+                                                                         db_session):
+    older = f.post("Older post", now=datetime.now(UTC) - timedelta(days=3))
+    f.post("Newer post")
+    login(org["health_leader"])
+    response = client.post(f"/endorse/{older.id}", data={"note": "Proud of this team"})
+    assert response.status_code == 302
+    client.post("/logout")
+    login(org["people"]["health"][0])
+    page = client.get("/queue").get_data(as_text=True)
+    assert "Endorsed by Hanna Leader" in page and "Proud of this team" in page
+    assert page.index("Older post") < page.index("Newer post")
+    client.post("/logout")
+    login(org["people"]["schools"][0])  # not her unit: shown, but not moved up
+    page = client.get("/queue").get_data(as_text=True)
+    assert "Endorsed by Hanna Leader" in page
+    assert page.index("Newer post") < page.index("Older post")
+    assert count(db_session, ActivityEvent) == 1  # the endorsement itself
+
+
+def test_withdrawn_endorsement_disappears(client, login, org, db_session):
+    item = f.post("Post")
+    login(org["health_leader"])
+    client.post(f"/endorse/{item.id}", data={"note": ""})
+    assert client.post(f"/endorse/{item.id}/withdraw").status_code == 302
+    assert db_session.scalar(select(Endorsement)).withdrawn_at is not None
+    client.post("/logout")
+    login(org["people"]["health"][0])
+    assert "Endorsed by" not in client.get("/queue").get_data(as_text=True)
+
+
+def test_too_long_note_is_refused_and_nothing_saved(client, login, org, db_session):
+    item = f.post()
+    login(org["health_leader"])
+    response = client.post(f"/endorse/{item.id}", data={"note": "x" * 281})
+    assert response.status_code == 400
+    assert "280" in response.get_data(as_text=True)
+    assert count(db_session, Endorsement) == 0
+
+
+def test_curator_asks_a_leader_who_endorses_with_one_click(client, login, org, db_session):
+    item = f.post("Career day")
+    login(f.user("curator"))
+    page = client.get(f"/curate/posts/{item.id}/endorsements").get_data(as_text=True)
+    assert "Hanna Leader" in page
+    response = client.post(f"/curate/posts/{item.id}/endorsements",
+                           data={"leader_id": org["health_leader"].id, "note": "Please?"})
+    assert response.status_code == 302
+    bad = client.post(f"/curate/posts/{item.id}/endorsements",
+                      data={"leader_id": org["people"]["health"][0].id})
+    assert bad.status_code == 400
+    client.post("/logout")
+    login(org["health_leader"])
+    page = client.get("/endorse").get_data(as_text=True)
+    assert "Asked of you" in page and "Please?" in page
+    assert client.post(f"/endorse/{item.id}").status_code == 302  # the one click
+    assert db_session.scalar(select(EndorsementRequest)).answered_at is not None
+    assert "Asked of you" not in client.get("/endorse").get_data(as_text=True)
+
+
+def test_kudos_reach_the_ambassador_and_only_within_the_leaders_units(client, login, org,
+                                                                      db_session):
+    nurse, teacher = org["people"]["health"][0], org["people"]["schools"][0]
+    login(org["health_leader"])
+    page = client.get("/kudos").get_data(as_text=True)
+    assert nurse.name in page and teacher.name not in page
+    assert client.post("/kudos", data={"recipient_id": nurse.id,
+                                       "message": "Great story!"}).status_code == 302
+    refused = client.post("/kudos", data={"recipient_id": teacher.id, "message": "Hi"})
+    assert refused.status_code == 400 and count(db_session, Kudos) == 1
+    client.post("/logout")
+    login(nurse)
+    page = client.get("/activity").get_data(as_text=True)
+    assert "Great story!" in page and "Hanna Leader" in page
+
+
+def test_leaders_go_first(client, login, org, db_session):
+    get_programme().leaders_first_minutes = 60
+    item = f.post("Fresh", now=datetime.now(UTC) - timedelta(minutes=30))
+    nurse = org["people"]["health"][0]
+    login(nurse)
+    assert "Fresh" not in client.get("/queue").get_data(as_text=True)
+    assert client.get(f"/share/{item.id}/linkedin").status_code == 404
+    client.post("/logout")
+    login(org["health_leader"])
+    assert "Fresh" in client.get("/queue").get_data(as_text=True)
+    assert client.post(f"/share/{item.id}/linkedin", data={"text": "First!"}).status_code == 302
+    event = db_session.scalar(select(ActivityEvent).where(ActivityEvent.kind == "share"))
+    assert event.as_leader and 29 <= event.value <= 31
+    client.post("/logout")
+    item.published_at = datetime.now(UTC) - timedelta(minutes=61)
+    login(nurse)
+    assert "Fresh" in client.get("/queue").get_data(as_text=True)
+
+
+def test_skip_snooze_and_share_are_recorded(client, login, org, db_session):
+    a, b, c = f.post(), f.post(), f.post()
+    login(org["people"]["health"][0])
+    client.post(f"/queue/{a.id}/skip")
+    client.post(f"/queue/{b.id}/snooze", data={"days": "1"})
+    client.post(f"/share/{c.id}/linkedin", data={"text": "mine"})
+    kinds = sorted(db_session.scalars(select(ActivityEvent.kind)))
+    assert kinds == ["share", "skip", "snooze"]
+    unit_ids = set(db_session.scalars(select(ActivityEvent.unit_id)))
+    assert unit_ids == {org["ward"].id}
+
+
+def test_named_opt_in_is_off_by_default_and_toggled_in_settings(client, login, org, db_session):
+    nurse = org["people"]["health"][0]
+    assert nurse.named_opt_in is False
+    login(nurse)
+    assert client.post("/settings", data={"locale": "en", "named_opt_in": "y"}).status_code == 302
+    assert nurse.named_opt_in is True
+    client.post("/settings", data={"locale": "en"})
+    assert nurse.named_opt_in is False
+
+
+def test_programme_sets_leaders_head_start(client, login, db_session):
+    login(f.user("curator"))
+    data = {"purpose": "P", "guidelines": "G", "leaders_first_minutes": "90",
+            "warning_drop_percent": "40"}
+    assert client.post("/curate/programme", data=data).status_code == 302
+    assert get_programme().leaders_first_minutes == 90
+    bad = client.post("/curate/programme", data=dict(data, leaders_first_minutes="-5"))
+    assert bad.status_code == 400 and get_programme().leaders_first_minutes == 90
+
+
+# --- corps health: who sees what -------------------------------------------------------
+
+def _activity(org):
+    when = datetime.now(UTC) - timedelta(days=40)
+    for group in org["people"].values():
+        for p in group:
+            activity.record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
+    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+
+
+def test_leader_sees_own_units_with_sub_units_and_a_chart_with_a_table(client, login, org):
+    _activity(org)
+    login(org["health_leader"])
+    response = client.get("/insights/health")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Corps health: Health" in page
+    assert 'data-chart="chart-activity"' in page and 'id="table-activity"' in page
+    assert 'type="application/json" id="chart-data"' in page
+    assert "<script>" not in page  # CSP: no inline scripts
+    assert client.get(f"/insights/health?unit={org['ward'].id}").status_code == 200
+    for name in ("Nurse 0", "Teacher 0"):
+        assert name not in page  # nobody opted in to being named
+
+
+@pytest.mark.parametrize("path", ["/insights/health?unit={u}", "/insights/health.csv?unit={u}"
+                                  "&table=activity"])
+def test_leader_gets_403_for_other_and_unknown_units_alike(client, login, org, path):
+    login(org["health_leader"])
+    other = client.get(path.format(u=org["schools"].id))
+    unknown = client.get(path.format(u=987654))
+    assert other.status_code == unknown.status_code == 403
+    assert "Schools" not in other.get_data(as_text=True)
+
+
+def test_curator_sees_everything_and_unknown_units_are_404(client, login, org):
+    _activity(org)
+    login(f.user("curator"))
+    assert client.get("/insights/health").status_code == 200
+    assert client.get(f"/insights/health?unit={org['schools'].id}").status_code == 200
+    assert client.get("/insights/health?unit=987654").status_code == 404
+
+
+@pytest.mark.parametrize("query, message", [
+    ("years=11", "1 to 10 years"),
+    ("from=2025-05&to=2025-01", "comes after"),
+    ("from=2025-99", "YYYY-MM"),
+    ("resolution=fortnight", "month, quarter or year"),
+    ("to=2999-01", "future"),
+])
+def test_bad_ranges_get_400_with_a_clear_message(client, login, org, query, message):
+    login(f.user("curator"))
+    response = client.get(f"/insights/health?{query}")
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert client.get(f"/insights/health.csv?table=activity&{query}").status_code == 400
+
+
+def test_csv_export_folds_small_groups_and_defuses_formulas(client, login, org, db_session):
+    f.user(unit=f.unit("=cmd|' /C calc'!A0"))  # one person in a unit with a nasty name
+    _activity(org)
+    login(f.user("curator"))
+    response = client.get("/insights/health.csv?table=overview&years=1")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert "=cmd" not in text  # the small unit is folded into Other, never named
+    assert "Other" in text and "Health" in text and "Schools" in text
+    assert client.get("/insights/health.csv?table=nope").status_code == 400
+
+
+def test_person_page_only_for_opted_in_people_in_the_leaders_units(client, login, org):
+    nurse, teacher = org["people"]["health"][0], org["people"]["schools"][0]
+    login(org["health_leader"])
+    assert client.get(f"/insights/people/{nurse.id}").status_code == 403
+    nurse.named_opt_in = teacher.named_opt_in = True
+    assert client.get(f"/insights/people/{nurse.id}").status_code == 200
+    assert client.get(f"/insights/people/{teacher.id}").status_code == 403  # not her unit
+    assert client.get("/insights/people/987654").status_code == 403  # reveals nothing
+    client.post("/logout")
+    login(f.user("admin"))
+    assert client.get("/insights/people/987654").status_code == 404
+
+
+def test_opted_in_person_and_their_kudos_show_on_the_unit_page(client, login, org, db_session):
+    nurse = org["people"]["health"][0]
+    nurse.named_opt_in = True
+    _activity(org)
+    login(org["health_leader"])
+    client.post("/kudos", data={"recipient_id": nurse.id, "message": "Thanks for sharing"})
+    client.post("/kudos", data={"recipient_id": org["people"]["health"][1].id,
+                                "message": "Secret thanks"})
+    client.get("/kudos")  # shows (and clears) the "sent" message
+    page = client.get("/insights/health").get_data(as_text=True)
+    assert "Nurse 0" in page and "Thanks for sharing" in page
+    assert "Nurse 1" not in page and "Secret thanks" not in page
+    assert f"/insights/people/{nurse.id}" in page
+
+
+def test_cli_rebuild_and_rollup_and_the_task(app, org, db_session):
+    _activity(org)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["activity", "rebuild"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert db_session.scalar(select(func.sum(PersonMonth.shares))) == 10
+    result = runner.invoke(args=["activity", "rollup"])
+    assert result.exit_code == 0 and "rolled up" in result.output
+    assert tasks.ROLLUP_TASK == "advocacy.activity.rollup_recent"
+    months = tasks.rollup_recent()
+    assert all(len(m) == 7 for m in months)
+    assert db_session.scalar(select(func.sum(PersonMonth.shares))) == 10
