@@ -47,22 +47,28 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from advocacy.accounts.views import bp as accounts
     from advocacy.activity.views import bp as activity
+    from advocacy.audit.views import bp as audit
     from advocacy.content.views import bp as content
     from advocacy.core.views import bp as core
+    from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
     from advocacy.sharing.views import bp as sharing
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+    for blueprint in (
+        core, accounts, programme, content, queue, sharing, tracking, activity, privacy, audit
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from advocacy.accounts.cli import users_cli
     from advocacy.demo.cli import demo_data
+    from advocacy.privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(demo_data)
 
 

@@ -1,7 +1,16 @@
 """Import every feature's models so that SQLAlchemy and Alembic see all tables."""
 
 from advocacy.accounts.models import Role, Unit, User  # noqa: F401
+from advocacy.audit.models import AuditEntry  # noqa: F401
 from advocacy.content.models import Post, PostVariant, Topic  # noqa: F401
+from advocacy.privacy.models import (  # noqa: F401
+    AnonymousTotal,
+    DataExport,
+    NoticeDelivery,
+    PersonalDataAccess,
+    PrivacyNotice,
+    PrivacySettings,
+)
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision  # noqa: F401
 from advocacy.sharing.models import Share  # noqa: F401

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.service import unit_tree
+from advocacy.audit import service as audit
 from advocacy.content import service
 from advocacy.content.forms import PostForm, TopicForm
 from advocacy.content.models import NETWORK_LIMITS, Network, Post
@@ -57,6 +58,7 @@ def _data(form: PostForm) -> PostData:
 def _save(form: PostForm, post: Post | None):
     if not form.validate_on_submit():
         return None
+    action = "post.create" if post is None else "post.update"
     try:
         if post is None:
             post = service.create_post(_data(form), by_user_id=current_user.id, now=utcnow())
@@ -67,6 +69,8 @@ def _save(form: PostForm, post: Post | None):
         for field, message in exc.errors.items():
             getattr(form, field).errors.append(str(message))
         return None
+    audit.record(current_user.id, action, now=utcnow(), target_type="post", target_id=post.id,
+                 details={"status": post.status})
     db.session.commit()
     flash(_("The post is saved."), "success")
     return redirect(url_for("content.posts"))
@@ -110,11 +114,13 @@ def topics():
     form = TopicForm()
     if form.validate_on_submit():
         try:
-            service.create_topic(form.name.data, form.description.data or "")
+            topic = service.create_topic(form.name.data, form.description.data or "")
         except ContentError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc.errors["name"]))
         else:
+            audit.record(current_user.id, "topic.create", now=utcnow(), target_type="topic",
+                         target_id=topic.id)
             db.session.commit()
             flash(_("The topic is added."), "success")
             return redirect(url_for("content.topics"))

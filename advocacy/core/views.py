@@ -29,7 +29,11 @@ def home():
     from advocacy.queue.views import queue_context
 
     programme = get_programme()
-    context = queue_context() if current_user.has_role("ambassador") else {}
+    context = (
+        queue_context()
+        if current_user.has_role("ambassador") and current_user.is_participant
+        else {}
+    )
     return render_template("core/home.html", programme=programme, **context)
 
 

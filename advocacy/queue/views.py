@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from advocacy.access import AMBASSADOR, roles_required
+from advocacy.access import AMBASSADOR, participant_required, roles_required
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.queue import service
@@ -25,6 +25,7 @@ def queue_context() -> dict:
 
 @bp.get("/queue")
 @roles_required(AMBASSADOR)
+@participant_required
 def index():
     return render_template("queue/index.html", **queue_context())
 
@@ -35,6 +36,7 @@ def _post_or_404(post_id: int):
 
 @bp.post("/queue/<int:post_id>/skip")
 @roles_required(AMBASSADOR)
+@participant_required
 def skip(post_id: int):
     post = _post_or_404(post_id)
     service.skip(current_user, post, utcnow())
@@ -45,6 +47,7 @@ def skip(post_id: int):
 
 @bp.post("/queue/<int:post_id>/snooze")
 @roles_required(AMBASSADOR)
+@participant_required
 def snooze(post_id: int):
     post = _post_or_404(post_id)
     delta = SNOOZE_CHOICES.get(request.form.get("days", ""))
