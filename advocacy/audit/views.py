@@ -13,9 +13,10 @@ bp = Blueprint("audit", __name__)
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number < 2**31 else None
 
 
 @bp.get("/admin/audit")

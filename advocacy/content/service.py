@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from advocacy.accounts.models import Unit
 from advocacy.content.models import (
@@ -167,7 +167,9 @@ def create_topic(name: str, description: str = "") -> Topic:
         raise ContentError({"name": _l("A name is required.")})
     if len(name) > 100:
         raise ContentError({"name": _l("Use at most %(n)d characters.", n=100)})
-    if db.session.scalar(select(Topic.id).where(func.lower(Topic.name) == name.lower())):
+    # SQLite's lower() folds ASCII only: compare exactly as well, or "Øl" twice slips through.
+    same = or_(Topic.name == name, func.lower(Topic.name) == name.lower())
+    if db.session.scalar(select(Topic.id).where(same)):
         raise ContentError({"name": _l("A topic with this name already exists.")})
     topic = Topic(name=name, description=description.strip())
     db.session.add(topic)
