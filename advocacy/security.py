@@ -7,7 +7,7 @@ import os
 import re
 
 import nh3
-from flask import Flask, request
+from flask import Flask, abort, request
 from markupsafe import Markup
 
 CSP = (
@@ -74,6 +74,17 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.add_template_filter(rich, "rich")
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        """NUL bytes are never meaningful here and PostgreSQL refuses them in text: 4xx, not 500."""
+        if "\x00" in request.path:
+            abort(404)
+        values = list(request.args.values())
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [v for _, v in request.form.items(multi=True)]
+        if any("\x00" in v for v in values):
+            abort(400)
 
     @app.after_request
     def _headers(response):
