@@ -143,3 +143,27 @@ def test_every_redirect_stays_on_site_except_the_tracked_one(app, client, login,
         if 300 <= response.status_code < 400:
             parts = urlsplit(response.headers["Location"])
             assert parts.netloc in ("", "localhost"), (rule.rule, response.headers["Location"])
+
+
+def test_password_change_logs_out_every_other_session(app, client, login, db_session):
+    person = f.user()
+    login(person)
+    other = app.test_client()
+    first = other.post("/login", data={"email": person.email,
+                                       "password": "correct horse battery staple"})
+    assert first.status_code == 302
+    assert other.get("/settings").status_code == 200
+    response = client.post("/settings/password", data={
+        "pw-current": "correct horse battery staple", "pw-new": "a brand new long passphrase"})
+    assert response.status_code == 302
+    assert client.get("/settings").status_code == 200  # this browser stays logged in
+    stale = other.get("/settings")
+    assert stale.status_code == 302 and "/login" in stale.headers["Location"]
+
+
+def test_password_rules_are_about_length_only(db_session):
+    from advocacy.accounts.service import password_problem
+
+    assert password_problem("alllowercaseletters") is None  # no composition rules
+    assert password_problem("short") is not None
+    assert password_problem("x" * 257) is not None
