@@ -64,7 +64,6 @@ def load() -> dict:
         "REDIRECT_COUNTED_PER_MINUTE": int(os.environ.get("REDIRECT_COUNTED_PER_MINUTE", "10")),
         "REDIRECT_MAX_PER_MINUTE": int(os.environ.get("REDIRECT_MAX_PER_MINUTE", "120")),
         "EXPORT_LINK_MAX_AGE": int(os.environ.get("EXPORT_LINK_MAX_AGE", str(7 * 24 * 3600))),
-        "CELERY_SEND": _bool("CELERY_SEND", True),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "8025")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "advocacy@localhost"),

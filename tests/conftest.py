@@ -82,8 +82,6 @@ def make_app(url: str, **extra):
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",
         "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
-        # tests call task functions directly; nothing is sent to a broker
-        "CELERY_SEND": False,
     }
     config.update(extra)
     application = create_app(config)
@@ -100,6 +98,9 @@ def upgrade(app) -> None:
 
 @pytest.fixture(scope="session")
 def app():
+    import redis
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     url = database_url()
     reset_database(url)
     application = make_app(url)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from advocacy.accounts import service
 from advocacy.accounts.models import RoleName, Unit
 from advocacy.extensions import db
+from advocacy.jobs import enqueue
 
 
 @click.group("users")
@@ -24,6 +25,12 @@ def users_cli() -> None:
 @click.option("--unit", "unit_name", default=None, help="Name of the person's unit.")
 @click.option("--locale", type=click.Choice(["nb", "da", "en"]), default=None)
 @click.option(
+    "--welcome/--no-welcome",
+    default=False,
+    show_default=True,
+    help="E-mail the person a welcome message (sent by the worker).",
+)
+@click.option(
     "--role",
     "roles",
     multiple=True,
@@ -32,7 +39,7 @@ def users_cli() -> None:
     show_default=True,
 )
 @with_appcontext
-def create(email, name, password, title, unit_name, locale, roles) -> None:
+def create(email, name, password, title, unit_name, locale, welcome, roles) -> None:
     """Create a person (leaders lead their own unit)."""
     unit = None
     if unit_name:
@@ -47,5 +54,7 @@ def create(email, name, password, title, unit_name, locale, roles) -> None:
     except service.AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
+    if welcome:
+        enqueue("advocacy.send_welcome_email", user.id)
     db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> roles={','.join(sorted(user.role_names))}")

@@ -18,6 +18,7 @@ from advocacy.audit import service as audit
 from advocacy.content.service import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.jobs import enqueue
 from advocacy.pagination import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -168,6 +169,7 @@ def new_user():
             else:
                 audit.record(current_user.id, "user.create", now=utcnow(), target_type="user",
                              target_id=user.id, details={"roles": sorted(user.role_names)})
+                enqueue("advocacy.send_welcome_email", user.id)  # sent once the commit succeeds
                 db.session.commit()
                 flash(_("%(name)s is added.", name=user.name), "success")
                 return redirect(url_for("accounts.users"))

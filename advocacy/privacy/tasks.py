@@ -1,8 +1,8 @@
 """Celery tasks for privacy (thin: ids in, commit out) and the enqueue used by the views.
 
-worker/ does not exist on main yet: these are `shared_task`s with stable names that the worker
-app picks up by importing this module; the same work is reachable from `flask privacy ...`.
-Beat entries to add there are in BEAT_SCHEDULE.
+`shared_task`s with stable names; worker/ includes this module and its schedule takes
+BEAT_SCHEDULE. The same work is reachable from `flask privacy ...`; views enqueue through
+advocacy.jobs.enqueue (after commit).
 """
 
 from __future__ import annotations
@@ -40,28 +40,6 @@ def app_context():
         _app = create_app()
     with _app.app_context():
         yield _app
-
-
-def enqueue(name: str, *args) -> bool:
-    """Send a task by name after the caller committed; a dead broker is logged, not fatal:
-    the periodic scans (pending exports, unsent notices) pick the work up anyway."""
-    if not current_app.config.get("CELERY_SEND", True):
-        return False
-    from celery import Celery
-
-    broker = current_app.config["REDIS_URL"]
-    sender = current_app.extensions.get("advocacy_celery_sender")
-    if sender is None:
-        sender = Celery("advocacy", broker=broker, set_as_current=False)
-        sender.conf.update(broker_connection_retry=False, broker_connection_max_retries=0,
-                           broker_transport_options={"max_retries": 0}, task_serializer="json")
-        current_app.extensions["advocacy_celery_sender"] = sender
-    try:
-        sender.send_task(name, args=list(args), retry=False)
-        return True
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the scan catches up
-        log.warning("could not enqueue %s: %s", name, exc)
-        return False
 
 
 @shared_task(name="privacy.build_export", acks_late=True, autoretry_for=(Exception,),

@@ -27,6 +27,7 @@ from advocacy.accounts.models import User
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.forms import org_tz
+from advocacy.jobs import enqueue
 from advocacy.privacy import service
 from advocacy.privacy.forms import EmptyForm, EraseForm, NamedForm, PersonViewForm, SettingsForm
 from advocacy.privacy.models import DataExport, ExportStatus
@@ -151,10 +152,8 @@ def export():
         if not form.validate_on_submit():
             abort(400)
         record = service.request_export(current_user, utcnow())
+        enqueue("privacy.build_export", record.id)  # sent once the commit succeeds
         db.session.commit()
-        from advocacy.privacy.tasks import enqueue
-
-        enqueue("privacy.build_export", record.id)
         flash(_("Your export is being prepared. Come back to this page in a few minutes."),
               "info")
         return redirect(url_for("privacy.export"))
@@ -314,10 +313,8 @@ def person_view():
                 field = form.effective_on if name == "effective_at" else getattr(form, name)
                 field.errors.append(str(message))
         else:
+            enqueue("privacy.send_notices")  # sent once the commit succeeds
             db.session.commit()
-            from advocacy.privacy.tasks import enqueue
-
-            enqueue("privacy.send_notices")
             flash(_("Named per-person views are scheduled. Everyone is told now."), "success")
             return redirect(url_for("privacy.person_view"))
     return render_template(

@@ -1,0 +1,58 @@
+# advocacy: `make run` starts the whole product, `make test` checks it.
+#
+#   make run     install, migrate, fill demo data if the database is empty, then serve
+#                http://127.0.0.1:${PORT:-5000}/ with a Celery worker and beat
+#                (embedded Redis and SQLite unless REDIS_URL / DATABASE_URL are set;
+#                the other variables are listed in worker/launch.py)
+#   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit
+#   make lint    ruff and bandit only
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-advocacy
+
+.PHONY: help install run test test-sqlite test-postgres lint
+
+help:
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+
+# Re-installs only when the lock file or pyproject.toml changed (or the venv is new).
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --require-hashes -r requirements.lock
+	$(PY) -m pip install --no-deps -e .
+	touch $@
+
+# Translations are compiled when there are any; the browser tests use Debian's Chromium,
+# installed here when it is missing and we are root (elsewhere: apt-get install chromium).
+install: $(STAMP)
+	@if [ -d advocacy/translations ]; then \
+	  echo "$(VENV)/bin/pybabel compile -d advocacy/translations -f"; \
+	  $(VENV)/bin/pybabel compile -d advocacy/translations -f; \
+	fi
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+
+run: install
+	$(PY) -m worker.launch
+
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory lint
+
+test-sqlite:
+	env -u TEST_DATABASE_URL $(PY) -m pytest
+
+test-postgres:
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL_PG:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(PY) -m pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -c pyproject.toml -r advocacy worker -q

@@ -1,0 +1,915 @@
+"""A demo municipality with years of history, generated in Python and loaded in bulk.
+
+Everything comes from one `random.Random(seed)`, so the same seed and `now` give the same
+data. Nothing here iterates over sets or dict views of strings whose order could vary.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import itertools
+import math
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, Table, insert, select, text, update
+
+from advocacy.accounts.models import Role, RoleName, Unit, User, user_topics
+from advocacy.content.models import (
+    NETWORK_LIMITS,
+    Post,
+    PostKind,
+    PostStatus,
+    PostVariant,
+    Topic,
+    post_topics,
+    post_units,
+)
+from advocacy.demo import catalogue as cat
+from advocacy.demo.bulk import insert_rows, is_postgres, reserve_ids
+from advocacy.programme.models import Programme
+from advocacy.queue.models import QueueChoice, QueueDecision
+from advocacy.sharing.models import Share
+from advocacy.tracking.models import Click
+
+MIN_AMBASSADORS = 20
+DAY = 86_400
+HOUR = 3_600
+NETWORKS = ("linkedin", "facebook", "x", "instagram")
+X_LIMIT = NETWORK_LIMITS["x"]
+
+# Seasons in a Norwegian workplace: quiet in the July holidays and at Christmas.
+SHARE_SEASON = (1.05, 1.15, 1.15, 1.0, 0.95, 0.8, 0.35, 0.85, 1.15, 1.1, 1.05, 0.6)
+POST_SEASON = (1.1, 1.2, 1.2, 1.0, 1.0, 0.8, 0.3, 0.9, 1.2, 1.1, 1.0, 0.7)
+# When people share (UTC hours; Norway is UTC+1/+2): mornings, lunch and evenings.
+HOUR_WEIGHTS = (
+    0.2, 0.1, 0.1, 0.1, 0.3, 1.0, 2.5, 3.5, 3.0, 2.5, 3.5, 3.0,
+    2.0, 2.0, 2.0, 2.5, 3.0, 3.5, 4.0, 3.5, 3.0, 2.0, 1.0, 0.5,
+)
+HOUR_CUM = list(itertools.accumulate(HOUR_WEIGHTS))
+KIND_CLICKS = {"job": 1.3, "story": 1.2, "event": 1.0, "news": 0.8}
+NETWORK_CLICKS = (5.0, 4.5, 2.0, 1.2)  # per NETWORKS entry
+CLICK_BASE = 1.4
+TABLES = {
+    "units": Unit.__table__,
+    "users": User.__table__,
+    "topics": Topic.__table__,
+    "posts": Post.__table__,
+    "shares": Share.__table__,
+    "clicks": Click.__table__,
+}
+
+
+def existing_data(conn: Connection) -> list[str]:
+    """Names of the tables that already hold rows; demo data is only loaded into none."""
+    return [name for name, table in TABLES.items()
+            if conn.scalar(select(table.c.id).limit(1)) is not None]
+
+
+@dataclass
+class Login:
+    email: str
+    name: str
+    what: str
+
+
+@dataclass
+class Summary:
+    counts: dict[str, int]
+    logins: list[Login]
+    first_share: datetime | None
+    last_share: datetime | None
+
+
+@dataclass
+class LeafInfo:
+    leaf: cat.Leaf
+    unit_id: int
+    ancestors: frozenset[int]
+    sector_id: int
+    group_id: int  # the unit right above the leaf
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+    title: str
+    unit_id: int
+    leaf: LeafInfo | None
+    ancestors: frozenset[int]
+    locale: str | None
+    roles: list[tuple[str, int | None]]
+    joined: int
+    stop: int | None = None
+    active: bool = True
+    rate: float = 0.0  # shares a month when fully engaged
+    reach: float = 1.0
+    networks: tuple[float, float, float, float] = (1.0, 1.0, 0.1, 0.3)
+    topics: tuple[int, ...] = ()
+    can_login: bool = False
+    id: int = 0
+
+
+@dataclass
+class PostSpec:
+    n: int
+    kind: str
+    title: str
+    link: str
+    status: str
+    created: int
+    published: int | None
+    starts: int | None
+    ends: int | None
+    updated: int
+    audience: int | None
+    topics: tuple[int, ...]
+    texts: dict[str, str]
+    creator: int
+    window: tuple[int, int] | None  # when ambassadors could share it
+    id: int = 0
+    networks: tuple[int, ...] = field(default=())
+
+
+def dt(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, int(rng.gauss(lam, math.sqrt(lam)) + 0.5))
+    limit, k, p = math.exp(-lam), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u", "ö": "o", "ä": "a"})
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower().translate(_FOLD)).strip("-")
+
+
+def fit_text(value: str, limit: int) -> str:
+    """Shorten at a word boundary with an ellipsis, so X's 280 characters always hold."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
+    return cut + "…"
+
+
+def month_starts(first: int, last: int) -> list[int]:
+    """Starts (UTC) of the calendar months from the one holding `first` to past `last`."""
+    start = dt(first).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    out = []
+    while True:
+        out.append(int(start.timestamp()))
+        if start.timestamp() > last:
+            return out
+        start = (start + timedelta(days=32)).replace(day=1)
+
+
+class Generator:
+    def __init__(self, conn: Connection, *, ambassadors: int, years: int, seed: int,
+                 now: datetime, password_hash: str):
+        if ambassadors < MIN_AMBASSADORS:
+            raise ValueError(f"at least {MIN_AMBASSADORS} ambassadors")
+        self.conn = conn
+        self.n = ambassadors
+        self.years = years
+        # Made-up data that must repeat for a seed; nothing secret comes from it.
+        self.rng = random.Random(seed)  # nosec B311
+        self.now = int(now.timestamp())
+        self.start = self.now - int(round(years * 365.25)) * DAY
+        self.password_hash = password_hash
+        self.counts: dict[str, int] = {}
+        self.emails: dict[str, int] = {}
+        self.logins: list[Login] = []
+        self.first_share: datetime | None = None
+        self.last_share: datetime | None = None
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def write(self, table: Table, columns: tuple[str, ...], rows) -> None:
+        count = insert_rows(self.conn, table, columns, rows)
+        self.counts[table.name] = self.counts.get(table.name, 0) + count
+
+    def weighted(self, items, weights):
+        return self.rng.choices(items, weights)[0]
+
+    def new_name(self) -> tuple[str, str]:
+        rng = self.rng
+        firsts = cat.FEMALE if rng.random() < 0.62 else cat.MALE
+        first = rng.choice(firsts)
+        if rng.random() < 0.07:
+            second = rng.choice(firsts)
+            if second != first:
+                first = f"{first} {second}"
+        last = rng.choice(cat.SURNAMES)
+        if rng.random() < 0.05:
+            other = rng.choice(cat.SURNAMES)
+            if other != last:
+                last = f"{other} {last}"
+        return first, last
+
+    def email_for(self, first: str, last: str) -> str:
+        local = ".".join(part for part in (slug(first), slug(last)) if part).replace("-", ".")
+        seen = self.emails.get(local, 0) + 1
+        self.emails[local] = seen
+        if seen > 1:
+            local = f"{local}{seen}"
+        return f"{local}@{cat.DOMAIN}"
+
+    # -- the organisation ----------------------------------------------------------------
+
+    def build_units(self) -> None:
+        nodes: list[tuple[str, int | None]] = []  # (name, parent index)
+        leaves: list[tuple[cat.Leaf, int, list[int]]] = []
+        groups: list[tuple[cat.Group, int, int]] = []  # (group, index, depth)
+
+        def walk(node, parent: int | None, trail: list[int], depth: int) -> None:
+            nodes.append((node.name, parent))
+            index = len(nodes) - 1
+            path = [*trail, index]
+            if isinstance(node, cat.Leaf):
+                leaves.append((node, index, path))
+            else:
+                groups.append((node, index, depth))
+                for child in node.children:
+                    walk(child, index, path, depth + 1)
+
+        walk(cat.Group(cat.ORG_NAME, cat.SECTORS), None, [], 0)
+        first = reserve_ids(self.conn, Unit.__table__, len(nodes))
+        ids = [first + i for i in range(len(nodes))]
+        created = dt(self.start - 60 * DAY)
+        self.write(
+            Unit.__table__, ("id", "name", "parent_id", "created_at"),
+            [(ids[i], name, None if parent is None else ids[parent], created)
+             for i, (name, parent) in enumerate(nodes)],
+        )
+        self.root_id = ids[0]
+        self.sector_ids = {group.name: ids[i] for group, i, depth in groups if depth == 1}
+        self.sub_groups = [(group, ids[i], frozenset(ids[j] for j in self._path(nodes, i)))
+                           for group, i, depth in groups if depth >= 2]
+        self.leaves = [
+            LeafInfo(leaf, ids[i], frozenset(ids[j] for j in path), ids[path[1]], ids[path[-2]])
+            for leaf, i, path in leaves
+        ]
+        self.leaf_cum = list(itertools.accumulate(info.leaf.weight for info in self.leaves))
+        self.ancestors = {ids[0]: frozenset({ids[0]})}
+        for unit_id in self.sector_ids.values():
+            self.ancestors[unit_id] = frozenset({ids[0], unit_id})
+        for _group, unit_id, path in self.sub_groups:
+            self.ancestors[unit_id] = path
+
+    @staticmethod
+    def _path(nodes, index: int) -> list[int]:
+        path = []
+        current: int | None = index
+        while current is not None:
+            path.append(current)
+            current = nodes[current][1]
+        return path
+
+    def build_topics(self) -> None:
+        first = reserve_ids(self.conn, Topic.__table__, len(cat.TOPICS))
+        created = dt(self.start - 45 * DAY)
+        self.topic_ids = {name: first + i for i, (name, _d, _a) in enumerate(cat.TOPICS)}
+        self.write(
+            Topic.__table__, ("id", "name", "description", "archived", "created_at"),
+            [(first + i, name, description, archived, created)
+             for i, (name, description, archived) in enumerate(cat.TOPICS)],
+        )
+
+    # -- people --------------------------------------------------------------------------
+
+    def person(self, *, title: str, leaf: LeafInfo | None = None, unit_id: int | None = None,
+               roles: list[tuple[str, int | None]], joined: int, email: str | None = None,
+               locale: str | None = "nb") -> Person:
+        first, last = self.new_name()
+        if unit_id is None:
+            if leaf is None:
+                raise ValueError("a person needs a unit")
+            unit_id = leaf.unit_id
+        ancestors = leaf.ancestors if leaf else self.ancestors[unit_id]
+        return Person(
+            name=f"{first} {last}", email=email or self.email_for(first, last), title=title,
+            unit_id=unit_id, leaf=leaf, ancestors=ancestors, locale=locale, roles=roles,
+            joined=joined, can_login=email is not None,
+        )
+
+    def leaf_named(self, name: str) -> LeafInfo:
+        return next(info for info in self.leaves if info.leaf.name == name)
+
+    def tune(self, p: Person, *, rate: float, reach: float, profile: cat.Profile | None) -> None:
+        rng = self.rng
+        p.rate, p.reach = rate, reach
+        base = profile.networks if profile else cat.OFFICE
+        weights = [w * rng.uniform(0.3, 1.7) for w in base]
+        if rng.random() < 0.85:
+            weights[2] *= 0.1  # most people are not on X
+        if rng.random() < 0.6:
+            weights[3] *= 0.2
+        p.networks = tuple(weights)
+
+    def build_people(self) -> None:
+        rng, start = self.rng, self.start
+        amb, cur, lead, adm = (RoleName.AMBASSADOR.value, RoleName.CURATOR.value,
+                               RoleName.LEADER.value, RoleName.ADMIN.value)
+        people: list[Person] = []
+        # The fixed demo logins first, then the people who run the programme.
+        admin = self.person(title="IT-rådgiver", leaf=self.leaf_named("IT"), roles=[(adm, None)],
+                            joined=start - 21 * DAY, email=f"admin@{cat.DOMAIN}")
+        curator = self.person(
+            title="kommunikasjonsrådgiver", leaf=self.leaf_named("Kommunikasjon"),
+            roles=[(cur, None), (amb, None)], joined=start - 14 * DAY,
+            email=f"kurator@{cat.DOMAIN}",
+        )
+        helse = self.sector_ids["Helse og omsorg"]
+        leader = self.person(
+            title=cat.SECTOR_TITLES["Helse og omsorg"], unit_id=helse,
+            roles=[(lead, helse), (amb, None)], joined=start - 7 * DAY,
+            email=f"leder@{cat.DOMAIN}",
+        )
+        nurse_leaf = self.leaf_named("Solbakken sykehjem")
+        ambassador = self.person(title="sykepleier", leaf=nurse_leaf, roles=[(amb, None)],
+                                 joined=start + 2 * DAY, email=f"ambassador@{cat.DOMAIN}")
+        self.tune(curator, rate=2.5, reach=1.5, profile=cat.PROFILES["komm"])
+        self.tune(leader, rate=2.0, reach=3.0, profile=None)
+        self.tune(ambassador, rate=3.0, reach=1.4, profile=cat.PROFILES["sykehjem"])
+        ambassador.networks = (1.0, 1.6, 0.1, 0.5)
+        ambassador.topics = (self.topic_ids["sykepleie"], self.topic_ids["rekruttering"])
+        people += [admin, curator, leader, ambassador]
+        self.logins = [
+            Login(admin.email, admin.name, "admin"),
+            Login(curator.email, curator.name, "curator + ambassador"),
+            Login(leader.email, leader.name, "leader of Helse og omsorg + ambassador"),
+            Login(ambassador.email, ambassador.name, "ambassador (sykepleier)"),
+        ]
+        top = self.person(title="kommunedirektør", unit_id=self.root_id,
+                          roles=[(lead, self.root_id), (amb, None)], joined=start - 7 * DAY)
+        self.tune(top, rate=1.5, reach=5.0, profile=None)
+        people.append(top)
+        for sector, unit_id in self.sector_ids.items():
+            if sector == "Helse og omsorg":
+                continue
+            p = self.person(title=cat.SECTOR_TITLES[sector], unit_id=unit_id,
+                            roles=[(lead, unit_id), (amb, None)],
+                            joined=start - rng.randrange(7 * DAY))
+            self.tune(p, rate=rng.lognormvariate(math.log(1.5), 0.5), reach=2.5, profile=None)
+            people.append(p)
+        for title, leaf_name in (("HR-rådgiver", "Personal og organisasjon"),
+                                 ("kommunikasjonsrådgiver", "Kommunikasjon")):
+            leaf = self.leaf_named(leaf_name)
+            p = self.person(title=title, leaf=leaf, roles=[(cur, None), (amb, None)],
+                            joined=start - rng.randrange(14 * DAY))
+            self.tune(p, rate=rng.lognormvariate(math.log(2.5), 0.4), reach=1.5,
+                      profile=cat.PROFILES[leaf.leaf.profile])
+            people.append(p)
+        if self.n >= 150:  # enough people for a leader in every unit below the sectors
+            for group, unit_id, _path in self.sub_groups:
+                p = self.person(title=group.leader_title, unit_id=unit_id,
+                                roles=[(lead, unit_id), (amb, None)],
+                                joined=start + rng.randrange(60 * DAY))
+                self.tune(p, rate=rng.lognormvariate(math.log(1.2), 0.6), reach=2.0,
+                          profile=None)
+                people.append(p)
+            for info in self.leaves:
+                profile = cat.PROFILES[info.leaf.profile]
+                p = self.person(title=profile.leader_title, leaf=info,
+                                roles=[(lead, info.unit_id), (amb, None)],
+                                joined=start + rng.randrange(120 * DAY))
+                self.tune(p, rate=rng.lognormvariate(math.log(1.0), 0.7), reach=2.0,
+                          profile=profile)
+                people.append(p)
+        missing = self.n - sum(1 for p in people if any(r == amb for r, _u in p.roles))
+        people += [self.regular() for _ in range(missing)]
+        # Ids follow the joining order, as they would have in a real database.
+        people.sort(key=lambda p: p.joined)
+        first = reserve_ids(self.conn, User.__table__, len(people))
+        for i, p in enumerate(people):
+            p.id = first + i
+        self.people = people
+        self.curator_ids = [p.id for p in people if any(r == cur for r, _u in p.roles)]
+        created_admin = admin.joined
+        self.write(
+            User.__table__,
+            ("id", "email", "name", "title", "unit_id", "locale", "password_hash",
+             "session_version", "active", "created_at"),
+            ((p.id, p.email, p.name, p.title, p.unit_id, p.locale,
+              self.password_hash if p.can_login else None, 1, p.active, dt(p.joined))
+             for p in people),
+        )
+        role_rows = [(p.id, name, unit_id, dt(max(p.joined, created_admin)))
+                     for p in people for name, unit_id in p.roles]
+        first_role = reserve_ids(self.conn, Role.__table__, len(role_rows))
+        self.write(
+            Role.__table__, ("id", "user_id", "name", "unit_id", "created_at"),
+            ((first_role + i, *row) for i, row in enumerate(role_rows)),
+        )
+        self.write(
+            user_topics, ("user_id", "topic_id"),
+            ((p.id, topic_id) for p in people for topic_id in p.topics),
+        )
+
+    def regular(self) -> Person:
+        rng, start, now = self.rng, self.start, self.now
+        info = self.random_leaf()
+        profile = cat.PROFILES[info.leaf.profile]
+        title = self.weighted([t for t, _w in profile.professions],
+                              [w for _t, w in profile.professions])
+        roll = rng.random()
+        if roll < 0.3:  # the founding cohort
+            joined = start + rng.randrange(60 * DAY)
+        elif roll < 0.55:  # recruited in a campaign (February or September)
+            year = rng.randrange(self.years + 1)
+            month = 2 if rng.random() < 0.5 else 9
+            campaign = datetime(dt(start).year + year, month, 1, 8, tzinfo=UTC).timestamp()
+            joined = int(campaign) + rng.randrange(21 * DAY)
+            if not start <= joined < now - 3 * DAY:
+                joined = start + rng.randrange(max(DAY, now - start - 3 * DAY))
+        else:
+            joined = start + rng.randrange(max(DAY, now - start - 3 * DAY))
+        locale = "nb" if rng.random() < 0.9 else "en"
+        p = self.person(title=title, leaf=info, roles=[(RoleName.AMBASSADOR.value, None)],
+                        joined=joined, locale=locale)
+        if rng.random() < 0.4:  # interest fades: they stop sharing at some point
+            stop = joined + int(rng.expovariate(1 / (14 * 30 * DAY)))
+            p.stop = stop if stop < now else None
+        if rng.random() < 0.05:  # left the municipality
+            left = joined + int(rng.expovariate(1 / (18 * 30 * DAY)))
+            if left < now:
+                p.stop = min(p.stop or left, left)
+                p.active = False
+        if rng.random() < 0.18:
+            rate = 0.0  # joined, never shared
+        else:
+            rate = rng.lognormvariate(math.log(0.9), 0.9)
+            if rng.random() < 0.08:
+                rate *= 4  # the keen minority
+            rate = min(rate, 12.0)
+        self.tune(p, rate=rate, reach=rng.lognormvariate(0, 0.8), profile=profile)
+        if rng.random() < 0.45:
+            names = list(profile.topics[: rng.randint(1, len(profile.topics))])
+            if rng.random() < 0.3:
+                names.append(rng.choice(("rekruttering", "arbeidsmiljø", "lærlinger")))
+            p.topics = tuple(dict.fromkeys(self.topic_ids[n] for n in names))
+        return p
+
+    def random_leaf(self) -> LeafInfo:
+        """A workplace, weighted by its staff: most people work in care and schools."""
+        return self.leaves[bisect.bisect(self.leaf_cum, self.rng.random() * self.leaf_cum[-1])]
+
+    # -- programme -----------------------------------------------------------------------
+
+    def build_programme(self) -> None:
+        table = Programme.__table__
+        values = {
+            "name": cat.PROGRAMME_NAME,
+            "purpose": cat.PURPOSE,
+            "guidelines": cat.GUIDELINES,
+            "updated_at": dt(self.start - 10 * DAY),
+            "updated_by_id": self.curator_ids[0],
+        }
+        if self.conn.scalar(select(table.c.id).where(table.c.id == 1)) is None:
+            self.conn.execute(insert(table).values(
+                id=1, guidelines_version=1, min_group_size=5, retention_days=90, **values))
+        else:
+            self.conn.execute(update(table).where(table.c.id == 1).values(**values))
+        self.counts["programmes"] = 1
+
+    # -- posts ---------------------------------------------------------------------------
+
+    def build_posts(self) -> None:
+        rng, now = self.rng, self.now
+        self.months = month_starts(self.start - 31 * DAY, now)
+        per_month = max(6, min(60, round(6 + self.n / 200)))
+        specs: list[PostSpec] = []
+        for i in range(len(self.months) - 1):
+            lo, hi = self.months[i], min(self.months[i + 1], now - HOUR)
+            if hi <= lo:
+                continue
+            month = dt(lo).month
+            for _ in range(poisson(rng, per_month * POST_SEASON[month - 1] * (hi - lo)
+                                   / (self.months[i + 1] - lo))):
+                created = lo + rng.randrange(hi - lo)
+                if dt(created).weekday() >= 5 and rng.random() < 0.8:
+                    created = max(lo, created - 2 * DAY)
+                specs.append(self.post(len(specs), created, month))
+        specs.sort(key=lambda s: (s.created, s.n))
+        first = reserve_ids(self.conn, Post.__table__, len(specs))
+        for i, spec in enumerate(specs):
+            spec.id = first + i
+            spec.networks = tuple(NETWORKS.index(n) for n in NETWORKS if n in spec.texts)
+        self.posts = specs
+        self.write(
+            Post.__table__,
+            ("id", "title", "link", "kind", "status", "starts_at", "ends_at", "published_at",
+             "created_by_id", "created_at", "updated_at"),
+            ((s.id, s.title, s.link, s.kind, s.status,
+              None if s.starts is None else dt(s.starts),
+              None if s.ends is None else dt(s.ends),
+              None if s.published is None else dt(s.published),
+              s.creator, dt(s.created), dt(s.updated)) for s in specs),
+        )
+        first_variant = reserve_ids(
+            self.conn, PostVariant.__table__, sum(len(s.texts) for s in specs))
+        self.write(
+            PostVariant.__table__, ("id", "post_id", "network", "text"),
+            ((first_variant + i, *row) for i, row in enumerate(
+                (s.id, network, s.texts[network]) for s in specs
+                for network in NETWORKS if network in s.texts)),
+        )
+        self.write(post_topics, ("post_id", "topic_id"),
+                   ((s.id, t) for s in specs for t in s.topics))
+        self.write(post_units, ("post_id", "unit_id"),
+                   ((s.id, s.audience) for s in specs if s.audience is not None))
+        # Which posts could be shared in which month, for the share generator.
+        self.month_posts: list[list[PostSpec]] = [[] for _ in self.months]
+        for s in specs:
+            if s.window is None:
+                continue
+            a = bisect.bisect_right(self.months, s.window[0]) - 1
+            b = bisect.bisect_right(self.months, s.window[1] - 1) - 1
+            for m in range(max(a, 0), b + 1):
+                self.month_posts[m].append(s)
+
+    def post(self, n: int, created: int, month: int) -> PostSpec:
+        rng, now = self.rng, self.now
+        info = self.random_leaf()
+        profile = cat.PROFILES[info.leaf.profile]
+        job_weight = 0.35 * (1.6 if month <= 4 else 1.2 if 8 <= month <= 10 else 1.0)
+        kind = self.weighted([PostKind.STORY.value, PostKind.JOB.value, PostKind.EVENT.value,
+                              PostKind.NEWS.value],
+                             [0.35, job_weight, 0.0 if month == 7 else 0.1, 0.2])
+        prof = self.weighted([t for t, _w in profile.professions],
+                             [w for _t, w in profile.professions])
+        first = rng.choice(cat.FEMALE if rng.random() < 0.6 else cat.MALE)
+        fill = {
+            "first": first, "prof": prof, "at": info.leaf.at, "org": cat.ORG_NAME,
+            "quote": rng.choice(cat.QUOTES), "pct": rng.choice((100, 100, 100, 80, 75, 50)),
+            "years": rng.randint(2, 25), "count": rng.randint(40, 180),
+        }
+        published: int | None = min(created + rng.randrange(HOUR, 2 * DAY), now - 60)
+        starts: int | None = published
+        ends: int | None = None
+        topic_names = list(profile.topics[: rng.randint(1, len(profile.topics))])
+        tags = f"{cat.ORG_TAG} {profile.tags}"
+        summer = kind == "job" and month <= 4 and rng.random() < 0.4
+        if kind == "job":
+            topic_names.insert(0, "rekruttering")
+            if summer:
+                topic_names.append("sommerjobb")
+            ends = published + rng.randrange(14 * DAY, 35 * DAY)
+            texts, title, link = self.job_texts(fill, ends, tags, summer, n)
+        elif kind == "event":
+            ends = published + rng.randrange(10 * DAY, 45 * DAY)
+            texts, title, link, apprentice = self.event_texts(fill, ends, tags, n)
+            topic_names.insert(0, "lærlinger" if apprentice else "rekruttering")
+        elif kind == "story":
+            if rng.random() < 0.3:
+                topic_names.append("arbeidsmiljø")
+            texts, title, link = self.story_texts(fill, tags, n)
+        else:
+            if rng.random() < 0.25:
+                topic_names.append("innovasjon og digitalisering")
+            if created < self.start + 365 * DAY and rng.random() < 0.08:
+                topic_names = ["vaksinasjon"]
+            texts, title, link = self.news_texts(fill, tags, n)
+        if rng.random() < 0.12:
+            topic_names = []  # a general post for everyone
+        roll = rng.random()
+        audience = (None if roll < 0.45 else info.sector_id if roll < 0.85
+                    else info.unit_id if roll < 0.95 else info.group_id)
+        if kind == "news" and rng.random() < 0.5:
+            audience = None
+        window_end = ends if ends is not None else published + rng.randrange(45 * DAY, 120 * DAY)
+        status = PostStatus.ARCHIVED.value if window_end <= now else PostStatus.LIVE.value
+        updated = min(window_end, now - 60) if status == PostStatus.ARCHIVED else published
+        window: tuple[int, int] | None = (published, min(window_end, now))
+        if created > now - 14 * DAY and rng.random() < 0.15:  # still being written
+            status, published, starts, ends, window = PostStatus.DRAFT.value, None, None, None, None
+            updated = created
+        elif created > now - 10 * DAY and rng.random() < 0.12:  # scheduled to go live later
+            starts = now + rng.randrange(DAY, 10 * DAY)
+            if ends is not None:
+                ends = max(ends, starts + 14 * DAY)
+            status, window = PostStatus.LIVE.value, None
+        return PostSpec(
+            n=n, kind=kind, title=title[:200], link=link, status=status, created=created,
+            published=published, starts=starts, ends=ends, updated=updated, audience=audience,
+            topics=tuple(dict.fromkeys(self.topic_ids[t] for t in topic_names)), texts=texts,
+            creator=rng.choice(self.curator_ids), window=window,
+        )
+
+    def pick_networks(self, always: tuple[str, ...], maybe: dict[str, float]) -> list[str]:
+        chosen = list(always)
+        for network in NETWORKS:
+            if network in maybe and self.rng.random() < maybe[network]:
+                chosen.append(network)
+        return chosen
+
+    @staticmethod
+    def date_nb(ts: int) -> str:
+        day = dt(ts)
+        return f"{day.day}. {cat.MONTHS_NB[day.month - 1]}"
+
+    def story_texts(self, fill, tags, n):
+        rng = self.rng
+        title = rng.choice(cat.STORY_TITLES).format(**fill)
+        detail = rng.choice(cat.STORY_DETAILS).format(**fill)
+        quote = fill["quote"]
+        texts = {
+            "linkedin": f"«{quote}.»\n\nDet sier {fill['first']}, som jobber som {fill['prof']} "
+                        f"{fill['at']}. {detail}\n\nVil du bli kollegaen vår? Les hele "
+                        f"historien og se ledige stillinger. {tags}",
+            "facebook": f"Kjenner du igjen {fill['first']}? 😊 {fill['first']} jobber som "
+                        f"{fill['prof']} {fill['at']} og sier: «{quote}.» Del gjerne med noen "
+                        f"som kunne passet hos oss! {tags}",
+            "x": fit_text(f"«{quote}» – {fill['first']}, {fill['prof']} {fill['at']}. {tags}",
+                          X_LIMIT),
+            "instagram": f"Møt {fill['first']}! 👋 {fill['prof'].capitalize()} {fill['at']}.\n\n"
+                         f"«{quote}.»\n\nLes hele historien via lenken i bio. {tags}",
+        }
+        keep = self.pick_networks(("linkedin", "facebook"), {"x": 0.5, "instagram": 0.8})
+        link = f"{cat.SITE}/jobb-hos-oss/historier/{slug(title)}-{n + 1}"
+        return {k: texts[k] for k in keep}, title, link
+
+    def job_texts(self, fill, deadline, tags, summer, n):
+        rng = self.rng
+        at_cap = fill["at"][0].upper() + fill["at"][1:]
+        if summer:
+            title = f"Sommerjobb {fill['at']}: vi søker {fill['prof']}"
+        else:
+            title = rng.choice(cat.JOB_TITLES).format(**fill)
+        date = self.date_nb(deadline)
+        detail = rng.choice(cat.JOB_DETAILS)
+        texts = {
+            "linkedin": f"Vi søker {fill['prof']} i {fill['pct']} % stilling {fill['at']}. "
+                        f"{detail} Søknadsfrist {date}. Kjenner du noen som passer? Del gjerne! "
+                        f"{tags}",
+            "facebook": f"Ledig jobb! 📣 {at_cap} søker {fill['prof']} ({fill['pct']} %). "
+                        f"{detail} Søknadsfrist {date}. Tips en venn! {tags}",
+            "x": fit_text(f"Vi søker {fill['prof']} ({fill['pct']} %) {fill['at']}. "
+                          f"Søknadsfrist {date}. {tags}", X_LIMIT),
+            "instagram": f"Vi søker {fill['prof']}! {at_cap} får du kolleger som heier på deg. "
+                         f"Søknadsfrist {date} – lenke i bio. {tags}",
+        }
+        keep = self.pick_networks(("linkedin", "facebook"), {"x": 0.6, "instagram": 0.2})
+        link = f"{cat.SITE}/ledige-stillinger/{100000 + n}"
+        return {k: texts[k] for k in keep}, title, link
+
+    def event_texts(self, fill, when, tags, n):
+        rng = self.rng
+        title, lead = rng.choice(cat.EVENTS)
+        title, lead = title.format(**fill), lead.format(**fill)
+        date = self.date_nb(when)
+        texts = {
+            "linkedin": f"{lead} {date}! Du møter ansatte som forteller om hverdagen, og "
+                        f"lederne som ansetter. Påmelding via lenken. {tags}",
+            "facebook": f"{lead} {date} 🎉 Ta med en venn – vi byr på kaffe og gode samtaler! "
+                        f"{tags}",
+            "x": fit_text(f"{lead} {date}. Påmelding via lenken. {tags}", X_LIMIT),
+            "instagram": f"{lead} {date}! Lenke til påmelding i bio. {tags}",
+        }
+        keep = self.pick_networks(("facebook", "linkedin"), {"x": 0.4, "instagram": 0.5})
+        link = f"{cat.SITE}/arrangementer/{slug(title)}-{n + 1}"
+        return {k: texts[k] for k in keep}, title, link, "lærling" in title
+
+    def news_texts(self, fill, tags, n):
+        rng = self.rng
+        title = rng.choice(cat.NEWS).format(**fill)
+        headline = title[0].upper() + title[1:]
+        texts = {
+            "linkedin": f"{headline}. Les mer om hva som skjer i {cat.ORG_NAME}. {tags}",
+            "facebook": f"Nyheter fra jobben: {headline.lower()}! {tags}",
+            "x": fit_text(f"{headline}. {tags}", X_LIMIT),
+            "instagram": f"{headline} ✨ Mer i lenken i bio. {tags}",
+        }
+        keep = self.pick_networks(("linkedin", "facebook"), {"x": 0.6, "instagram": 0.3})
+        link = f"{cat.SITE}/aktuelt/{slug(title)}-{n + 1}"
+        return {k: texts[k] for k in keep}, headline, link
+
+    # -- shares, clicks and queue decisions ----------------------------------------------
+
+    def fits(self, person: Person, post: PostSpec, topics: frozenset[int]) -> bool:
+        if post.audience is not None and post.audience not in person.ancestors:
+            return False
+        return not (topics and post.topics and not any(t in topics for t in post.topics))
+
+    def build_shares(self) -> None:
+        rng, now, months = self.rng, self.now, self.months
+        shares: list[tuple] = []  # (time, user_id, post, network index, text, reach)
+        decisions: list[tuple] = []  # (user_id, post_id, choice, snoozed_until, created)
+        for person in self.people:
+            if not any(r == RoleName.AMBASSADOR.value for r, _u in person.roles):
+                continue
+            a = max(person.joined, self.start)
+            b = min(person.stop if person.stop is not None else now, now)
+            if b <= a:
+                continue
+            topics = frozenset(person.topics)
+            shared: set[int] = set()
+            first_month = bisect.bisect_right(months, a) - 1
+            last_month = bisect.bisect_right(months, b - 1) - 1
+            for m in range(first_month, last_month + 1):
+                lo, hi = max(months[m], a), min(months[m + 1], b)
+                candidates = self.month_posts[m]
+                if hi <= lo or not candidates:
+                    continue
+                age = (lo - a) / (30 * DAY)
+                lam = (person.rate * SHARE_SEASON[dt(lo).month - 1]
+                       * (0.35 + 0.65 * math.exp(-age / 18))
+                       * (hi - lo) / (months[m + 1] - months[m]))
+                for _ in range(poisson(rng, lam)):
+                    post = self.pick_post(person, candidates, topics, shared)
+                    if post is None:
+                        continue
+                    lo2, hi2 = max(post.window[0], lo), min(post.window[1], hi)
+                    if hi2 <= lo2:
+                        continue
+                    when = lo2 + int(rng.expovariate(1 / (3 * DAY)))
+                    if when >= hi2:
+                        when = lo2 + rng.randrange(hi2 - lo2)
+                    hour = bisect.bisect(HOUR_CUM, rng.random() * HOUR_CUM[-1])
+                    moved = when - when % DAY + hour * HOUR + rng.randrange(HOUR)
+                    if lo2 <= moved < hi2:
+                        when = moved
+                    shared.add(post.n)
+                    for network in self.share_networks(post, person.networks):
+                        shares.append((when, person.id, post, network,
+                                       self.share_text(post, network), person.reach))
+                        when += rng.randrange(30, 600)
+            self.decide(person, a, b, topics, shared, decisions)
+        shares.sort(key=lambda s: (s[0], s[1], s[2].n, s[3]))
+        shares = [s for s in shares if s[0] < now]
+        first = reserve_ids(self.conn, Share.__table__, len(shares))
+        tokens = self.tokens(len(shares))
+        self.write(
+            Share.__table__, ("id", "user_id", "post_id", "network", "text", "token", "created_at"),
+            ((first + i, s[1], s[2].id, NETWORKS[s[3]], s[4], tokens[i], dt(s[0]))
+             for i, s in enumerate(shares)),
+        )
+        if shares:
+            self.first_share, self.last_share = dt(shares[0][0]), dt(shares[-1][0])
+        decisions.sort(key=lambda d: (d[4], d[0], d[1]))
+        first_decision = reserve_ids(self.conn, QueueDecision.__table__, len(decisions))
+        self.write(
+            QueueDecision.__table__,
+            ("id", "user_id", "post_id", "choice", "snoozed_until", "created_at"),
+            ((first_decision + i, d[0], d[1], d[2], None if d[3] is None else dt(d[3]), dt(d[4]))
+             for i, d in enumerate(decisions)),
+        )
+        self.write(Click.__table__,
+                   ("share_id", "created_at", "visitor_hash", "referrer_host", "is_bot"),
+                   self.clicks(shares, first))
+
+    def pick_post(self, person, candidates, topics, exclude) -> PostSpec | None:
+        choice = self.rng.choice
+        for _ in range(12):
+            post = choice(candidates)
+            if post.n not in exclude and self.fits(person, post, topics):
+                return post
+        return None
+
+    def share_networks(self, post: PostSpec, weights: tuple[float, ...]) -> list[int]:
+        rng = self.rng
+        allowed = [(i, weights[i]) for i in post.networks]
+        total = sum(w for _i, w in allowed)
+        pick, acc, chosen = rng.random() * total, 0.0, allowed[-1][0]
+        for i, w in allowed:
+            acc += w
+            if pick < acc:
+                chosen = i
+                break
+        out = [chosen]
+        if len(allowed) > 1 and rng.random() < 0.08:  # the same post on a second network
+            second = rng.choice([i for i, _w in allowed if i != chosen])
+            out.append(second)
+        return out
+
+    def share_text(self, post: PostSpec, network: int) -> str:
+        rng = self.rng
+        suggested = post.texts[NETWORKS[network]]
+        if rng.random() < 0.3:  # in their own words, a little
+            prefix = rng.choice(cat.SHARE_PREFIXES)
+            if len(prefix) + len(suggested) <= NETWORK_LIMITS[NETWORKS[network]]:
+                return prefix + suggested
+        return suggested
+
+    def decide(self, person, a, b, topics, shared, decisions) -> None:
+        """Some skips over the years and, for people still at it, a few snoozes."""
+        rng, now, months = self.rng, self.now, self.months
+        decided: set[int] = set()
+        active_months = (b - a) / (30 * DAY)
+        first_month = bisect.bisect_right(months, a) - 1
+        last_month = bisect.bisect_right(months, b - 1) - 1
+        for _ in range(min(40, poisson(rng, 0.12 * active_months))):
+            m = rng.randint(first_month, last_month)
+            candidates = self.month_posts[m]
+            if not candidates:
+                continue
+            post = self.pick_post(person, candidates, topics, shared)
+            if post is None or post.n in decided:
+                continue
+            lo, hi = max(post.window[0], months[m], a), min(post.window[1], months[m + 1], b)
+            if hi <= lo:
+                continue
+            when = lo + rng.randrange(hi - lo)
+            decided.add(post.n)
+            if rng.random() < 0.8:
+                decisions.append((person.id, post.id, QueueChoice.SKIPPED.value, None, when))
+            else:
+                until = when + rng.choice((1, 3, 7)) * DAY
+                decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
+        if b >= now and rng.random() < 0.15:
+            candidates = [p for p in self.month_posts[last_month] if p.window[1] >= now]
+            post = self.pick_post(person, candidates, topics, shared) if candidates else None
+            if post is not None and post.n not in decided:
+                when = max(now - rng.randrange(3 * DAY), post.window[0] + 1, a)
+                until = when + rng.choice((1, 3, 7)) * DAY
+                decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
+
+    def tokens(self, count: int) -> list[str]:
+        """128-bit url-safe tokens like the real ones, drawn from the seeded generator."""
+        bits, seen, out = self.rng.getrandbits, set(), []
+        while len(out) < count:
+            token = base64.urlsafe_b64encode(bits(128).to_bytes(16, "big")).rstrip(b"=").decode()
+            if token not in seen:
+                seen.add(token)
+                out.append(token)
+        return out
+
+    def clicks(self, shares: list[tuple], first_id: int) -> Iterator[tuple]:
+        rng, now = self.rng, self.now
+        random_, expo, bits = rng.random, rng.expovariate, rng.getrandbits
+        referrers = []
+        for network in NETWORKS:
+            hosts = [h for h, _w in cat.REFERRERS[network]]
+            cum = list(itertools.accumulate(w for _h, w in cat.REFERRERS[network]))
+            referrers.append((hosts, cum))
+        for i, (when, _user, post, network, _text, reach) in enumerate(shares):
+            share_id = first_id + i
+            rows: list[tuple[int, str, str | None, bool]] = []
+            if random_() < 0.3:  # the network fetches a link preview at once
+                rows.append((when + 1 + int(random_() * 40), f"{bits(256):064x}", None, True))
+            if random_() < 0.02:  # a crawler, some day later
+                rows.append((when + int(random_() * 20 * DAY), f"{bits(256):064x}", None, True))
+            lam = CLICK_BASE * reach * KIND_CLICKS[post.kind] * NETWORK_CLICKS[network]
+            hosts, cum = referrers[network]
+            last_hash = None
+            for _ in range(poisson(rng, lam * expo(1.0))):
+                delay = expo(1 / (5 * HOUR)) if random_() < 0.8 else DAY + random_() * 13 * DAY
+                at = when + 2 + int(delay)
+                if at >= now:
+                    continue
+                if last_hash is not None and random_() < 0.12:
+                    visitor = last_hash  # the same person came back
+                else:
+                    visitor = last_hash = f"{bits(256):064x}"
+                host = hosts[bisect.bisect(cum, random_() * cum[-1])]
+                rows.append((at, visitor, host, False))
+            rows.sort(key=lambda row: row[0])
+            for at, visitor, host, bot in rows:
+                if at < now:
+                    yield (share_id, dt(at), visitor, host, bot)
+
+    def finish(self) -> None:
+        if is_postgres(self.conn):  # fresh statistics, so the first dashboards plan well
+            for name in ("users", "posts", "shares", "clicks", "queue_decisions"):
+                self.conn.execute(text(f"ANALYZE {name}"))
+
+
+def fill(conn: Connection, *, ambassadors: int, years: int, seed: int, now: datetime,
+         password_hash: str, progress: Callable[[str, float], None] | None = None) -> Summary:
+    """Load the demo municipality through `conn` (the caller commits); tables must be empty.
+
+    `progress(stage, seconds)` hears about each finished stage, for long runs.
+    """
+    gen = Generator(conn, ambassadors=ambassadors, years=years, seed=seed, now=now,
+                    password_hash=password_hash)
+    stages = (
+        ("units and topics", lambda: (gen.build_units(), gen.build_topics())),
+        ("people and roles", gen.build_people),
+        ("programme", gen.build_programme),
+        ("posts", gen.build_posts),
+        ("shares, decisions and clicks", gen.build_shares),
+        ("statistics", gen.finish),
+    )
+    for stage, step in stages:
+        started = time.monotonic()
+        step()
+        if progress is not None:
+            progress(stage, time.monotonic() - started)
+    return Summary(counts=gen.counts, logins=gen.logins, first_share=gen.first_share,
+                   last_share=gen.last_share)

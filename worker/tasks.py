@@ -1,0 +1,45 @@
+"""Thin tasks: a stable name, JSON arguments (ids), retry with backoff, then commit.
+
+The work itself lives in advocacy's services; a task only loads by id, calls, commits.
+Rename a task only together with a period where both names are registered: messages
+already in Redis carry the old name.
+"""
+
+from __future__ import annotations
+
+from celery import Task
+from celery.utils.log import get_task_logger
+from celery.utils.time import get_exponential_backoff_interval
+
+from advocacy import mail
+from advocacy.extensions import db
+from worker import celery
+
+log = get_task_logger(__name__)
+
+MAX_RETRIES = 6
+# 30 s, 1, 2, 4, 8 min, then 10 min (with full jitter): at most ~25 min of trying.
+BACKOFF_FACTOR = 30
+BACKOFF_MAX = 600
+
+
+def _retry(task: Task, exc: Exception) -> Exception:
+    countdown = get_exponential_backoff_interval(
+        BACKOFF_FACTOR, task.request.retries, BACKOFF_MAX, full_jitter=True
+    )
+    log.warning("%s: temporary failure (%s), retry in %s s", task.name, exc, countdown)
+    return task.retry(exc=exc, countdown=countdown, max_retries=MAX_RETRIES)
+
+
+@celery.task(name="advocacy.send_welcome_email", bind=True)
+def send_welcome_email(self: Task, user_id: int) -> bool:
+    """Tell a newly added person how to get started, in their own language."""
+    try:
+        sent = mail.send_welcome(user_id)
+    except Exception as exc:
+        db.session.rollback()
+        if mail.is_temporary(exc):
+            raise _retry(self, exc) from exc
+        raise
+    db.session.commit()
+    return sent
