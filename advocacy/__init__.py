@@ -47,6 +47,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from advocacy.accounts.views import bp as accounts
     from advocacy.activity.views import bp as activity
+    from advocacy.audit.views import bp as audit
     from advocacy.content.views import bp as content
     from advocacy.content.views import files as uploads
     from advocacy.core.views import bp as core
@@ -54,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.insights.views import bp as insights
     from advocacy.onboarding.views import bp as onboarding
     from advocacy.people.views import bp as people
+    from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
     from advocacy.schedule_calendar.views import bp as schedule_calendar
@@ -62,9 +64,11 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.takeovers.views import bp as takeovers
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
-                      uploads, stories, people, onboarding, takeovers, schedule_calendar,
-                      endorsements, insights):
+    for blueprint in (
+        core, accounts, programme, content, queue, sharing, tracking, activity, uploads,
+        stories, people, onboarding, takeovers, schedule_calendar, endorsements, insights,
+        privacy, audit,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -72,10 +76,12 @@ def _register_cli(app: Flask) -> None:
     from advocacy.accounts.cli import users_cli
     from advocacy.activity.cli import activity_cli
     from advocacy.demo.cli import demo_data
+    from advocacy.privacy.cli import privacy_cli
     from advocacy.takeovers.cli import takeovers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(activity_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(takeovers_cli)
 

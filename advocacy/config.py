@@ -38,6 +38,9 @@ def default_database_url() -> str:
 
 def load() -> dict:
     """Collect the configuration from the environment, falling back to the embedded defaults."""
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Cookies travel only over TLS when the site is served over TLS.
+    secure_cookies = _bool("SESSION_COOKIE_SECURE", public_base_url.startswith("https://"))
     return {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_database_url(),
@@ -47,7 +50,20 @@ def load() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "Europe/Oslo"),
         "LANGUAGES": LANGUAGES,
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": public_base_url,
+        # Number of proxies in front of us whose X-Forwarded-* headers we believe (0: none).
+        "TRUSTED_PROXY": int(os.environ.get("TRUSTED_PROXY", "0") or 0),
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "advocacy:"),
+        # Login throttling: failures per e-mail address and per client address in a window.
+        "LOGIN_MAX_FAILURES_PER_EMAIL": int(os.environ.get("LOGIN_MAX_FAILURES_PER_EMAIL", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+            os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "30")
+        ),
+        "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        # The public redirect: clicks per visitor per minute that are counted, and answered.
+        "REDIRECT_COUNTED_PER_MINUTE": int(os.environ.get("REDIRECT_COUNTED_PER_MINUTE", "10")),
+        "REDIRECT_MAX_PER_MINUTE": int(os.environ.get("REDIRECT_MAX_PER_MINUTE", "120")),
+        "EXPORT_LINK_MAX_AGE": int(os.environ.get("EXPORT_LINK_MAX_AGE", str(7 * 24 * 3600))),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "8025")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "advocacy@localhost"),
@@ -56,10 +72,10 @@ def load() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "QUEUE_PAGE_SIZE": 5,

@@ -9,6 +9,7 @@ from advocacy.activity.models import (  # noqa: F401
     UnitMembership,
     UnitMonth,
 )
+from advocacy.audit.models import AuditEntry  # noqa: F401
 from advocacy.content.models import (  # noqa: F401
     Post,
     PostComment,
@@ -18,6 +19,14 @@ from advocacy.content.models import (  # noqa: F401
 )
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos  # noqa: F401
 from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance  # noqa: F401
+from advocacy.privacy.models import (  # noqa: F401
+    AnonymousTotal,
+    DataExport,
+    NoticeDelivery,
+    PersonalDataAccess,
+    PrivacyNotice,
+    PrivacySettings,
+)
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision, QueueImpression  # noqa: F401
 from advocacy.sharing.models import Share  # noqa: F401

@@ -32,7 +32,8 @@ class Page:
 
 def paginate(stmt: Select, number: Any, per_page: int = 25) -> Page:
     try:
-        number = max(1, int(number))
+        # clamped: a page number beyond any real list must not overflow the database's integers
+        number = min(max(1, int(number)), 1_000_000)
     except (TypeError, ValueError):
         number = 1
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

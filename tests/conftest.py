@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from advocacy import create_app  # noqa: E402
 from advocacy.extensions import db  # noqa: E402
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Keys of this run only: runs (and xdist workers) can share one Redis database.
+REDIS_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}:"
 PASSWORD = "correct horse battery staple"
 
 
@@ -81,6 +84,7 @@ def make_app(url: str, **extra):
         # Tests read English text unless they ask for another language; nb stays the
         # product default (tests/web/test_flows.py checks the browser's choice).
         "BABEL_DEFAULT_LOCALE": "en",
+        "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
     }
     config.update(extra)
     application = create_app(config)
@@ -125,6 +129,21 @@ def db_session(app):
             outer.rollback()
             connection.close()
             engines[None] = real_engine
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis_keys():
+    """Rate-limit counters and flags of one test must not leak into the next."""
+    yield
+    import redis
+
+    try:
+        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
+        keys = list(client.scan_iter(match=REDIS_KEY_PREFIX + "*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass
 
 
 @pytest.fixture

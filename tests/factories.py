@@ -32,6 +32,7 @@ def user(
     locale: str | None = "en",
     password: str | None = PASSWORD,
     topics: tuple[Topic, ...] = (),
+    joined: bool = True,
 ) -> User:
     n = next(_seq)
     person = accounts.create_user(
@@ -45,6 +46,8 @@ def user(
         led_units=led_units,
     )
     person.topics = list(topics)
+    if joined:  # opted in to the programme; pass joined=False for someone who has not
+        person.joined_at = utcnow() - timedelta(days=1)
     db.session.flush()
     return person
 

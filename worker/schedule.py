@@ -38,3 +38,8 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": 240},
     },
 }
+
+# issue 6: retention, buffered clicks, exports, privacy notices
+from advocacy.privacy.tasks import BEAT_SCHEDULE as _PRIVACY  # noqa: E402
+
+SCHEDULE.update(_PRIVACY)

@@ -65,9 +65,15 @@ class User(UserMixin, db.Model):
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
-    # The person agreed to be named to leaders (kudos on the unit page, named activity).
+    # The person's own choice to be named to leaders, on kudos walls and leaderboards
+    # (off by default; read live, so a change takes effect everywhere at once).
     named_opt_in: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Taking part is voluntary: set when the person opts in, left_at when they leave.
+    joined_at: Mapped[datetime | None] = mapped_column()
+    left_at: Mapped[datetime | None] = mapped_column()
+    # When the person left the organisation (account closed); erasure follows after a while.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
 
     unit: Mapped[Unit | None] = relationship()
     roles: Mapped[list[Role]] = relationship(
@@ -85,6 +91,11 @@ class User(UserMixin, db.Model):
 
     def has_role(self, name: RoleName | str) -> bool:
         return any(r.name == name for r in self.roles)
+
+    @property
+    def is_participant(self) -> bool:
+        """Opted in and not left: the only people leader views and figures may show."""
+        return self.joined_at is not None and self.left_at is None and self.active
 
     @property
     def role_names(self) -> set[str]:

@@ -10,11 +10,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from advocacy.access import ADMIN, roles_required
-from advocacy.accounts import service
+from advocacy.accounts import service, throttle
 from advocacy.accounts.forms import PasswordForm, SettingsForm, UnitForm, UserForm
 from advocacy.accounts.models import RoleName, Unit, User
 from advocacy.accounts.service import AccountError
+from advocacy.audit import service as audit
 from advocacy.content.service import list_topics
+from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.pagination import paginate
@@ -41,14 +43,31 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = service.find_user_by_email(form.email.data)
-        if service.check_password(user, form.password.data) and user.active:
-            login_user(user)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
-        form.password.errors.append(_("E-mail or password is wrong."))
-    return render_template("accounts/login.html", form=form), (400 if form.errors else 200)
+        email_key = form.email.data.strip().lower()
+        address = request.remote_addr or ""
+        wait = throttle.locked_for(email_key, address)
+        if wait:
+            # No password check while locked: the answer reveals nothing about the password.
+            form.password.errors.append(_(
+                "Too many failed attempts. For your safety, logging in is paused for "
+                "%(minutes)d minutes. You can also ask an administrator for help.",
+                minutes=max(1, -(-wait // 60)),
+            ))
+            status = 429
+        else:
+            user = service.find_user_by_email(form.email.data)
+            if service.check_password(user, form.password.data) and user.active:
+                throttle.succeeded(email_key)
+                login_user(user)
+                db.session.commit()
+                return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+            throttle.failed(email_key, address)
+            form.password.errors.append(_("E-mail or password is wrong."))
+    if form.errors and status == 200:
+        status = 400
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")
@@ -151,6 +170,8 @@ def new_user():
                 db.session.rollback()
                 form.email.errors.append(str(exc))
             else:
+                audit.record(current_user.id, "user.create", now=utcnow(), target_type="user",
+                             target_id=user.id, details={"roles": sorted(user.role_names)})
                 enqueue("advocacy.send_welcome_email", user.id)  # sent once the commit succeeds
                 db.session.commit()
                 flash(_("%(name)s is added.", name=user.name), "success")
@@ -168,11 +189,13 @@ def units():
         if form.parent_id.data and parent is None:
             abort(400)
         try:
-            service.create_unit(form.name.data, parent)
+            unit = service.create_unit(form.name.data, parent)
         except AccountError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))
         else:
+            audit.record(current_user.id, "unit.create", now=utcnow(), target_type="unit",
+                         target_id=unit.id)
             db.session.commit()
             flash(_("The unit is added."), "success")
             return redirect(url_for("accounts.units"))

@@ -417,7 +417,8 @@ def personal_activity(user: User, tz: ZoneInfo) -> list[Period]:
             Post.title,
             Share.network,
             Share.created_at,
-            func.coalesce(click_counts.c.clicks, 0),
+            # clicks the retention job pruned stay counted on the share itself
+            func.coalesce(click_counts.c.clicks, 0) + Share.pruned_clicks,
             func.coalesce(click_counts.c.visitors, 0),
         )
         .join(Post, Post.id == Share.post_id)

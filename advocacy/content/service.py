@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from advocacy.accounts.models import Unit, User, user_topics
 from advocacy.config import LANGUAGES
@@ -443,7 +443,9 @@ def _check_topic_name(name: str, exclude_id: int | None = None) -> str:
         raise ContentError({"name": _l("A name is required.")})
     if len(name) > 100:
         raise ContentError({"name": _l("Use at most %(n)d characters.", n=100)})
-    query = select(Topic.id).where(func.lower(Topic.name) == name.lower())
+    # SQLite's lower() folds ASCII only: compare exactly as well, or "Øl" twice slips through.
+    same = or_(Topic.name == name, func.lower(Topic.name) == name.lower())
+    query = select(Topic.id).where(same)
     if exclude_id is not None:
         query = query.where(Topic.id != exclude_id)
     if db.session.scalar(query):

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.service import unit_tree
+from advocacy.audit import service as audit
 from advocacy.content import service
 from advocacy.content.forms import (
     CommentForm,
@@ -119,6 +120,7 @@ def _save(form: PostForm, post: Post | None):
     if form.image.errors:
         return None
     now = utcnow()
+    action = "post.create" if post is None else "post.update"
     try:
         if post is None:
             post = service.create_post(
@@ -139,6 +141,8 @@ def _save(form: PostForm, post: Post | None):
         for name, message in exc.errors.items():
             form[name].errors = [*form[name].errors, str(message)]
         return None
+    audit.record(current_user.id, action, now=utcnow(), target_type="post", target_id=post.id,
+                 details={"status": post.status})
     db.session.commit()
     flash(_("The post is saved."), "success")
     return redirect(url_for("content.post", post_id=post.id))
@@ -313,12 +317,14 @@ def topics():
     form = TopicForm()
     if form.validate_on_submit():
         try:
-            service.create_topic(form.name.data, form.description.data or "")
+            topic = service.create_topic(form.name.data, form.description.data or "")
         except ContentError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
                 form[name].errors = [*form[name].errors, str(message)]
         else:
+            audit.record(current_user.id, "topic.create", now=utcnow(), target_type="topic",
+                         target_id=topic.id)
             db.session.commit()
             flash(_("The topic is added."), "success")
             return redirect(url_for("content.topics"))

@@ -31,7 +31,8 @@ def home():
     programme = get_programme()
     context = (
         queue_context()
-        if current_user.has_role("ambassador") or current_user.has_role("leader")
+        if (current_user.has_role("ambassador") or current_user.has_role("leader"))
+        and current_user.is_participant
         else {}
     )
     return render_template("core/home.html", programme=programme, **context)

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from advocacy.access import CURATOR, roles_required
+from advocacy.audit import service as audit
+from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.programme.forms import ProgrammeForm
 from advocacy.programme.service import get_programme, update_programme
@@ -26,6 +28,7 @@ def edit():
     programme = get_programme()
     form = ProgrammeForm(obj=programme)
     if form.validate_on_submit():
+        before = programme.guidelines_version
         update_programme(
             name=form.name.data or "",
             purpose=form.purpose.data,
@@ -38,6 +41,9 @@ def edit():
             programme.leaders_first_minutes = form.leaders_first_minutes.data
         if form.warning_drop_percent.data is not None:
             programme.warning_drop_percent = form.warning_drop_percent.data
+        audit.record(current_user.id, "programme.update", now=utcnow(), target_type="programme",
+                     target_id=programme.id,
+                     details={"guidelines_changed": programme.guidelines_version != before})
         db.session.commit()
         flash(_("The programme is saved."), "success")
         return redirect(url_for("programme.edit"))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from advocacy.access import AMBASSADOR, LEADER, roles_required
+from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.queue import service
@@ -27,6 +27,7 @@ def queue_context() -> dict:
 
 @bp.get("/queue")
 @roles_required(AMBASSADOR, LEADER)
+@participant_required
 def index():
     return render_template("queue/index.html", **queue_context())
 
@@ -37,6 +38,7 @@ def _post_or_404(post_id: int):
 
 @bp.post("/queue/<int:post_id>/skip")
 @roles_required(AMBASSADOR, LEADER)
+@participant_required
 def skip(post_id: int):
     post = _post_or_404(post_id)
     service.skip(current_user, post, utcnow())
@@ -47,6 +49,7 @@ def skip(post_id: int):
 
 @bp.post("/queue/<int:post_id>/snooze")
 @roles_required(AMBASSADOR, LEADER)
+@participant_required
 def snooze(post_id: int):
     post = _post_or_404(post_id)
     delta = SNOOZE_CHOICES.get(request.form.get("days", ""))

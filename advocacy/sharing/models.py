@@ -27,6 +27,8 @@ class Share(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     token: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Human clicks whose raw rows the retention job removed: the person still sees their years.
+    pruned_clicks: Mapped[int] = mapped_column(default=0)
 
     post: Mapped[Post] = relationship()  # noqa: F821
     user: Mapped[User | None] = relationship()  # noqa: F821

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from advocacy.access import AMBASSADOR, LEADER, roles_required
+from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
 from advocacy.content.models import NETWORK_LIMITS
 from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
@@ -20,6 +20,7 @@ bp = Blueprint("sharing", __name__)
 
 @bp.route("/share/<int:post_id>/<network>", methods=["GET", "POST"])
 @roles_required(AMBASSADOR, LEADER)
+@participant_required
 def compose(post_id: int, network: str):
     post = post_for_user(current_user, post_id, utcnow()) or abort(404)
     variant = variant_for(post, network, current_user.id) if network in NETWORK_LIMITS else None

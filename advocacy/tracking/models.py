@@ -23,5 +23,7 @@ class Click(db.Model):
     visitor_hash: Mapped[str] = mapped_column(String(64))
     referrer_host: Mapped[str | None] = mapped_column(String(255))
     is_bot: Mapped[bool] = mapped_column(default=False)
+    # Same visitor, same share, within the hour: counted apart from first clicks.
+    is_repeat: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (Index("ix_clicks_share_id_created_at", "share_id", "created_at"),)

@@ -2,6 +2,9 @@
 
 import pytest
 
+from advocacy.db import utcnow
+from advocacy.privacy import service as privacy
+from advocacy.privacy.models import PrivacyNotice
 from tests import factories as f
 
 ROLES = ("anonymous", "ambassador", "curator", "leader", "admin")
@@ -114,6 +117,30 @@ MATRIX = {
     "insights.person": ("GET", "/insights/people/{owner}", {
         "anonymous": LOGIN, "ambassador": 200, "curator": 403, "leader": 403, "admin": 200}),
     "static": ("GET", "/static/css/app.css", dict.fromkeys(ROLES, 200)),
+    # privacy (issue 6): everyone's own pages, the public notice, admin switches, leader look
+    "privacy.overview": ("GET", "/privacy", {"anonymous": LOGIN, **ALL}),
+    "privacy.notice": ("GET", "/privacy/notice", dict.fromkeys(ROLES, 200)),
+    "privacy.leader_view": ("GET", "/privacy/leader-view", {"anonymous": LOGIN, **ALL}),
+    "privacy.access_log": ("GET", "/privacy/access-log", {"anonymous": LOGIN, **ALL}),
+    "privacy.notice_seen": ("POST", "/privacy/notices/{notice}/seen", {
+        "anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
+    "privacy.participation": ("GET", "/privacy/participation", {"anonymous": LOGIN, **ALL}),
+    "privacy.export": ("GET", "/privacy/export", {"anonymous": LOGIN, **ALL}),
+    # an export link works only for its owner; for anyone else it looks made up
+    "privacy.download": ("GET", "/privacy/export/{export_token}", {
+        "anonymous": LOGIN, "ambassador": 200, "curator": 404, "leader": 404, "admin": 404}),
+    "privacy.erase_me": ("GET", "/privacy/erase", {"anonymous": LOGIN, **ALL}),
+    "privacy.admin_erase": ("POST", "/admin/people/{victim}/erase", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 303}),
+    "privacy.settings": ("GET", "/admin/privacy", {"anonymous": LOGIN, "ambassador": 403,
+                                                   "curator": 403, "leader": 403, "admin": 200}),
+    "privacy.person_view": ("GET", "/admin/privacy/person-view", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    # per-person views are off by default: even the person's own leader is refused
+    "privacy.leader_person": ("GET", "/leader/people/{owner}", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 403}),
+    "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
+                                            "curator": 403, "leader": 403, "admin": 200}),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
 }
@@ -127,19 +154,27 @@ def test_every_route_is_in_the_matrix(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_routes_by_role(role, app, client, login, db_session):
-    owner = f.user("ambassador")
+    team = f.unit()
+    owner = f.user("ambassador", unit=team)
     item = f.post()
     record = f.share(owner, item)
     draft = f.post(status="draft")
     story = f.story(owner, photo=True)
+    now = utcnow()
+    notice = PrivacyNotice(kind="person_view", created_at=now, purpose="p")
+    db_session.add(notice)
+    export = privacy.request_export(owner, now)
+    privacy.build_export(export.id, now)
+    victim = f.user()
     values = {"post": item.id, "share": record.id, "token": record.token, "draft": draft.id,
               "topic": f.topic().id, "story": story.id, "person": f.user().id,
               "takeover": f.takeover(owner).id, "image": story.photo_name,
-              "owner": owner.id}
+              "owner": owner.id, "notice": notice.id, "victim": victim.id,
+              "export_token": privacy.export_token(export, app.config["SECRET_KEY"])}
     if role == "ambassador":
         login(owner)
     elif role == "leader":
-        login(f.user(role, unit=f.unit()))  # a leader leads a unit
+        login(f.user("leader", unit=team))  # the owner's own leader
     elif role != "anonymous":
         login(f.user(role))
     failures = []

@@ -1,0 +1,58 @@
+"""Recording and listing admin and curator actions; pruning them after the retention time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, select
+
+from advocacy.audit.models import AuditEntry
+from advocacy.extensions import db
+
+# action -> what the admin page shows; kept here so the filter offers only real actions.
+ACTIONS = (
+    "user.create", "unit.create", "programme.update", "post.create", "post.update",
+    "topic.create", "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
+    "person.view", "person.export", "person.erase", "audit.prune",
+)
+
+
+def record(
+    actor_id: int | None,
+    action: str,
+    *,
+    now: datetime,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Ids and field names only: the log must not become a second copy of personal data."""
+    entry = AuditEntry(
+        actor_id=actor_id, action=action, target_type=target_type, target_id=target_id,
+        details=details or {}, created_at=now,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entries(
+    *, action: str | None = None, actor_id: int | None = None, target_type: str | None = None
+) -> Select:
+    stmt = select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if target_type:
+        stmt = stmt.where(AuditEntry.target_type == target_type)
+    return stmt
+
+
+def prune(now: datetime, keep_days: int) -> int:
+    """Delete entries older than the retention time; running twice deletes nothing more."""
+    cutoff = now - timedelta(days=keep_days)
+    result = db.session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff))
+    db.session.flush()
+    return result.rowcount or 0

@@ -1,0 +1,1 @@
+"""Privacy: participation, transparency, the per-person switch, export, erasure and retention."""

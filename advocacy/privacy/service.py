@@ -1,0 +1,697 @@
+"""Participation, the per-person switch, the access log, export, erasure, retention and totals."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, or_, select, update
+
+from advocacy.accounts.models import Role, Unit, User, user_topics
+from advocacy.audit import service as audit
+from advocacy.audit.models import AuditEntry
+from advocacy.content.models import Post
+from advocacy.csvsafe import to_csv
+from advocacy.extensions import db
+from advocacy.privacy.models import (
+    AnonymousTotal,
+    DataExport,
+    ExportStatus,
+    NoticeDelivery,
+    PersonalDataAccess,
+    PrivacyNotice,
+    PrivacySettings,
+)
+from advocacy.programme.models import Programme
+from advocacy.queue.models import QueueDecision
+from advocacy.security import tokens_equal
+from advocacy.sharing.models import Share
+from advocacy.tracking.models import Click
+
+MIN_NOTICE_DAYS = 42
+NOTICE_PERSON_VIEW = "person_view"
+EXPORT_SALT = "advocacy.privacy.export"
+
+
+class PrivacyError(ValueError):
+    """Bad input for a privacy operation: field -> message, shown next to the field."""
+
+    def __init__(self, errors: dict[str, Any]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- legal bases (GDPR art. 6(1)) -------------------------------------------------------
+
+LEGAL_BASES: dict[str, Any] = {
+    "consent": _l("Consent (GDPR art. 6(1)(a)): you joined the programme yourself"),
+    "contract": _l("Contract (GDPR art. 6(1)(b))"),
+    "legal_obligation": _l("Legal obligation (GDPR art. 6(1)(c))"),
+    "public_task": _l("Public task (GDPR art. 6(1)(e))"),
+    "legitimate_interests": _l("Legitimate interests (GDPR art. 6(1)(f))"),
+}
+LEGITIMATE_INTERESTS_WARNING = _l(
+    "Legitimate interests is not available to public authorities for processing they carry "
+    "out in the performance of their tasks (GDPR art. 6(1), last paragraph). Public bodies "
+    "should choose another basis."
+)
+
+
+def get_settings() -> PrivacySettings:
+    settings = db.session.get(PrivacySettings, 1)
+    if settings is None:
+        settings = PrivacySettings(id=1)
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def legal_basis_warning(legal_basis: str, public_authority: bool) -> str | None:
+    if legal_basis == "legitimate_interests" and public_authority:
+        return str(LEGITIMATE_INTERESTS_WARNING)
+    return None
+
+
+def update_settings(
+    *,
+    controller_name: str,
+    controller_contact: str,
+    dpo_contact: str,
+    legal_basis: str,
+    public_authority: bool,
+    audit_retention_days: int,
+    erase_after_days: int,
+    retention_days: int,
+    min_group_size: int,
+    by_user_id: int | None,
+    now: datetime,
+) -> PrivacySettings:
+    errors: dict[str, Any] = {}
+    if legal_basis not in LEGAL_BASES:
+        errors["legal_basis"] = _l("Choose a legal basis.")
+    for name, value, low in (
+        ("audit_retention_days", audit_retention_days, 30),
+        ("erase_after_days", erase_after_days, 0),
+        ("retention_days", retention_days, 1),
+        ("min_group_size", min_group_size, 2),
+    ):
+        if value is None or value < low or value > 36500:
+            errors[name] = _l("Enter a number from %(low)d to %(high)d.", low=low, high=36500)
+    if errors:
+        raise PrivacyError(errors)
+    settings = get_settings()
+    settings.controller_name = controller_name.strip()
+    settings.controller_contact = controller_contact.strip()
+    settings.dpo_contact = dpo_contact.strip()
+    settings.legal_basis = legal_basis
+    settings.public_authority = public_authority
+    settings.audit_retention_days = audit_retention_days
+    settings.erase_after_days = erase_after_days
+    programme = _programme()
+    programme.retention_days = retention_days
+    programme.min_group_size = min_group_size
+    audit.record(by_user_id, "privacy.settings", now=now, target_type="privacy_settings",
+                 target_id=1, details={"legal_basis": legal_basis})
+    db.session.flush()
+    return settings
+
+
+def _programme() -> Programme:
+    from advocacy.programme.service import get_programme
+
+    return get_programme()
+
+
+# --- participation ----------------------------------------------------------------------
+
+
+def join(user: User, now: datetime) -> None:
+    """Opt in; rejoining after leaving starts a fresh membership."""
+    if user.is_participant:
+        return
+    user.joined_at = now
+    user.left_at = None
+    db.session.flush()
+
+
+def leave(user: User, now: datetime) -> None:
+    """Opt out: gone from leader views at once; personal data is erased after the set time."""
+    if user.joined_at is None or user.left_at is not None:
+        return
+    user.left_at = now
+    user.named_opt_in = False
+    db.session.flush()
+
+
+def set_named(user: User, named: bool) -> None:
+    """Being named on kudos walls and leaderboards is the person's own choice, read live."""
+    user.named_opt_in = bool(named) and user.is_participant
+    db.session.flush()
+
+
+def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
+    """Groups with fewer members than the programme minimum are merged into one 'other' group."""
+    out: dict[str, int] = {}
+    folded = 0
+    for name, size in counts.items():
+        if size >= minimum:
+            out[name] = size
+        else:
+            folded += size
+    if folded:
+        out[other] = out.get(other, 0) + folded
+    return out
+
+
+# --- the per-person leader view ---------------------------------------------------------
+
+
+def person_view_active(now: datetime) -> bool:
+    settings = get_settings()
+    return bool(
+        settings.person_view_enabled
+        and settings.person_view_effective_at is not None
+        and now >= settings.person_view_effective_at
+    )
+
+
+def earliest_effective(now: datetime) -> datetime:
+    return now + timedelta(days=MIN_NOTICE_DAYS)
+
+
+def switch_person_view_on(
+    *,
+    purpose: str,
+    consulted_on: date | None,
+    dpia_reference: str,
+    effective_at: datetime | None,
+    by_user_id: int | None,
+    now: datetime,
+) -> PrivacyNotice:
+    """Only with recorded purpose, consultation, DPIA and a date far enough ahead; tell all."""
+    errors: dict[str, Any] = {}
+    if not purpose.strip():
+        errors["purpose"] = _l("Record the purpose of named per-person views.")
+    if consulted_on is None:
+        errors["consulted_on"] = _l("Record when employee representatives were consulted.")
+    elif consulted_on > now.date():
+        errors["consulted_on"] = _l("The consultation must already have taken place.")
+    if not dpia_reference.strip():
+        errors["dpia_reference"] = _l("Give the reference of the data protection impact "
+                                      "assessment (DPIA).")
+    if effective_at is None:
+        effective_at = earliest_effective(now)
+    elif effective_at < earliest_effective(now) - timedelta(minutes=1):
+        errors["effective_at"] = _l(
+            "People must be told at least %(days)d days before the views start.",
+            days=MIN_NOTICE_DAYS,
+        )
+    if errors:
+        raise PrivacyError(errors)
+    settings = get_settings()
+    settings.person_view_enabled = True
+    settings.person_view_purpose = purpose.strip()
+    settings.person_view_consulted_on = consulted_on
+    settings.person_view_dpia_reference = dpia_reference.strip()
+    settings.person_view_notice_at = now
+    settings.person_view_effective_at = effective_at
+    notice = PrivacyNotice(
+        kind=NOTICE_PERSON_VIEW, created_at=now, effective_at=effective_at, purpose=purpose.strip()
+    )
+    db.session.add(notice)
+    db.session.flush()
+    audit.record(by_user_id, "privacy.person_view_on", now=now, target_type="privacy_settings",
+                 target_id=1, details={"notice_id": notice.id,
+                                       "effective_at": effective_at.isoformat(),
+                                       "dpia_reference": settings.person_view_dpia_reference})
+    return notice
+
+
+def switch_person_view_off(*, by_user_id: int | None, now: datetime) -> None:
+    """Switching off works at once; no notice period is needed to see less."""
+    settings = get_settings()
+    settings.person_view_enabled = False
+    settings.person_view_effective_at = None
+    audit.record(by_user_id, "privacy.person_view_off", now=now, target_type="privacy_settings",
+                 target_id=1)
+    db.session.flush()
+
+
+def unseen_notices(user: User) -> list[PrivacyNotice]:
+    """Notices the person has not yet marked as read, newest first (the in-app banner)."""
+    seen = select(NoticeDelivery.notice_id).where(
+        NoticeDelivery.user_id == user.id, NoticeDelivery.seen_at.is_not(None)
+    )
+    return list(db.session.scalars(
+        select(PrivacyNotice)
+        .where(PrivacyNotice.id.not_in(seen), PrivacyNotice.created_at >= user.created_at)
+        .order_by(PrivacyNotice.created_at.desc())
+    ))
+
+
+def _delivery(notice_id: int, user_id: int) -> NoticeDelivery:
+    row = db.session.scalar(select(NoticeDelivery).where(
+        NoticeDelivery.notice_id == notice_id, NoticeDelivery.user_id == user_id))
+    if row is None:
+        row = NoticeDelivery(notice_id=notice_id, user_id=user_id)
+        db.session.add(row)
+    return row
+
+
+def mark_notice_seen(user: User, notice_id: int, now: datetime) -> bool:
+    if db.session.get(PrivacyNotice, notice_id) is None:
+        return False
+    row = _delivery(notice_id, user.id)
+    row.seen_at = row.seen_at or now
+    db.session.flush()
+    return True
+
+
+Sender = Callable[[str, str, str], None]
+
+
+def send_notice_emails(sender: Sender, now: datetime, render: Callable) -> int:
+    """E-mail every active person each notice once; a crash midway resends only the rest."""
+    sent = 0
+    for notice in db.session.scalars(select(PrivacyNotice).order_by(PrivacyNotice.id)):
+        mailed = select(NoticeDelivery.user_id).where(
+            NoticeDelivery.notice_id == notice.id, NoticeDelivery.emailed_at.is_not(None))
+        people = db.session.scalars(
+            select(User).where(User.active.is_(True), User.id.not_in(mailed)).order_by(User.id))
+        for person in people:
+            subject, body = render(notice, person)
+            sender(person.email, subject, body)
+            _delivery(notice.id, person.id).emailed_at = now
+            db.session.flush()
+            sent += 1
+    return sent
+
+
+# --- the access log people see ------------------------------------------------------------
+
+
+def record_personal_data_access(
+    viewer: User, subject: User, *, what: str, now: datetime
+) -> PersonalDataAccess:
+    """Every look by someone else at one person's data: in the person's log and the audit log."""
+    settings = get_settings()
+    row = PersonalDataAccess(
+        subject_id=subject.id, viewer_id=viewer.id, viewed_at=now, what=what,
+        purpose=settings.person_view_purpose if what.startswith("leader.") else "",
+    )
+    db.session.add(row)
+    audit.record(viewer.id, "person.view", now=now, target_type="user", target_id=subject.id,
+                 details={"what": what})
+    db.session.flush()
+    return row
+
+
+def accesses_for(subject: User) -> list[PersonalDataAccess]:
+    return list(db.session.scalars(
+        select(PersonalDataAccess)
+        .where(PersonalDataAccess.subject_id == subject.id)
+        .order_by(PersonalDataAccess.viewed_at.desc(), PersonalDataAccess.id.desc())
+    ))
+
+
+def leaders_of(person: User) -> list[User]:
+    """Leaders of the person's unit or any unit above it: who could see the per-person view."""
+    from advocacy.accounts.service import ancestor_ids
+
+    units = ancestor_ids(person.unit_id)
+    if not units:
+        return []
+    return list(db.session.scalars(
+        select(User).join(Role, Role.user_id == User.id)
+        .where(Role.name == "leader", Role.unit_id.in_(units), User.id != person.id,
+               User.active.is_(True))
+        .distinct().order_by(User.name)
+    ))
+
+
+@dataclass
+class MonthLine:
+    month: str
+    shares: int
+    clicks: int
+
+
+def leader_person_view(person: User) -> list[MonthLine]:
+    """Exactly what a leader sees about one person: shares and human clicks per month."""
+    share_rows = db.session.execute(
+        select(Share.created_at, Share.pruned_clicks).where(Share.user_id == person.id)
+    ).tuples().all()
+    click_rows = db.session.execute(
+        select(Share.created_at).join(Click, Click.share_id == Share.id)
+        .where(Share.user_id == person.id, Click.is_bot.is_(False))
+    ).scalars().all()
+    months: dict[str, list[int]] = {}
+    for created_at, pruned in share_rows:
+        line = months.setdefault(f"{created_at:%Y-%m}", [0, 0])
+        line[0] += 1
+        line[1] += pruned or 0
+    for created_at in click_rows:
+        months.setdefault(f"{created_at:%Y-%m}", [0, 0])[1] += 1
+    return [MonthLine(m, s, c) for m, (s, c) in sorted(months.items(), reverse=True)]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+class ExportLinkError(Exception):
+    """A download link that must be refused; kind is invalid, expired, used or foreign."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def request_export(user: User, now: datetime) -> DataExport:
+    """One pending export at a time; the job builds it."""
+    pending = db.session.scalar(select(DataExport).where(
+        DataExport.user_id == user.id, DataExport.status == ExportStatus.PENDING))
+    if pending is not None:
+        return pending
+    export = DataExport(user_id=user.id, nonce=secrets.token_urlsafe(32), requested_at=now)
+    db.session.add(export)
+    db.session.flush()
+    return export
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
+    """Everything stored about the person, one list of records per kind."""
+    unit = db.session.get(Unit, user.unit_id) if user.unit_id else None
+    data: dict[str, list[dict[str, Any]]] = {
+        "profile": [{
+            "id": user.id, "name": user.name, "email": user.email, "title": user.title,
+            "unit": unit.path() if unit else None, "locale": user.locale,
+            "roles": ", ".join(sorted(user.role_names)), "created_at": _iso(user.created_at),
+            "joined_at": _iso(user.joined_at), "left_at": _iso(user.left_at),
+            "named_opt_in": user.named_opt_in, "active": user.active,
+        }],
+        "topics": [{"topic": t.name} for t in user.topics],
+        "shares": [], "clicks": [], "queue_decisions": [], "access_log": [],
+        "own_actions": [], "notices": [], "exports": [],
+    }
+    shares = db.session.execute(
+        select(Share, Post.title).join(Post, Post.id == Share.post_id)
+        .where(Share.user_id == user.id).order_by(Share.created_at)
+    ).tuples().all()
+    for share, title in shares:
+        data["shares"].append({
+            "id": share.id, "post": title, "network": share.network, "text": share.text,
+            "token": share.token, "created_at": _iso(share.created_at),
+            "pruned_clicks": share.pruned_clicks,
+        })
+    clicks = db.session.scalars(
+        select(Click).join(Share, Share.id == Click.share_id)
+        .where(Share.user_id == user.id).order_by(Click.created_at)
+    )
+    for click in clicks:
+        data["clicks"].append({
+            "share_id": click.share_id, "created_at": _iso(click.created_at),
+            "referrer_host": click.referrer_host, "is_bot": click.is_bot,
+            "is_repeat": click.is_repeat,
+        })
+    for decision in db.session.scalars(
+        select(QueueDecision).where(QueueDecision.user_id == user.id)
+    ):
+        data["queue_decisions"].append({
+            "post_id": decision.post_id, "choice": decision.choice,
+            "snoozed_until": _iso(decision.snoozed_until), "created_at": _iso(decision.created_at),
+        })
+    for access in accesses_for(user):
+        data["access_log"].append({
+            "viewed_at": _iso(access.viewed_at), "what": access.what,
+            "viewer": access.viewer.name if access.viewer else None, "purpose": access.purpose,
+        })
+    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)):
+        data["own_actions"].append({
+            "created_at": _iso(entry.created_at), "action": entry.action,
+            "target_type": entry.target_type, "target_id": entry.target_id,
+        })
+    for row in db.session.scalars(select(NoticeDelivery).where(NoticeDelivery.user_id == user.id)):
+        data["notices"].append({"notice_id": row.notice_id, "emailed_at": _iso(row.emailed_at),
+                                "seen_at": _iso(row.seen_at)})
+    for export in db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)):
+        data["exports"].append({"id": export.id, "status": export.status,
+                                "requested_at": _iso(export.requested_at)})
+    return data
+
+
+def export_zip(data: dict[str, list[dict[str, Any]]]) -> bytes:
+    """data.json plus one CSV per kind, formula cells escaped."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for name, records in data.items():
+            header = sorted({k for record in records for k in record}) or ["empty"]
+            rows = ([record.get(k) for k in header] for record in records)
+            archive.writestr(f"{name}.csv", to_csv(header, rows))
+    return buffer.getvalue()
+
+
+def build_export(export_id: int, now: datetime) -> DataExport | None:
+    """The job: collect, zip, keep for a few days. Running it twice builds once."""
+    export = db.session.get(DataExport, export_id)
+    if export is None or export.status != ExportStatus.PENDING:
+        return export
+    user = db.session.get(User, export.user_id)
+    export.content = export_zip(collect_personal_data(user))
+    export.status = ExportStatus.READY
+    export.ready_at = now
+    export.expires_at = now + timedelta(days=get_settings().export_retention_days)
+    db.session.flush()
+    return export
+
+
+def pending_export_ids() -> list[int]:
+    return list(db.session.scalars(
+        select(DataExport.id).where(DataExport.status == ExportStatus.PENDING)))
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=EXPORT_SALT)
+
+
+def export_token(export: DataExport, secret: str) -> str:
+    return _serializer(secret).dumps({"e": export.id, "n": export.nonce})
+
+
+def redeem_export(
+    token: str, user: User, *, secret: str, max_age: int, now: datetime
+) -> DataExport:
+    """Check signature, age, owner and single use; mark used and return the export."""
+    try:
+        payload = _serializer(secret).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ExportLinkError("expired") from exc
+    except BadSignature as exc:
+        raise ExportLinkError("invalid") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int):
+        raise ExportLinkError("invalid")
+    export = db.session.get(DataExport, payload["e"])
+    if export is None or not tokens_equal(str(payload.get("n", "")), export.nonce):
+        raise ExportLinkError("invalid")
+    if export.user_id != user.id:
+        raise ExportLinkError("foreign")
+    if export.status == ExportStatus.DOWNLOADED:
+        raise ExportLinkError("used")
+    if export.status != ExportStatus.READY or export.content is None:
+        raise ExportLinkError("expired")
+    if export.expires_at is not None and now >= export.expires_at:
+        raise ExportLinkError("expired")
+    return export
+
+
+def mark_downloaded(export: DataExport, now: datetime) -> bytes:
+    content = export.content or b""
+    export.content = None
+    export.status = ExportStatus.DOWNLOADED
+    export.downloaded_at = now
+    db.session.flush()
+    return content
+
+
+def expire_exports(now: datetime) -> int:
+    result = db.session.execute(
+        update(DataExport)
+        .where(DataExport.status == ExportStatus.READY, DataExport.expires_at <= now)
+        .values(status=ExportStatus.EXPIRED, content=None)
+    )
+    return result.rowcount or 0
+
+
+# --- totals that survive pruning and erasure ------------------------------------------------
+
+
+def _add_total(month: str, unit_id: int | None, network: str, **amounts: int) -> None:
+    unit_clause = AnonymousTotal.unit_id == unit_id if unit_id else AnonymousTotal.unit_id.is_(None)
+    row = db.session.scalar(select(AnonymousTotal).where(
+        AnonymousTotal.month == month, unit_clause, AnonymousTotal.network == network))
+    if row is None:
+        row = AnonymousTotal(month=month, unit_id=unit_id, network=network, shares=0, clicks=0,
+                             bot_clicks=0, repeat_clicks=0)
+        db.session.add(row)
+    for name, amount in amounts.items():
+        setattr(row, name, (getattr(row, name) or 0) + amount)
+    db.session.flush()
+
+
+def _fold_clicks(click_filter) -> dict[int, int]:
+    """Add matching raw clicks to the anonymous totals; return human clicks per share."""
+    rows = db.session.execute(
+        select(Click.created_at, Click.is_bot, Click.is_repeat, Share.id, Share.network,
+               User.unit_id)
+        .join(Share, Share.id == Click.share_id)
+        .outerjoin(User, User.id == Share.user_id)
+        .where(click_filter)
+    ).tuples().all()
+    buckets: dict[tuple, list[int]] = {}
+    per_share: dict[int, int] = {}
+    for created_at, is_bot, is_repeat, share_id, network, unit_id in rows:
+        bucket = buckets.setdefault((f"{created_at:%Y-%m}", unit_id, network), [0, 0, 0])
+        if is_bot:
+            bucket[1] += 1
+        else:
+            bucket[0] += 1
+            per_share[share_id] = per_share.get(share_id, 0) + 1
+            if is_repeat:
+                bucket[2] += 1
+    for (month, unit_id, network), (human, bots, repeats) in buckets.items():
+        _add_total(month, unit_id, network, clicks=human, bot_clicks=bots, repeat_clicks=repeats)
+    return per_share
+
+
+@dataclass(frozen=True)
+class Totals:
+    shares: int
+    clicks: int
+    bot_clicks: int
+
+
+def totals(unit_ids: set[int] | None = None) -> Totals:
+    """Organisation (or unit) totals: raw rows plus what pruning and erasure folded away."""
+    share_stmt = select(func.count(Share.id)).outerjoin(User, User.id == Share.user_id)
+    click_stmt = (
+        select(func.count(Click.id).filter(Click.is_bot.is_(False)),
+               func.count(Click.id).filter(Click.is_bot.is_(True)))
+        .join(Share, Share.id == Click.share_id).outerjoin(User, User.id == Share.user_id)
+    )
+    anon_stmt = select(
+        func.coalesce(func.sum(AnonymousTotal.shares), 0),
+        func.coalesce(func.sum(AnonymousTotal.clicks), 0),
+        func.coalesce(func.sum(AnonymousTotal.bot_clicks), 0),
+    )
+    if unit_ids is not None:
+        share_stmt = share_stmt.where(User.unit_id.in_(unit_ids))
+        click_stmt = click_stmt.where(User.unit_id.in_(unit_ids))
+        anon_stmt = anon_stmt.where(AnonymousTotal.unit_id.in_(unit_ids))
+    shares = db.session.scalar(share_stmt) or 0
+    human, bots = db.session.execute(click_stmt).one()
+    a_shares, a_clicks, a_bots = db.session.execute(anon_stmt).one()
+    return Totals(int(shares) + int(a_shares), int(human) + int(a_clicks),
+                  int(bots) + int(a_bots))
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def prune_raw_clicks(now: datetime, keep_days: int) -> int:
+    """Fold clicks older than the setting into the totals, then delete them; idempotent."""
+    cutoff = now - timedelta(days=keep_days)
+    old = Click.created_at < cutoff
+    per_share = _fold_clicks(old)
+    for share_id, human in per_share.items():
+        db.session.execute(update(Share).where(Share.id == share_id)
+                           .values(pruned_clicks=Share.pruned_clicks + human))
+    result = db.session.execute(delete(Click).where(old))
+    db.session.flush()
+    return result.rowcount or 0
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+
+def erase_person(person: User, *, reason: str, actor_id: int | None, now: datetime) -> int:
+    """Remove the person and everything personal; their shares and clicks stay only as totals."""
+    person_id, unit_id = person.id, person.unit_id
+    share_ids = select(Share.id).where(Share.user_id == person_id)
+    _fold_clicks(Click.share_id.in_(share_ids))
+    share_rows = db.session.execute(
+        select(Share.created_at, Share.network).where(Share.user_id == person_id)
+    ).tuples().all()
+    counts: dict[tuple[str, str], int] = {}
+    for created_at, network in share_rows:
+        key = (f"{created_at:%Y-%m}", network)
+        counts[key] = counts.get(key, 0) + 1
+    for (month, network), n in counts.items():
+        _add_total(month, unit_id, network, shares=n)
+    db.session.execute(delete(Click).where(Click.share_id.in_(share_ids)))
+    db.session.execute(delete(Share).where(Share.user_id == person_id))
+    db.session.execute(delete(QueueDecision).where(QueueDecision.user_id == person_id))
+    db.session.execute(delete(user_topics).where(user_topics.c.user_id == person_id))
+    db.session.execute(delete(DataExport).where(DataExport.user_id == person_id))
+    db.session.execute(delete(NoticeDelivery).where(NoticeDelivery.user_id == person_id))
+    db.session.execute(delete(PersonalDataAccess).where(PersonalDataAccess.subject_id == person_id))
+    db.session.execute(update(PersonalDataAccess).where(PersonalDataAccess.viewer_id == person_id)
+                       .values(viewer_id=None))
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == person_id)
+                       .values(actor_id=None))
+    db.session.execute(update(Post).where(Post.created_by_id == person_id)
+                       .values(created_by_id=None))
+    db.session.execute(update(Programme).where(Programme.updated_by_id == person_id)
+                       .values(updated_by_id=None))
+    db.session.execute(delete(Role).where(Role.user_id == person_id))
+    db.session.expunge(person)
+    db.session.execute(delete(User).where(User.id == person_id))
+    db.session.expire_all()
+    audit.record(actor_id if actor_id != person_id else None, "person.erase", now=now,
+                 target_type="user", target_id=person_id, details={"reason": reason})
+    db.session.flush()
+    return person_id
+
+
+def erase_due(now: datetime) -> list[int]:
+    """People who left the programme or the organisation more than the set days ago."""
+    days = get_settings().erase_after_days
+    cutoff = now - timedelta(days=days)
+    due = list(db.session.scalars(select(User).where(or_(
+        User.left_at < cutoff, User.deactivated_at < cutoff))))
+    erased = []
+    for person in due:
+        reason = "left_organisation" if person.deactivated_at else "left_programme"
+        erased.append(erase_person(person, reason=reason, actor_id=None, now=now))
+    return erased
+
+
+@dataclass
+class RetentionReport:
+    clicks_pruned: int
+    audit_pruned: int
+    exports_expired: int
+    people_erased: int
+
+
+def run_retention(now: datetime) -> RetentionReport:
+    """The scheduled job: prune raw clicks, old audit rows, expired exports; erase leavers."""
+    settings = get_settings()
+    clicks = prune_raw_clicks(now, _programme().retention_days)
+    audits = audit.prune(now, settings.audit_retention_days)
+    exports = expire_exports(now)
+    erased = erase_due(now)
+    return RetentionReport(clicks, audits, exports, len(erased))

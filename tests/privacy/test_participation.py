@@ -1,0 +1,259 @@
+"""Opt-in, the per-person switch with its notice period, the access log and the notices."""
+
+from datetime import date, timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from advocacy import access
+from advocacy.audit.models import AuditEntry
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.privacy import service as privacy
+from advocacy.privacy.models import NoticeDelivery, PersonalDataAccess
+from tests import factories as f
+
+
+def switch_on(now, days=42):
+    return privacy.switch_person_view_on(
+        purpose="Follow up ambassadors who need support", consulted_on=now.date(),
+        dpia_reference="DPIA-2026-7", effective_at=now + timedelta(days=days), by_user_id=None,
+        now=now,
+    )
+
+
+def test_people_who_have_not_joined_cannot_share_and_are_invited(client, login, db_session):
+    person = f.user(joined=False)
+    item = f.post()
+    login(person)
+    response = client.get(f"/share/{item.id}/linkedin")
+    assert response.status_code == 302 and "/privacy/participation" in response.headers["Location"]
+    assert client.get("/queue").status_code == 302
+    assert "Join the ambassador programme" in client.get("/").get_data(as_text=True)
+
+
+def test_join_and_leave_through_the_page(client, login, db_session):
+    person = f.user(joined=False)
+    login(person)
+    assert client.post("/privacy/participation", data={"action": "join"}).status_code == 302
+    assert person.is_participant and person.joined_at is not None
+    assert client.get("/queue").status_code == 200
+    client.post("/privacy/participation", data={"action": "named", "named-named": "y"})
+    assert person.named_opt_in is True
+    assert client.post("/privacy/participation", data={"action": "leave"}).status_code == 302
+    assert not person.is_participant and person.left_at is not None
+    assert person.named_opt_in is False
+    assert client.post("/privacy/participation", data={"action": "bogus"}).status_code == 400
+
+
+def test_named_opt_in_is_off_by_default_and_takes_effect_at_once(db_session):
+    person = f.user()
+    assert person.named_opt_in is False and not access.may_be_named(person)
+    privacy.set_named(person, True)
+    assert access.may_be_named(person)
+    privacy.leave(person, utcnow())
+    assert not access.may_be_named(person)
+
+
+def test_small_groups_are_folded_into_other():
+    assert privacy.fold_small_groups({"A": 7, "B": 2, "C": 5, "D": 1}, 5) == {
+        "A": 7, "C": 5, "other": 3}
+
+
+def test_switch_needs_purpose_consultation_dpia_and_notice_period(db_session):
+    now = utcnow()
+    try:
+        privacy.switch_person_view_on(purpose=" ", consulted_on=None, dpia_reference="",
+                                      effective_at=now + timedelta(days=10), by_user_id=None,
+                                      now=now)
+    except privacy.PrivacyError as exc:
+        assert set(exc.errors) == {"purpose", "consulted_on", "dpia_reference", "effective_at"}
+    else:
+        raise AssertionError("accepted")
+    assert privacy.get_settings().person_view_enabled is False
+    notice = privacy.switch_person_view_on(
+        purpose="p", consulted_on=now.date(), dpia_reference="D", effective_at=None,
+        by_user_id=None, now=now)
+    assert notice.effective_at == now + timedelta(days=42)
+
+
+def test_leader_sees_no_name_before_the_effective_date_and_every_later_look_is_logged(
+    client, login, db_session
+):
+    team = f.unit()
+    person = f.user(unit=team, name="Kari Nordmann")
+    f.share(person, f.post())
+    leader = f.user("leader", unit=team, name="Leder Larsen")
+    outsider_leader = f.user("leader", unit=f.unit())
+    now = utcnow()
+    # default: off
+    login(leader)
+    response = client.get(f"/leader/people/{person.id}")
+    assert response.status_code == 403 and "Kari Nordmann" not in response.get_data(as_text=True)
+    switch_on(now)
+    db_session.commit()
+    client.post("/logout")
+    with time_machine.travel(now + timedelta(days=41), tick=False):
+        login(leader)  # sessions older than a month are refused, so log in again
+        response = client.get(f"/leader/people/{person.id}")
+        assert response.status_code == 403
+        assert "Kari Nordmann" not in response.get_data(as_text=True)
+        client.post("/logout")
+    assert db_session.scalar(select(func.count()).select_from(PersonalDataAccess)) == 0
+    with time_machine.travel(now + timedelta(days=42, seconds=1), tick=False):
+        login(leader)
+        response = client.get(f"/leader/people/{person.id}")
+        assert response.status_code == 200
+        assert "Kari Nordmann" in response.get_data(as_text=True)
+        client.get(f"/leader/people/{person.id}")
+        # a leader of another unit, and a person who has not joined, stay hidden
+        other = f.user(unit=team, joined=False, name="Ola Ikkemed")
+        assert client.get(f"/leader/people/{other.id}").status_code == 403
+        client.post("/logout")
+        login(outsider_leader)
+        assert client.get(f"/leader/people/{person.id}").status_code == 403
+        client.post("/logout")
+        # the person sees both looks, with who and why
+        login(person)
+        log = client.get("/privacy/access-log").get_data(as_text=True)
+        assert log.count("Leder Larsen") == 2
+        assert "Follow up ambassadors who need support" in log
+        mine = client.get("/privacy/leader-view").get_data(as_text=True)
+        assert "Leder Larsen" in mine and "Kari Nordmann" in mine
+    rows = db_session.scalars(select(PersonalDataAccess)).all()
+    assert [(r.subject_id, r.viewer_id) for r in rows] == [(person.id, leader.id)] * 2
+    audited = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "person.view"))
+    assert [(a.actor_id, a.target_id) for a in audited] == [(leader.id, person.id)] * 2
+
+
+def test_leaving_hides_a_person_at_once(db_session):
+    team = f.unit()
+    person = f.user(unit=team)
+    leader = f.user("leader", unit=team)
+    now = utcnow()
+    switch_on(now)
+    later = now + timedelta(days=43)
+    assert access.can_view_person(leader, person, later)
+    privacy.leave(person, later)
+    assert not access.can_view_person(leader, person, later)
+
+
+def test_leader_of_a_parent_unit_leads_its_sub_units(db_session):
+    top = f.unit()
+    child = f.unit(parent=top)
+    grandchild = f.unit(parent=child)
+    leader = f.user("leader", unit=top)
+    assert access.is_leader_of(leader, grandchild.id)
+    assert not access.is_leader_of(f.user("leader", unit=child), top.id)
+    assert access.led_unit_ids(f.user()) == set()
+
+
+def test_admin_switches_on_through_the_form_and_everyone_is_told(client, login, db_session):
+    admin = f.user("admin")
+    person = f.user(locale="en")
+    login(admin)
+    today = utcnow().date()
+    bad = client.post("/admin/privacy/person-view", data={
+        "action": "on", "purpose": "Support", "consulted_on": today.isoformat(),
+        "dpia_reference": "DPIA-1", "effective_on": (today + timedelta(days=5)).isoformat()})
+    assert bad.status_code == 400 and "42 days" in bad.get_data(as_text=True)
+    assert privacy.get_settings().person_view_enabled is False
+    ok = client.post("/admin/privacy/person-view", data={
+        "action": "on", "purpose": "Support", "consulted_on": today.isoformat(),
+        "dpia_reference": "DPIA-1", "effective_on": (today + timedelta(days=44)).isoformat()})
+    assert ok.status_code == 302
+    settings = privacy.get_settings()
+    assert settings.person_view_enabled and settings.person_view_dpia_reference == "DPIA-1"
+    assert settings.person_view_consulted_on == today
+    client.post("/logout")
+    # in the app: a banner until marked as read
+    login(person)
+    home = client.get("/").get_data(as_text=True)
+    assert "Leaders may see named per-person figures" in home
+    notice = privacy.unseen_notices(person)[0]
+    client.post(f"/privacy/notices/{notice.id}/seen")
+    assert "Leaders may see named per-person figures" not in client.get("/").get_data(
+        as_text=True)
+    # by e-mail: each active person once
+    sent = []
+    count = privacy.send_notice_emails(lambda to, subject, body: sent.append((to, subject, body)),
+                                       utcnow(), _render)
+    assert count == len(sent) >= 2 and person.email in {to for to, _, _ in sent}
+    assert privacy.send_notice_emails(lambda *a: sent.append(a), utcnow(), _render) == 0
+    assert db_session.scalar(select(func.count()).select_from(NoticeDelivery).where(
+        NoticeDelivery.emailed_at.is_not(None))) == count
+
+
+def _render(notice, person):
+    from advocacy.privacy.mailer import render_notice
+
+    return render_notice(notice, person)
+
+
+def test_notice_email_goes_through_smtp(app, db_session):
+    """The real SMTP sender against a local aiosmtpd server."""
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        from advocacy.privacy.mailer import smtp_sender
+
+        f.user(email="ansatt@example.org", name="Ansatt En")
+        switch_on(utcnow())
+        config = dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        privacy.send_notice_emails(smtp_sender(config), utcnow(), _render)
+    finally:
+        controller.stop()
+    assert "ansatt@example.org" in {rcpt for e in received for rcpt in e.rcpt_tos}
+    body = next(e.content.decode() for e in received if "ansatt@example.org" in e.rcpt_tos)
+    assert "/privacy/leader-view" in body and "Ansatt En" in body
+
+
+def test_privacy_notice_is_generated_from_settings_and_warns_about_legitimate_interests(
+    client, login, db_session
+):
+    admin = f.user("admin")
+    login(admin)
+    response = client.post("/admin/privacy", data={
+        "controller_name": "Bergen kommune", "controller_contact": "postmottak@bergen.example",
+        "dpo_contact": "personvernombud@bergen.example", "legal_basis": "legitimate_interests",
+        "public_authority": "y", "retention_days": "90", "audit_retention_days": "730",
+        "erase_after_days": "30", "min_group_size": "5"})
+    assert response.status_code == 302
+    page = client.get("/admin/privacy").get_data(as_text=True)
+    assert "not available to public authorities" in page
+    client.post("/logout")
+    notice = client.get("/privacy/notice").get_data(as_text=True)
+    for text in ("Bergen kommune", "postmottak@bergen.example", "personvernombud@bergen.example",
+                 "Legitimate interests", "not available to public authorities", "90"):
+        assert text in notice, text
+    bad = client.post("/admin/privacy", data={"legal_basis": "whatever"})
+    assert bad.status_code in (302, 400)
+    assert privacy.get_settings().legal_basis == "legitimate_interests"
+    entries = db.session.scalars(select(AuditEntry.action)).all()
+    assert "privacy.settings" in entries
+
+
+def test_consultation_date_in_the_future_is_refused(db_session):
+    now = utcnow()
+    try:
+        privacy.switch_person_view_on(purpose="p", consulted_on=date.today() + timedelta(days=3),
+                                      dpia_reference="D", effective_at=None, by_user_id=None,
+                                      now=now)
+    except privacy.PrivacyError as exc:
+        assert "consulted_on" in exc.errors
+    else:
+        raise AssertionError("accepted")

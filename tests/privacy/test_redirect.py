@@ -1,0 +1,122 @@
+"""The public redirect: repeats, per-visitor rate limit, and never a 5xx when recording fails."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from advocacy.extensions import db
+from advocacy.tracking import service as tracking
+from advocacy.tracking.models import Click
+from tests import factories as f
+
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
+
+
+def clicks(session):
+    return session.scalar(select(func.count()).select_from(Click))
+
+
+def visit(client, token, ip="203.0.113.7", ua=PHONE):
+    return client.get(f"/r/{token}", headers={"User-Agent": ua}, environ_base={"REMOTE_ADDR": ip})
+
+
+@pytest.fixture
+def config(app):
+    saved = dict(app.config)
+    yield app.config
+    app.config.clear()
+    app.config.update(saved)
+    app.extensions.pop("advocacy_redis", None)
+
+
+def redis_down(app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    app.extensions.pop("advocacy_redis", None)
+
+
+def test_same_visitor_same_share_within_an_hour_is_a_repeat(client, db_session):
+    record = f.share(f.user(), f.post())
+    other = f.share(f.user(), f.post())
+    for _ in range(3):
+        assert visit(client, record.token).status_code == 302
+    assert visit(client, record.token, ip="203.0.113.8").status_code == 302
+    assert visit(client, other.token).status_code == 302
+    rows = db_session.execute(select(Click.share_id, Click.is_repeat).order_by(Click.id)).all()
+    assert [r.is_repeat for r in rows] == [False, True, True, False, False]
+
+
+def test_bots_are_flagged(client, db_session):
+    record = f.share(f.user(), f.post())
+    for ua in ("LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+               "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+               "Twitterbot/1.0", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"):
+        assert visit(client, record.token, ua=ua).status_code == 302
+    assert db_session.scalar(select(func.count()).where(Click.is_bot.is_(False))) == 0
+
+
+def test_rate_limit_per_visitor_counts_then_refuses(client, db_session, config):
+    config["REDIRECT_COUNTED_PER_MINUTE"] = 3
+    config["REDIRECT_MAX_PER_MINUTE"] = 5
+    record = f.share(f.user(), f.post())
+    codes = [visit(client, record.token).status_code for _ in range(7)]
+    assert codes == [302] * 5 + [429] * 2
+    assert clicks(db_session) == 3
+    # another visitor is unaffected
+    assert visit(client, record.token, ip="198.51.100.1").status_code == 302
+    assert clicks(db_session) == 4
+
+
+def test_unknown_tokens_all_look_the_same(client, db_session):
+    f.share(f.user(), f.post())
+    answers = {visit(client, token).status_code for token in ("x", "A" * 22, "A" * 64, "%00")}
+    assert answers == {404}
+    assert visit(client, "A" * 65).status_code == 404
+
+
+def test_database_refusing_the_insert_still_redirects_and_buffers(app, client, db_session):
+    record = f.share(f.user(), f.post(link="https://jobb.example.no/1"))
+    db_session.commit()  # the share is visible; now the clicks table goes away
+    db_session.execute(text("ALTER TABLE clicks RENAME TO clicks_away"))
+    response = visit(client, record.token)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://jobb.example.no/1")
+    assert tracking.pending_count() == 1
+    # the view's rollback undid the rename too (same transaction): the table is back
+    moved = tracking.drain_pending_clicks(db.session.commit)
+    assert moved == 1 and tracking.pending_count() == 0
+    click = db_session.scalar(select(Click))
+    assert click.share_id == record.id and click.is_bot is False
+    # draining again is harmless
+    assert tracking.drain_pending_clicks(db.session.commit) == 0
+    assert clicks(db_session) == 1
+
+
+def test_buffered_click_of_an_erased_share_is_dropped(app, client, db_session):
+    from advocacy.privacy import service as privacy
+
+    person = f.user()
+    record = f.share(person, f.post())
+    db_session.commit()
+    db_session.execute(text("ALTER TABLE clicks RENAME TO clicks_away"))
+    assert visit(client, record.token).status_code == 302
+    # the view's rollback undid the rename too (same transaction): the table is back
+    privacy.erase_person(person, reason="request", actor_id=None, now=record.created_at)
+    assert tracking.drain_pending_clicks(db.session.commit) == 0
+    assert tracking.pending_count() == 0 and clicks(db_session) == 0
+
+
+def test_redis_down_still_redirects_and_records(app, client, db_session, config):
+    record = f.share(f.user(), f.post())
+    redis_down(app)
+    assert visit(client, record.token).status_code == 302
+    assert clicks(db_session) == 1
+
+
+def test_database_and_redis_both_down_still_redirects(app, client, db_session, config):
+    record = f.share(f.user(), f.post(link="https://jobb.example.no/2"))
+    db_session.commit()
+    redis_down(app)
+    db_session.execute(text("ALTER TABLE clicks RENAME TO clicks_away"))
+    response = visit(client, record.token)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://jobb.example.no/2")
+    # the view's rollback undid the rename too (same transaction): the table is back
