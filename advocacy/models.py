@@ -20,7 +20,6 @@ from advocacy.content.models import (  # noqa: F401
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos  # noqa: F401
 from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance  # noqa: F401
 from advocacy.privacy.models import (  # noqa: F401
-    AnonymousTotal,
     DataExport,
     NoticeDelivery,
     PersonalDataAccess,

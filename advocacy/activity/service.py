@@ -318,6 +318,8 @@ def rollup_recent(now: datetime, tz: ZoneInfo) -> list[int]:
     months |= _new_months(Click, Click.created_at, click_mark.value, max_click, tz)
     if months or max_event or max_click:
         months |= set(range(month_of(now - SETTLE, tz), month_of(now, tz) + 1))
+    # Months the retention job pruned (activity/retention.py) keep their rollups as they are.
+    months = {m for m in months if m >= _state("pruned_before").value}
     rollup_months(months, tz)
     event_mark.value, click_mark.value = max(max_event, event_mark.value), max(
         max_click, click_mark.value

@@ -10,11 +10,23 @@ from sqlalchemy import Select, delete, select
 from advocacy.audit.models import AuditEntry
 from advocacy.extensions import db
 
-# action -> what the admin page shows; kept here so the filter offers only real actions.
+# Every action recorded anywhere; the admin page's filter offers exactly these.
 ACTIONS = (
-    "user.create", "unit.create", "programme.update", "post.create", "post.update",
-    "topic.create", "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
-    "person.view", "person.export", "person.erase", "audit.prune",
+    # people, units, programme
+    "user.create", "unit.create", "people.import", "user.deactivate", "user.reactivate",
+    "programme.update",
+    # posts and their review (issue 3)
+    "post.create", "post.update", "post.submit", "post.approve", "post.return",
+    "post.archive", "post.reopen", "post.comment",
+    # topics
+    "topic.create", "topic.update", "topic.archive", "topic.restore", "topic.merge",
+    # stories and takeovers (issue 3)
+    "story.accept", "story.decline", "takeover.approve", "takeover.decline",
+    # endorsements (issue 5)
+    "endorsement.request",
+    # privacy (issue 6)
+    "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
+    "person.view", "person.erase", "person.erase_participation", "audit.prune",
 )
 
 

@@ -136,6 +136,8 @@ def _save(form: PostForm, post: Post | None):
             service.set_image(post, None, by_user_id=current_user.id, now=now)
         if request.form.get("action") == "submit" and post.status == PostStatus.DRAFT:
             service.submit_for_review(post, current_user, now=now)
+            audit.record(current_user.id, "post.submit", now=now, target_type="post",
+                         target_id=post.id, details={"status": post.status})
     except ContentError as exc:
         db.session.rollback()
         for name, message in exc.errors.items():
@@ -219,7 +221,7 @@ def edit_post(post_id: int):
     return _save(form, item) or _editor(form, item)
 
 
-def _review_step(post_id: int, step, message: str):
+def _review_step(post_id: int, step, message: str, action: str):
     item = _get_post(post_id)
     try:
         step(item)
@@ -227,6 +229,8 @@ def _review_step(post_id: int, step, message: str):
         db.session.rollback()
         flash(str(exc), "error")
         return _post_page(item, status=409)
+    audit.record(current_user.id, action, now=utcnow(), target_type="post", target_id=item.id,
+                 details={"status": item.status})
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("content.post", post_id=item.id))
@@ -237,7 +241,7 @@ def _review_step(post_id: int, step, message: str):
 def submit(post_id: int):
     return _review_step(
         post_id, lambda p: service.submit_for_review(p, current_user, now=utcnow()),
-        _("The post is sent for review."),
+        _("The post is sent for review."), "post.submit",
     )
 
 
@@ -248,7 +252,7 @@ def approve(post_id: int):
     return _review_step(
         post_id,
         lambda p: service.approve(p, current_user, now=utcnow(), require_second=require_second),
-        _("The post is approved and published."),
+        _("The post is approved and published."), "post.approve",
     )
 
 
@@ -261,7 +265,7 @@ def return_post(post_id: int):
     return _review_step(
         post_id,
         lambda p: service.return_to_draft(p, current_user, form.reason.data or "", now=utcnow()),
-        _("The post is sent back to draft."),
+        _("The post is sent back to draft."), "post.return",
     )
 
 
@@ -270,7 +274,7 @@ def return_post(post_id: int):
 def archive(post_id: int):
     return _review_step(
         post_id, lambda p: service.archive(p, current_user, now=utcnow()),
-        _("The post is archived."),
+        _("The post is archived."), "post.archive",
     )
 
 
@@ -279,7 +283,7 @@ def archive(post_id: int):
 def reopen(post_id: int):
     return _review_step(
         post_id, lambda p: service.reopen(p, current_user, now=utcnow()),
-        _("The post is a draft again."),
+        _("The post is a draft again."), "post.reopen",
     )
 
 
@@ -290,11 +294,13 @@ def comment(post_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            service.add_comment(item, current_user, form.body.data, now=utcnow())
+            comment = service.add_comment(item, current_user, form.body.data, now=utcnow())
         except ContentError as exc:
             db.session.rollback()
             form.body.errors = [*form.body.errors, str(exc.errors["body"])]
         else:
+            audit.record(current_user.id, "post.comment", now=utcnow(), target_type="post",
+                         target_id=item.id, details={"comment_id": comment.id})
             db.session.commit()
             flash(_("Your comment is added."), "success")
             return redirect(url_for("content.post", post_id=item.id) + "#comments")
@@ -350,6 +356,8 @@ def topic(topic_id: int):
             for name, message in exc.errors.items():
                 form[name].errors = [*form[name].errors, str(message)]
         else:
+            audit.record(current_user.id, "topic.update", now=utcnow(), target_type="topic",
+                         target_id=item.id)
             db.session.commit()
             flash(_("The topic is saved."), "success")
             return redirect(url_for("content.topics"))
@@ -370,6 +378,8 @@ def archive_topic(topic_id: int):
         db.session.rollback()
         flash(str(exc.errors["name"]), "error")
         return redirect(url_for("content.topic", topic_id=item.id))
+    audit.record(current_user.id, "topic.archive" if archived else "topic.restore", now=utcnow(),
+                 target_type="topic", target_id=item.id)
     db.session.commit()
     flash(_("The topic is archived.") if archived else _("The topic is back in use."), "success")
     return redirect(url_for("content.topics"))
@@ -391,6 +401,8 @@ def merge_topic(topic_id: int):
         db.session.rollback()
         flash(str(next(iter(exc.errors.values()))), "error")
         return redirect(url_for("content.topic", topic_id=topic_id))
+    audit.record(current_user.id, "topic.merge", now=utcnow(), target_type="topic",
+                 target_id=topic_id, details={"into": target.id})
     db.session.commit()
     flash(_("“%(source)s” is merged into “%(target)s”.", source=item.name, target=target.name),
           "success")

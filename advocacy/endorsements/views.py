@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
+from advocacy.audit import service as audit
 from advocacy.content.models import Post, PostStatus
 from advocacy.db import utcnow
 from advocacy.endorsements import service
@@ -91,6 +92,9 @@ def post_endorsements(post_id: int):
             db.session.rollback()
             form.leader_id.errors.append(str(exc))
         else:
+            audit.record(current_user.id, "endorsement.request", now=utcnow(),
+                         target_type="post", target_id=post.id,
+                         details={"leader_id": leader.id})
             db.session.commit()
             flash(_("%(name)s is asked to endorse this post.", name=leader.name), "success")
             return redirect(url_for("endorsements.post_endorsements", post_id=post.id))

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES
+from advocacy.db import utcnow
 from advocacy.extensions import db
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -321,11 +322,13 @@ def apply(plan: ImportPlan, *, now: datetime) -> ImportResult:
                         unchanged=len(plan.unchanged))
 
 
-def set_active(person: User, active: bool, *, by: User) -> User:
+def set_active(person: User, active: bool, *, by: User, now: datetime | None = None) -> User:
     """People who left are deactivated, not deleted: their history stays in the rollups."""
     if person.id == by.id and not active:
         raise ValueError(_l("You cannot deactivate yourself."))
     person.active = active
+    # Erasure follows the set number of days after someone left (advocacy/privacy).
+    person.deactivated_at = None if active else (person.deactivated_at or now or utcnow())
     if not active:
         person.session_version = (person.session_version or 0) + 1  # logs them out
     db.session.flush()

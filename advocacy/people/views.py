@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.models import User
+from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.pagination import paginate
@@ -83,6 +84,9 @@ def confirm():
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("people.upload"))
+    audit.record(current_user.id, "people.import", now=utcnow(), target_type="import",
+                 details={"created": result.created, "updated": result.updated,
+                          "unchanged": result.unchanged})
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(_("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
@@ -94,11 +98,13 @@ def confirm():
 def _set_active(user_id: int, active: bool):
     person = db.session.get(User, user_id) or abort(404)
     try:
-        service.set_active(person, active, by=current_user)
+        service.set_active(person, active, by=current_user, now=utcnow())
     except ValueError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("people.index"))
+    audit.record(current_user.id, "user.reactivate" if active else "user.deactivate",
+                 now=utcnow(), target_type="user", target_id=person.id)
     db.session.commit()
     flash(_("%(name)s is deactivated; their history is kept.", name=person.name) if not active
           else _("%(name)s is active again.", name=person.name), "success")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from advocacy.accounts.service import find_user_by_email
@@ -20,11 +19,13 @@ def privacy_cli() -> None:
 @privacy_cli.command("retention")
 @with_appcontext
 def retention() -> None:
-    """Prune raw clicks and old audit rows, expire exports, erase people who left."""
+    """Erase people who left, prune raw clicks and events the rollups hold, old audit rows,
+    expired exports."""
     report = service.run_retention(utcnow())
     db.session.commit()
-    click.echo(f"clicks pruned={report.clicks_pruned} audit pruned={report.audit_pruned} "
-               f"exports expired={report.exports_expired} erased={report.people_erased}")
+    click.echo(f"clicks pruned={report.clicks_pruned} events pruned={report.events_pruned} "
+               f"audit pruned={report.audit_pruned} exports expired={report.exports_expired} "
+               f"erased={report.people_erased}")
 
 
 @privacy_cli.command("build-exports")
@@ -50,8 +51,7 @@ def drain_clicks() -> None:
 @with_appcontext
 def send_notices() -> None:
     """E-mail privacy notices (e.g. per-person views switched on) to everyone not yet told."""
-    sent = service.send_notice_emails(
-        mailer.smtp_sender(current_app.config), utcnow(), mailer.render_notice)
+    sent = service.send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
     db.session.commit()
     click.echo(f"sent {sent} e-mail(s)")
 

@@ -1,41 +1,36 @@
-"""Plain SMTP for privacy notices until advocacy/mail.py lands on main."""
+"""The privacy notice e-mail, through advocacy/mail.py like every other e-mail.
+
+Rendered from templates/emails/privacy_notice/ in the person's language, sent with the
+shared SMTP settings (STARTTLS, login) by the worker.
+"""
 
 from __future__ import annotations
 
-import smtplib
-from email.message import EmailMessage
+import logging
 
-from flask import render_template
-from flask_babel import force_locale
+from advocacy import mail
+from advocacy.accounts.models import User
+from advocacy.privacy.models import PrivacyNotice
 
-from advocacy.privacy.service import Sender
-
-
-def smtp_sender(config) -> Sender:
-    def send(to: str, subject: str, body: str) -> None:
-        message = EmailMessage()
-        message["From"] = config["MAIL_FROM"]
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(body)
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
-
-    return send
+log = logging.getLogger(__name__)
 
 
-def render_notice(notice, person) -> tuple[str, str]:
-    """Subject and body in the person's own language."""
-    from flask import current_app
+def send_notice(person: User, notice: PrivacyNotice) -> bool:
+    """Tell one person about one privacy change; False when they cannot be reached now.
 
-    locale = person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        subject = render_template("emails/privacy_notice/subject.txt", notice=notice,
-                                  person=person).strip()
-        body = render_template("emails/privacy_notice/body.txt", notice=notice, person=person,
-                               base_url=current_app.config["PUBLIC_BASE_URL"])
-    return subject, body
+    A temporary failure (server away, 4xx) is raised so the task retries; a refusal for one
+    address is logged and skipped, so it does not hold back everyone after it.
+    """
+    try:
+        return mail.send_to_user(
+            person,
+            "privacy_notice",
+            notice=notice,
+            leader_view_url=mail.public_url("privacy.leader_view"),
+            notice_url=mail.public_url("privacy.notice"),
+        )
+    except Exception as exc:
+        if mail.is_temporary(exc):
+            raise
+        log.warning("privacy notice %s not sent to user %s: %s", notice.id, person.id, exc)
+        return False

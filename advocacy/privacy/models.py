@@ -1,4 +1,8 @@
-"""Privacy settings, the access log people see, notices, exports and anonymous totals."""
+"""Privacy settings, the access log people see, notices and exports.
+
+Totals that outlive raw rows and erased people are the anonymous unit rollups of
+advocacy/activity (``activity_unit_months``, ``activity_unit_dim_months``).
+"""
 
 from __future__ import annotations
 
@@ -101,20 +105,3 @@ class DataExport(db.Model):
     downloaded_at: Mapped[datetime | None] = mapped_column()
     # The zip lives in the database (the web tier keeps no files); emptied after download.
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
-
-
-class AnonymousTotal(db.Model):
-    """Shares and clicks whose raw rows are gone (pruned or erased): no person, only unit."""
-
-    __tablename__ = "anonymous_totals"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[str] = mapped_column(String(7))  # "2026-11" (UTC)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
-    network: Mapped[str] = mapped_column(String(20))
-    shares: Mapped[int] = mapped_column(default=0)
-    clicks: Mapped[int] = mapped_column(default=0)
-    bot_clicks: Mapped[int] = mapped_column(default=0)
-    repeat_clicks: Mapped[int] = mapped_column(default=0)
-
-    __table_args__ = (UniqueConstraint("month", "unit_id", "network"),)

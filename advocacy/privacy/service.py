@@ -1,4 +1,4 @@
-"""Participation, the per-person switch, the access log, export, erasure, retention and totals."""
+"""Participation, the per-person switch, the access log, export, erasure and retention."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
-from advocacy.accounts.models import Role, Unit, User, user_topics
+from advocacy.accounts.models import Role, RoleName, User
 from advocacy.audit import service as audit
-from advocacy.audit.models import AuditEntry
-from advocacy.content.models import Post
 from advocacy.csvsafe import to_csv
 from advocacy.extensions import db
+from advocacy.privacy import personal
 from advocacy.privacy.models import (
-    AnonymousTotal,
     DataExport,
     ExportStatus,
     NoticeDelivery,
@@ -31,7 +30,6 @@ from advocacy.privacy.models import (
     PrivacySettings,
 )
 from advocacy.programme.models import Programme
-from advocacy.queue.models import QueueDecision
 from advocacy.security import tokens_equal
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
@@ -275,23 +273,30 @@ def mark_notice_seen(user: User, notice_id: int, now: datetime) -> bool:
     return True
 
 
-Sender = Callable[[str, str, str], None]
+# Sends one notice to one person (advocacy/privacy/mailer.py); False: nobody to reach.
+Sender = Callable[[User, PrivacyNotice], bool]
 
 
-def send_notice_emails(sender: Sender, now: datetime, render: Callable) -> int:
-    """E-mail every active person each notice once; a crash midway resends only the rest."""
+def send_notice_emails(
+    send: Sender, now: datetime, after_each: Callable[[], None] | None = None
+) -> int:
+    """E-mail every active person each notice once. The caller commits after each message
+    (``after_each``), so a crash midway resends only to those not yet marked."""
     sent = 0
-    for notice in db.session.scalars(select(PrivacyNotice).order_by(PrivacyNotice.id)):
+    for notice in db.session.scalars(select(PrivacyNotice).order_by(PrivacyNotice.id)).all():
         mailed = select(NoticeDelivery.user_id).where(
             NoticeDelivery.notice_id == notice.id, NoticeDelivery.emailed_at.is_not(None))
         people = db.session.scalars(
-            select(User).where(User.active.is_(True), User.id.not_in(mailed)).order_by(User.id))
+            select(User).where(User.active.is_(True), User.id.not_in(mailed)).order_by(User.id)
+        ).all()
         for person in people:
-            subject, body = render(notice, person)
-            sender(person.email, subject, body)
+            if not send(person, notice):
+                continue
             _delivery(notice.id, person.id).emailed_at = now
             db.session.flush()
             sent += 1
+            if after_each is not None:
+                after_each()
     return sent
 
 
@@ -386,73 +391,6 @@ def request_export(user: User, now: datetime) -> DataExport:
     return export
 
 
-def _iso(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
-    """Everything stored about the person, one list of records per kind."""
-    unit = db.session.get(Unit, user.unit_id) if user.unit_id else None
-    data: dict[str, list[dict[str, Any]]] = {
-        "profile": [{
-            "id": user.id, "name": user.name, "email": user.email, "title": user.title,
-            "unit": unit.path() if unit else None, "locale": user.locale,
-            "roles": ", ".join(sorted(user.role_names)), "created_at": _iso(user.created_at),
-            "joined_at": _iso(user.joined_at), "left_at": _iso(user.left_at),
-            "named_opt_in": user.named_opt_in, "active": user.active,
-        }],
-        "topics": [{"topic": t.name} for t in user.topics],
-        "shares": [], "clicks": [], "queue_decisions": [], "access_log": [],
-        "own_actions": [], "notices": [], "exports": [],
-    }
-    shares = db.session.execute(
-        select(Share, Post.title).join(Post, Post.id == Share.post_id)
-        .where(Share.user_id == user.id).order_by(Share.created_at)
-    ).tuples().all()
-    for share, title in shares:
-        data["shares"].append({
-            "id": share.id, "post": title, "network": share.network, "text": share.text,
-            "token": share.token, "created_at": _iso(share.created_at),
-            "pruned_clicks": share.pruned_clicks,
-        })
-    clicks = db.session.scalars(
-        select(Click).join(Share, Share.id == Click.share_id)
-        .where(Share.user_id == user.id).order_by(Click.created_at)
-    )
-    for click in clicks:
-        data["clicks"].append({
-            "share_id": click.share_id, "created_at": _iso(click.created_at),
-            "referrer_host": click.referrer_host, "is_bot": click.is_bot,
-            "is_repeat": click.is_repeat,
-        })
-    for decision in db.session.scalars(
-        select(QueueDecision).where(QueueDecision.user_id == user.id)
-    ):
-        data["queue_decisions"].append({
-            "post_id": decision.post_id, "choice": decision.choice,
-            "snoozed_until": _iso(decision.snoozed_until), "created_at": _iso(decision.created_at),
-        })
-    for access in accesses_for(user):
-        data["access_log"].append({
-            "viewed_at": _iso(access.viewed_at), "what": access.what,
-            "viewer": access.viewer.name if access.viewer else None, "purpose": access.purpose,
-        })
-    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.actor_id == user.id)):
-        data["own_actions"].append({
-            "created_at": _iso(entry.created_at), "action": entry.action,
-            "target_type": entry.target_type, "target_id": entry.target_id,
-        })
-    for row in db.session.scalars(select(NoticeDelivery).where(NoticeDelivery.user_id == user.id)):
-        data["notices"].append({"notice_id": row.notice_id, "emailed_at": _iso(row.emailed_at),
-                                "seen_at": _iso(row.seen_at)})
-    for export in db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)):
-        data["exports"].append({"id": export.id, "status": export.status,
-                                "requested_at": _iso(export.requested_at)})
-    return data
-
-
 def export_zip(data: dict[str, list[dict[str, Any]]]) -> bytes:
     """data.json plus one CSV per kind, formula cells escaped."""
     buffer = io.BytesIO()
@@ -471,7 +409,7 @@ def build_export(export_id: int, now: datetime) -> DataExport | None:
     if export is None or export.status != ExportStatus.PENDING:
         return export
     user = db.session.get(User, export.user_id)
-    export.content = export_zip(collect_personal_data(user))
+    export.content = export_zip(personal.collect_personal_data(user))
     export.status = ExportStatus.READY
     export.ready_at = now
     export.expires_at = now + timedelta(days=get_settings().export_retention_days)
@@ -536,132 +474,36 @@ def expire_exports(now: datetime) -> int:
     return result.rowcount or 0
 
 
-# --- totals that survive pruning and erasure ------------------------------------------------
-
-
-def _add_total(month: str, unit_id: int | None, network: str, **amounts: int) -> None:
-    unit_clause = AnonymousTotal.unit_id == unit_id if unit_id else AnonymousTotal.unit_id.is_(None)
-    row = db.session.scalar(select(AnonymousTotal).where(
-        AnonymousTotal.month == month, unit_clause, AnonymousTotal.network == network))
-    if row is None:
-        row = AnonymousTotal(month=month, unit_id=unit_id, network=network, shares=0, clicks=0,
-                             bot_clicks=0, repeat_clicks=0)
-        db.session.add(row)
-    for name, amount in amounts.items():
-        setattr(row, name, (getattr(row, name) or 0) + amount)
-    db.session.flush()
-
-
-def _fold_clicks(click_filter) -> dict[int, int]:
-    """Add matching raw clicks to the anonymous totals; return human clicks per share."""
-    rows = db.session.execute(
-        select(Click.created_at, Click.is_bot, Click.is_repeat, Share.id, Share.network,
-               User.unit_id)
-        .join(Share, Share.id == Click.share_id)
-        .outerjoin(User, User.id == Share.user_id)
-        .where(click_filter)
-    ).tuples().all()
-    buckets: dict[tuple, list[int]] = {}
-    per_share: dict[int, int] = {}
-    for created_at, is_bot, is_repeat, share_id, network, unit_id in rows:
-        bucket = buckets.setdefault((f"{created_at:%Y-%m}", unit_id, network), [0, 0, 0])
-        if is_bot:
-            bucket[1] += 1
-        else:
-            bucket[0] += 1
-            per_share[share_id] = per_share.get(share_id, 0) + 1
-            if is_repeat:
-                bucket[2] += 1
-    for (month, unit_id, network), (human, bots, repeats) in buckets.items():
-        _add_total(month, unit_id, network, clicks=human, bot_clicks=bots, repeat_clicks=repeats)
-    return per_share
-
-
-@dataclass(frozen=True)
-class Totals:
-    shares: int
-    clicks: int
-    bot_clicks: int
-
-
-def totals(unit_ids: set[int] | None = None) -> Totals:
-    """Organisation (or unit) totals: raw rows plus what pruning and erasure folded away."""
-    share_stmt = select(func.count(Share.id)).outerjoin(User, User.id == Share.user_id)
-    click_stmt = (
-        select(func.count(Click.id).filter(Click.is_bot.is_(False)),
-               func.count(Click.id).filter(Click.is_bot.is_(True)))
-        .join(Share, Share.id == Click.share_id).outerjoin(User, User.id == Share.user_id)
-    )
-    anon_stmt = select(
-        func.coalesce(func.sum(AnonymousTotal.shares), 0),
-        func.coalesce(func.sum(AnonymousTotal.clicks), 0),
-        func.coalesce(func.sum(AnonymousTotal.bot_clicks), 0),
-    )
-    if unit_ids is not None:
-        share_stmt = share_stmt.where(User.unit_id.in_(unit_ids))
-        click_stmt = click_stmt.where(User.unit_id.in_(unit_ids))
-        anon_stmt = anon_stmt.where(AnonymousTotal.unit_id.in_(unit_ids))
-    shares = db.session.scalar(share_stmt) or 0
-    human, bots = db.session.execute(click_stmt).one()
-    a_shares, a_clicks, a_bots = db.session.execute(anon_stmt).one()
-    return Totals(int(shares) + int(a_shares), int(human) + int(a_clicks),
-                  int(bots) + int(a_bots))
-
-
-# --- retention ------------------------------------------------------------------------------
-
-
-def prune_raw_clicks(now: datetime, keep_days: int) -> int:
-    """Fold clicks older than the setting into the totals, then delete them; idempotent."""
-    cutoff = now - timedelta(days=keep_days)
-    old = Click.created_at < cutoff
-    per_share = _fold_clicks(old)
-    for share_id, human in per_share.items():
-        db.session.execute(update(Share).where(Share.id == share_id)
-                           .values(pruned_clicks=Share.pruned_clicks + human))
-    result = db.session.execute(delete(Click).where(old))
-    db.session.flush()
-    return result.rowcount or 0
-
-
 # --- erasure --------------------------------------------------------------------------------
 
 
 def erase_person(person: User, *, reason: str, actor_id: int | None, now: datetime) -> int:
-    """Remove the person and everything personal; their shares and clicks stay only as totals."""
-    person_id, unit_id = person.id, person.unit_id
-    share_ids = select(Share.id).where(Share.user_id == person_id)
-    _fold_clicks(Click.share_id.in_(share_ids))
-    share_rows = db.session.execute(
-        select(Share.created_at, Share.network).where(Share.user_id == person_id)
-    ).tuples().all()
-    counts: dict[tuple[str, str], int] = {}
-    for created_at, network in share_rows:
-        key = (f"{created_at:%Y-%m}", network)
-        counts[key] = counts.get(key, 0) + 1
-    for (month, network), n in counts.items():
-        _add_total(month, unit_id, network, shares=n)
-    db.session.execute(delete(Click).where(Click.share_id.in_(share_ids)))
-    db.session.execute(delete(Share).where(Share.user_id == person_id))
-    db.session.execute(delete(QueueDecision).where(QueueDecision.user_id == person_id))
-    db.session.execute(delete(user_topics).where(user_topics.c.user_id == person_id))
-    db.session.execute(delete(DataExport).where(DataExport.user_id == person_id))
-    db.session.execute(delete(NoticeDelivery).where(NoticeDelivery.user_id == person_id))
-    db.session.execute(delete(PersonalDataAccess).where(PersonalDataAccess.subject_id == person_id))
-    db.session.execute(update(PersonalDataAccess).where(PersonalDataAccess.viewer_id == person_id)
-                       .values(viewer_id=None))
-    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == person_id)
-                       .values(actor_id=None))
-    db.session.execute(update(Post).where(Post.created_by_id == person_id)
-                       .values(created_by_id=None))
-    db.session.execute(update(Programme).where(Programme.updated_by_id == person_id)
-                       .values(updated_by_id=None))
-    db.session.execute(delete(Role).where(Role.user_id == person_id))
+    """Remove the person and everything personal; their shares and clicks stay only inside
+    the anonymous unit and organisation rollups (see advocacy/privacy/personal.py)."""
+    person_id = person.id
     db.session.expunge(person)
-    db.session.execute(delete(User).where(User.id == person_id))
+    photos = personal.erase_rows(person_id)
     db.session.expire_all()
+    personal.remove_after_commit(photos)
     audit.record(actor_id if actor_id != person_id else None, "person.erase", now=now,
                  target_type="user", target_id=person_id, details={"reason": reason})
+    db.session.flush()
+    return person_id
+
+
+STAFF_ROLES = {RoleName.CURATOR, RoleName.LEADER, RoleName.ADMIN}
+
+
+def end_participation(person: User, *, now: datetime) -> int:
+    """Someone who left the programme but still works here as curator, leader or admin keeps
+    the account; what taking part left behind is erased as for anyone else."""
+    person_id = person.id
+    personal.erase_participation(person_id)
+    person.joined_at = None
+    person.left_at = None
+    person.named_opt_in = False
+    audit.record(None, "person.erase_participation", now=now, target_type="user",
+                 target_id=person_id, details={"reason": "left_programme"})
     db.session.flush()
     return person_id
 
@@ -671,10 +513,18 @@ def erase_due(now: datetime) -> list[int]:
     days = get_settings().erase_after_days
     cutoff = now - timedelta(days=days)
     due = list(db.session.scalars(select(User).where(or_(
-        User.left_at < cutoff, User.deactivated_at < cutoff))))
+        User.left_at < cutoff,
+        # reactivated people keep their old deactivated_at but are not due
+        and_(User.active.is_(False), User.deactivated_at < cutoff),
+    )).order_by(User.id)))
     erased = []
     for person in due:
-        reason = "left_organisation" if person.deactivated_at else "left_programme"
+        left_organisation = not person.active and person.deactivated_at is not None \
+            and person.deactivated_at < cutoff
+        if not left_organisation and person.active and person.role_names & STAFF_ROLES:
+            erased.append(end_participation(person, now=now))
+            continue
+        reason = "left_organisation" if left_organisation else "left_programme"
         erased.append(erase_person(person, reason=reason, actor_id=None, now=now))
     return erased
 
@@ -682,16 +532,24 @@ def erase_due(now: datetime) -> list[int]:
 @dataclass
 class RetentionReport:
     clicks_pruned: int
+    events_pruned: int
     audit_pruned: int
     exports_expired: int
     people_erased: int
 
 
-def run_retention(now: datetime) -> RetentionReport:
-    """The scheduled job: prune raw clicks, old audit rows, expired exports; erase leavers."""
+def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
+    """The scheduled job: erase leavers, prune raw clicks and events the rollups hold, old
+    audit rows and expired exports. Running it twice changes nothing more."""
+    from advocacy.activity.retention import prune_raw
+    from advocacy.forms import org_tz
+
     settings = get_settings()
-    clicks = prune_raw_clicks(now, _programme().retention_days)
-    audits = audit.prune(now, settings.audit_retention_days)
-    exports = expire_exports(now)
     erased = erase_due(now)
-    return RetentionReport(clicks, audits, exports, len(erased))
+    pruned = prune_raw(now, _programme().retention_days, tz or org_tz())
+    audits = audit.prune(now, settings.audit_retention_days)
+    if audits:
+        audit.record(None, "audit.prune", now=now, target_type="audit_entries",
+                     details={"entries": audits, "keep_days": settings.audit_retention_days})
+    exports = expire_exports(now)
+    return RetentionReport(pruned.clicks, pruned.events, audits, exports, len(erased))

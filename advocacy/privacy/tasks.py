@@ -98,7 +98,11 @@ def send_notices() -> int:
     from advocacy.privacy import mailer, service
 
     with app_context():
-        sent = service.send_notice_emails(mailer.smtp_sender(current_app.config), utcnow(),
-                                          mailer.render_notice)
-        db.session.commit()
+        try:
+            # committed after each message: a retry resends only to those not yet told
+            sent = service.send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
         return sent

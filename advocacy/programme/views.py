@@ -15,6 +15,10 @@ from advocacy.programme.service import get_programme, update_programme
 
 bp = Blueprint("programme", __name__)
 
+# Field names (never the texts) go into the audit log when they change.
+AUDITED_FIELDS = ("name", "purpose", "guidelines_version", "require_second_approval",
+                  "weekly_post_cap", "leaders_first_minutes", "warning_drop_percent")
+
 
 @bp.get("/guidelines")
 @login_required
@@ -28,7 +32,7 @@ def edit():
     programme = get_programme()
     form = ProgrammeForm(obj=programme)
     if form.validate_on_submit():
-        before = programme.guidelines_version
+        before = {name: getattr(programme, name) for name in AUDITED_FIELDS}
         update_programme(
             name=form.name.data or "",
             purpose=form.purpose.data,
@@ -43,7 +47,8 @@ def edit():
             programme.warning_drop_percent = form.warning_drop_percent.data
         audit.record(current_user.id, "programme.update", now=utcnow(), target_type="programme",
                      target_id=programme.id,
-                     details={"guidelines_changed": programme.guidelines_version != before})
+                     details={"changed": [name for name in AUDITED_FIELDS
+                                          if getattr(programme, name) != before[name]]})
         db.session.commit()
         flash(_("The programme is saved."), "success")
         return redirect(url_for("programme.edit"))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
+from advocacy.audit import service as audit
 from advocacy.content.service import ContentError
 from advocacy.content.uploads import (
     CONTENT_TYPES,
@@ -135,6 +136,8 @@ def accept(story_id: int):
             errors = exc.errors
             form.link.errors = [*form.link.errors, *(str(m) for m in errors.values())]
         else:
+            audit.record(current_user.id, "story.accept", now=utcnow(), target_type="story",
+                         target_id=item.id, details={"post_id": post.id})
             db.session.commit()
             flash(_("A draft post is made from the story. Finish it and send it for review."),
                   "success")
@@ -154,6 +157,8 @@ def decline(story_id: int):
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, *(str(m) for m in exc.errors.values())]
         else:
+            audit.record(current_user.id, "story.decline", now=utcnow(), target_type="story",
+                         target_id=item.id)
             db.session.commit()
             flash(_("The story is declined; the author sees your reason."), "success")
             return redirect(url_for("stories.inbox"))

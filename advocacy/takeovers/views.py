@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, CURATOR, roles_required
+from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.forms import org_tz
@@ -55,7 +56,7 @@ def manage():
     )
 
 
-def _decide(takeover_id: int, step, message: str):
+def _decide(takeover_id: int, step, message: str, action: str):
     item = db.session.get(Takeover, takeover_id) or abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -66,6 +67,8 @@ def _decide(takeover_id: int, step, message: str):
         db.session.rollback()
         flash(str(next(iter(exc.errors.values()))), "error")
         return redirect(url_for("takeovers.manage"))
+    audit.record(current_user.id, action, now=utcnow(), target_type="takeover",
+                 target_id=item.id)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("takeovers.manage"))
@@ -78,6 +81,7 @@ def approve(takeover_id: int):
         takeover_id,
         lambda t, f: service.approve(t, current_user, now=utcnow(), tz=org_tz()),
         _("The takeover is approved. The employee gets a reminder the day before."),
+        "takeover.approve",
     )
 
 
@@ -87,7 +91,7 @@ def decline(takeover_id: int):
     return _decide(
         takeover_id,
         lambda t, f: service.decline(t, current_user, note=f.note.data or "", now=utcnow()),
-        _("The request is declined."),
+        _("The request is declined."), "takeover.decline",
     )
 
 

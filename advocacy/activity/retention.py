@@ -1,0 +1,93 @@
+"""Retention of the raw activity record: raw clicks and events go once the rollups hold them.
+
+The monthly rollups (issue 5) are what is kept for years; the raw rows are only their source.
+So the job first brings the rollups up to date (same lock as the rollup job), then deletes
+only rows at or below the rollups' high-water marks and older than the retention setting.
+
+A month whose raw rows are (partly) gone is final: ``RollupState('pruned_before')`` moves past
+it, ``rebuild`` keeps its rollup rows, and the incremental rollup leaves it alone. A month that
+can still receive rows (the current one, and the previous one while late commits settle) is
+never pruned into, so a rollup never has to be recomputed from a partial month.
+
+Share events are kept: they attribute a later click on an old tracked link to the unit the
+sharer belonged to at the time (and, while they take part, to the person). The person's own
+page keeps per-share click counts in ``Share.pruned_clicks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, delete, func, select, update
+
+from advocacy.activity import service as activity
+from advocacy.activity.models import ActivityEvent, EventKind, RollupState
+from advocacy.extensions import db
+from advocacy.sharing.models import Share
+from advocacy.tracking.models import Click
+
+PRUNED_BEFORE = "pruned_before"
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    clicks: int
+    events: int
+    pruned_before: int  # month number (year * 12 + month - 1); 0 = nothing pruned yet
+
+
+def _state(name: str) -> RollupState:
+    row = db.session.get(RollupState, name)
+    if row is None:
+        row = RollupState(name=name, value=0)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def prune_limit(now: datetime, keep_days: int, tz: ZoneInfo) -> datetime:
+    """Rows before this instant may go: older than the setting, and not in an open month."""
+    open_month = activity.month_of(now - activity.SETTLE, tz)
+    return min(now - timedelta(days=keep_days), activity.month_start(open_month, tz))
+
+
+def prune_raw(now: datetime, keep_days: int, tz: ZoneInfo) -> PruneReport:
+    """Roll up, then delete raw clicks and non-share events older than the setting; idempotent."""
+    activity.rollup_recent(now, tz)  # takes the rollup lock for the rest of the transaction
+    limit = prune_limit(now, keep_days, tz)
+    click_mark = _state("click_id").value
+    event_mark = _state("event_id").value
+    old_clicks = (Click.created_at < limit, Click.id <= click_mark)
+
+    # The person still sees their own clicks per share after the raw rows are gone.
+    per_share = db.session.execute(
+        select(Click.share_id, func.count())
+        .where(*old_clicks, Click.is_bot.is_(False))
+        .group_by(Click.share_id)
+    ).tuples().all()
+    if per_share:
+        shares = Share.__table__
+        db.session.execute(
+            update(shares)
+            .where(shares.c.id == bindparam("share"))
+            .values(pruned_clicks=shares.c.pruned_clicks + bindparam("n")),
+            [{"share": share_id, "n": n} for share_id, n in per_share],
+        )
+    clicks = db.session.execute(
+        delete(Click).where(*old_clicks).execution_options(synchronize_session=False)
+    ).rowcount or 0
+    events = db.session.execute(
+        delete(ActivityEvent)
+        .where(ActivityEvent.occurred_at < limit, ActivityEvent.id <= event_mark,
+               ActivityEvent.kind != EventKind.SHARE)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+    state = _state(PRUNED_BEFORE)
+    if clicks or events:
+        # The month holding the last instant that may have lost rows, plus one.
+        last_pruned = activity.month_of(limit - timedelta(microseconds=1), tz)
+        state.value = max(state.value, last_pruned + 1)
+    db.session.flush()
+    return PruneReport(clicks=clicks, events=events, pruned_before=state.value)
