@@ -1,6 +1,9 @@
 """Opt-in, the per-person switch with its notice period, the access log and the notices."""
 
+import socket
+from contextlib import contextmanager
 from datetime import date, timedelta
+from email import message_from_bytes, policy
 
 import time_machine
 from sqlalchemy import func, select
@@ -9,6 +12,7 @@ from advocacy import access
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.privacy import mailer
 from advocacy.privacy import service as privacy
 from advocacy.privacy.models import NoticeDelivery, PersonalDataAccess
 from tests import factories as f
@@ -148,7 +152,8 @@ def test_leader_of_a_parent_unit_leads_its_sub_units(db_session):
     assert access.led_unit_ids(f.user()) == set()
 
 
-def test_admin_switches_on_through_the_form_and_everyone_is_told(client, login, db_session):
+def test_admin_switches_on_through_the_form_and_everyone_is_told(app, client, login,
+                                                               db_session):
     admin = f.user("admin")
     person = f.user(locale="en")
     login(admin)
@@ -174,52 +179,66 @@ def test_admin_switches_on_through_the_form_and_everyone_is_told(client, login, 
     client.post(f"/privacy/notices/{notice.id}/seen")
     assert "Leaders may see named per-person figures" not in client.get("/").get_data(
         as_text=True)
-    # by e-mail: each active person once
-    sent = []
-    count = privacy.send_notice_emails(lambda to, subject, body: sent.append((to, subject, body)),
-                                       utcnow(), _render)
-    assert count == len(sent) >= 2 and person.email in {to for to, _, _ in sent}
-    assert privacy.send_notice_emails(lambda *a: sent.append(a), utcnow(), _render) == 0
+    # by e-mail, through advocacy/mail.py: each active person once
+    with smtp_sink(app) as received:
+        count = privacy.send_notice_emails(mailer.send_notice, utcnow())
+        assert privacy.send_notice_emails(mailer.send_notice, utcnow()) == 0
+    assert count == len(received) >= 2
+    assert person.email in {rcpt for e in received for rcpt in e.rcpt_tos}
     assert db_session.scalar(select(func.count()).select_from(NoticeDelivery).where(
         NoticeDelivery.emailed_at.is_not(None))) == count
 
 
-def _render(notice, person):
-    from advocacy.privacy.mailer import render_notice
-
-    return render_notice(notice, person)
-
-
-def test_notice_email_goes_through_smtp(app, db_session):
-    """The real SMTP sender against a local aiosmtpd server."""
+@contextmanager
+def smtp_sink(app):
+    """A real SMTP server on a free loopback port; the app's mail settings point at it."""
     from aiosmtpd.controller import Controller
 
     received = []
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
             received.append(envelope)
             return "250 OK"
-
-    import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
+                                            "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
+                      MAIL_USERNAME=None)
     try:
-        from advocacy.privacy.mailer import smtp_sender
-
-        f.user(email="ansatt@example.org", name="Ansatt En")
-        switch_on(utcnow())
-        config = dict(app.config, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-        privacy.send_notice_emails(smtp_sender(config), utcnow(), _render)
+        yield received
     finally:
+        app.config.update(saved)
         controller.stop()
-    assert "ansatt@example.org" in {rcpt for e in received for rcpt in e.rcpt_tos}
-    body = next(e.content.decode() for e in received if "ansatt@example.org" in e.rcpt_tos)
-    assert "/privacy/leader-view" in body and "Ansatt En" in body
+
+
+def test_notice_email_uses_the_shared_templates_in_the_persons_language(app, db_session):
+    """templates/emails/privacy_notice/ through advocacy.mail: text and HTML, own language."""
+    f.user(email="ansatt@example.org", name="Ansatt En", locale="nb")
+    f.user(email="medarbejder@example.org", name="Medarbejder To", locale="da")
+    gone = f.user(email="sluttet@example.org")
+    gone.active = False
+    switch_on(utcnow())
+    with smtp_sink(app) as received:
+        privacy.send_notice_emails(mailer.send_notice, utcnow(), db_session.commit)
+    by_rcpt = {rcpt: e for e in received for rcpt in e.rcpt_tos}
+    assert "sluttet@example.org" not in by_rcpt
+    for address, locale, name in (("ansatt@example.org", "nb", "Ansatt En"),
+                                  ("medarbejder@example.org", "da", "Medarbejder To")):
+        message = message_from_bytes(by_rcpt[address].content, policy=policy.default)
+        assert message["Content-Language"] == locale
+        assert message.get_content_type() == "multipart/alternative"
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert name in text and name in html
+        assert "http://localhost/privacy/leader-view" in text
+        assert 'href="http://localhost/privacy/leader-view"' in html
+        assert "Follow up ambassadors who need support" in html
 
 
 def test_privacy_notice_is_generated_from_settings_and_warns_about_legitimate_interests(
