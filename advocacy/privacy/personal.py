@@ -93,7 +93,7 @@ EXPORTED: dict[str, tuple[str, ...]] = {
 # Columns never exported: secrets, and bytes that are the export itself.
 NOT_EXPORTED = {"password_hash", "session_version", "nonce", "content"}
 
-ERASED_TOKEN_PREFIX = "erased/"  # a "/" can never reach the /r/<token> route
+ERASED_LINK_PREFIX = "erased/"  # a "/" can never reach the /r/<token> route
 
 
 def _iso(value: Any) -> Any:
@@ -229,7 +229,7 @@ def anonymise_activity(person_id: int) -> None:
     db.session.execute(
         update(Share).where(Share.user_id == person_id)
         .values(user_id=None, text="",
-                token=literal(ERASED_TOKEN_PREFIX, String) + cast(Share.id, String))
+                token=literal(ERASED_LINK_PREFIX, String) + cast(Share.id, String))
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

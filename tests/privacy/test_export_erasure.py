@@ -329,7 +329,7 @@ def test_erasure_leaves_nothing_personal_and_keeps_totals(client, login, db_sess
     # the old links now look like any unknown token, and count no clicks
     clicks = db_session.scalar(select(func.count()).select_from(Click))
     assert client.get(f"/r/{old_token}").status_code == 404
-    assert client.get(f"/r/{personal.ERASED_TOKEN_PREFIX}1").status_code == 404
+    assert client.get(f"/r/{personal.ERASED_LINK_PREFIX}1").status_code == 404
     assert db_session.scalar(select(func.count()).select_from(Click)) == clicks
     # the session is gone with the person
     assert client.get("/privacy").status_code == 302

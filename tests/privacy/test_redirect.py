@@ -90,18 +90,27 @@ def test_database_refusing_the_insert_still_redirects_and_buffers(app, client, d
     assert clicks(db_session) == 1
 
 
-def test_buffered_click_of_an_erased_share_is_dropped(app, client, db_session):
+def test_buffered_click_of_an_erased_share_counts_only_for_the_unit(app, client, db_session):
+    """The visitor clicked while the link still worked: the click joins the anonymous unit
+    totals (the share stays, without its person), never a person's figures."""
+    from datetime import UTC
+
+    from advocacy.activity import service as activity
+    from advocacy.activity.models import PersonMonth, UnitMonth
     from advocacy.privacy import service as privacy
 
-    person = f.user()
+    person = f.user(unit=f.unit())
     record = f.share(person, f.post())
     db_session.commit()
     db_session.execute(text("ALTER TABLE clicks RENAME TO clicks_away"))
     assert visit(client, record.token).status_code == 302
     # the view's rollback undid the rename too (same transaction): the table is back
     privacy.erase_person(person, reason="request", actor_id=None, now=record.created_at)
-    assert tracking.drain_pending_clicks(db.session.commit) == 0
-    assert tracking.pending_count() == 0 and clicks(db_session) == 0
+    assert tracking.drain_pending_clicks(db.session.commit) == 1
+    assert tracking.pending_count() == 0 and clicks(db_session) == 1
+    activity.rollup_recent(record.created_at, UTC)
+    assert db_session.scalar(select(func.sum(UnitMonth.clicks))) == 1
+    assert db_session.scalar(select(func.count()).select_from(PersonMonth)) == 0
 
 
 def test_redis_down_still_redirects_and_records(app, client, db_session, config):
