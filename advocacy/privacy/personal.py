@@ -90,8 +90,9 @@ EXPORTED: dict[str, tuple[str, ...]] = {
     "audit_entries": ("own_actions",),
 }
 
-# Columns never exported: secrets, and bytes that are the export itself.
-NOT_EXPORTED = {"password_hash", "session_version", "nonce", "content"}
+# Columns never exported: secrets, the bytes that are the export itself, and the hash that
+# stands for a visitor who clicked (about someone else, and useless without the secret).
+NOT_EXPORTED = {"password_hash", "session_version", "nonce", "content", "visitor_hash"}
 
 ERASED_LINK_PREFIX = "erased/"  # a "/" can never reach the /r/<token> route
 

@@ -198,7 +198,7 @@ def test_export_contains_everything_as_json_and_escaped_csv(db_session):
     assert {a["action"] for a in data["own_actions"]} == {"person.view", "topic.create"}
     assert data["notices"][0]["seen_at"]
     text = archive.read("data.json").decode()
-    assert "Kollegas tekst" not in text and "nonce" not in text
+    assert "Kollegas tekst" not in text and "nonce" not in text and "visitor_hash" not in text
     rows = list(csv.DictReader(io.StringIO(archive.read("shares.csv").decode())))
     texts = {r["text"] for r in rows}
     assert "Mine egne ord =HYPERLINK(1)" in texts  # only cells *starting* with = are escaped
