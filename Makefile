@@ -60,6 +60,7 @@ lint:
 # Extract every user-facing string and merge it into the nb, da and en catalogs.
 translations:
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+	  --ignore-dirs=".* node_modules" \
 	  -o advocacy/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i advocacy/translations/messages.pot -d advocacy/translations \
 	  --no-fuzzy-matching --ignore-obsolete

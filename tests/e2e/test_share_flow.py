@@ -39,7 +39,7 @@ def log_in(page, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.get_by_role("link", name="My queue")).to_be_visible()
 
 
 def test_share_on_linkedin_copy_text_and_count_the_click(live, new_context):
