@@ -51,10 +51,12 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.core.views import bp as core
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
+    from advocacy.reminders.views import bp as reminders
     from advocacy.sharing.views import bp as sharing
     from advocacy.tracking.views import bp as tracking
 
-    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity):
+    for blueprint in (core, accounts, programme, content, queue, sharing, tracking, activity,
+                      reminders):
         app.register_blueprint(blueprint)
 
 

@@ -6,3 +6,9 @@ from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision  # noqa: F401
 from advocacy.sharing.models import Share  # noqa: F401
 from advocacy.tracking.models import Click  # noqa: F401
+from advocacy.reminders.models import (  # noqa: F401
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+    UsedToken,
+)
