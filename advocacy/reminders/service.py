@@ -240,11 +240,13 @@ def _insert_ignore(rows: list[dict[str, Any]]) -> int:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     added = 0
     for start in range(0, len(rows), 500):
-        statement = dialect_insert(Reminder).on_conflict_do_nothing(
+        table = Reminder.__table__
+        statement = dialect_insert(table).on_conflict_do_nothing(
             index_elements=["user_id", "kind", "period", "channel"]
-        )
-        result = db.session.execute(statement, rows[start:start + 500])
-        added += max(result.rowcount or 0, 0)
+        ).returning(table.c.id)
+        # RETURNING lists only the rows really inserted (a conflict returns nothing).
+        result = db.session.connection().execute(statement, rows[start:start + 500])
+        added += len(result.all())
     return added
 
 
@@ -265,7 +267,7 @@ def _existing(kind: str, periods: Iterable[str]) -> set[tuple[int, str]]:
         select(Reminder.user_id, Reminder.period).where(
             Reminder.kind == kind, Reminder.period.in_(periods)
         )
-    ).tuples())
+    ).tuples().all())
 
 
 def ambassadors() -> list[User]:
@@ -295,7 +297,7 @@ def plan_digests(now: datetime, people: list[User], prefs: dict[int, ReminderPre
     last = dict(db.session.execute(
         select(Reminder.user_id, func.max(Reminder.created_at))
         .where(Reminder.kind == Kind.DIGEST).group_by(Reminder.user_id)
-    ).tuples())
+    ).tuples().all())
     rows = []
     for person in people:
         pref, period = prefs[person.id], periods[person.id]
@@ -374,7 +376,7 @@ def plan_reengagement(now: datetime, people: list[User], prefs: dict[int, Remind
     """(c) One message per quiet stretch: N weeks after the last share (or after joining)."""
     last_share = dict(db.session.execute(
         select(Share.user_id, func.max(Share.created_at)).group_by(Share.user_id)
-    ).tuples())
+    ).tuples().all())
     quiet = timedelta(weeks=settings.reengage_weeks)
     candidates = {}
     for person in people:

@@ -48,6 +48,15 @@ MATRIX = {
                                                  "curator": 403, "leader": 403, "admin": 404}),
     "tracking.redirect_token": ("GET", "/r/{token}", dict.fromkeys(ROLES, 302)),
     "activity.mine": ("GET", "/activity", {"anonymous": LOGIN, **ALL}),
+    "reminders.preferences": ("GET", "/settings/reminders", {"anonymous": LOGIN, **ALL}),
+    # signed links work without login; a forged token gets a clear 400 page for everyone
+    "reminders.go": ("GET", "/go/forged-token", dict.fromkeys(ROLES, 400)),
+    "reminders.unsubscribe": ("GET", "/unsubscribe/forged-token", dict.fromkeys(ROLES, 400)),
+    "reminders.opened": ("GET", "/o/forged-token.gif", dict.fromkeys(ROLES, 200)),
+    "reminders.admin": ("GET", "/curate/reminders", {"anonymous": LOGIN, "ambassador": 403,
+                                                     "curator": 200, "leader": 403, "admin": 200}),
+    "reminders.settings": ("GET", "/curate/reminders/settings", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 403, "admin": 200}),
     "static": ("GET", "/static/css/app.css", dict.fromkeys(ROLES, 200)),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
