@@ -234,6 +234,7 @@ class Batch:
                 self.one(row, users.get(row.user_id), prefs.get(row.user_id), now)
         finally:
             session.expire_on_commit = keep
+            session.expire_all()  # the rows changed in SQL behind these objects
             self.smtp.close()
         return self.counts
 
