@@ -38,9 +38,14 @@ class ReminderSmtpSink(SmtpSink):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    def counts(self) -> Counter:
+    def counts(self, kind: str | None = None) -> Counter:
+        """Messages per recipient; with `kind`, only reminders of that kind."""
         with self._lock:
-            return Counter(rcpt for _sender, rcpts in self.envelopes for rcpt in rcpts)
+            pairs = list(zip(self.messages, self.envelopes, strict=True))
+        return Counter(
+            rcpt for message, (_sender, rcpts) in pairs for rcpt in rcpts
+            if kind is None or str(message["X-Advocacy-Reminder"] or "").startswith(f"{kind}:")
+        )
 
 
 class HttpSink:
