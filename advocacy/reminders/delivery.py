@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT = 10
 BACKOFF_BASE = 60
 BACKOFF_MAX = 3600
+# Column values that give a row's lease back.
+RELEASED: dict[str, Any] = dict.fromkeys(("claim_token", "claimed_until"))
 
 
 class TemporaryFailure(Exception):
@@ -116,7 +118,7 @@ def post_webhook(url: str, service_kind: str, text: str, link: str | None) -> No
         headers={"Content-Type": "application/json", "User-Agent": "advocacy-reminders"},
     )
     try:
-        # nosec B310: webhook_problem() allows only https (or http to this machine).
+        # The scheme was checked above: https, or http to this machine only.
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # nosec B310
             response.read(1024)
     except urllib.error.HTTPError as exc:
@@ -189,7 +191,7 @@ class Batch:
 
     def finish(self, row: Reminder, now: datetime, status: str, error: str | None = None,
                attempts: int | None = None) -> None:
-        values: dict[str, Any] = {"status": status, "claim_token": None, "claimed_until": None}
+        values: dict[str, Any] = {**RELEASED, "status": status}
         if status == Status.SENT:
             values["sent_at"] = now
         if error is not None:
@@ -205,7 +207,7 @@ class Batch:
 
     def later(self, row: Reminder, due_at: datetime, error: str | None = None,
               attempts: int | None = None) -> None:
-        values: dict[str, Any] = {"due_at": due_at, "claim_token": None, "claimed_until": None}
+        values: dict[str, Any] = {**RELEASED, "due_at": due_at}
         if error is not None:
             values["last_error"] = error[:2000]
         if attempts is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
