@@ -24,17 +24,24 @@ import logging
 import random
 import smtplib
 import ssl
+import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from advocacy import mail
 from advocacy.accounts.models import User
@@ -51,6 +58,7 @@ log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT = 10
 BACKOFF_BASE = 60
 BACKOFF_MAX = 3600
+WRITE_TRIES = 5
 # Column values that give a row's lease back.
 RELEASED: dict[str, Any] = dict.fromkeys(("claim_token", "claimed_until"))
 
@@ -147,7 +155,11 @@ class Batch:
         self.smtp = SmtpConnection()
         self.tz = service.org_tz()
         self.settings = service.read_settings()
+        self.posts: dict[int, Post] = {}
         self.counts = {"sent": 0, "failed": 0, "skipped": 0, "later": 0, "claimed": 0}
+        self.sender = config["MAIL_FROM"]
+        self.domain = self.sender.rpartition("@")[2] or "localhost"
+        self.preferences_url = mail.public_url("reminders.preferences")
         programme = db.session.get(Programme, 1)
         self.programme_name = programme.name if programme and programme.name else None
 
@@ -155,7 +167,7 @@ class Batch:
 
     def claim(self) -> list[Reminder]:
         now = self.clock()
-        result = db.session.execute(
+        claimed = self.write(
             update(Reminder).where(
                 Reminder.id.in_(self.ids),
                 Reminder.status == Status.PENDING,
@@ -165,11 +177,9 @@ class Batch:
                     Reminder.claimed_until.is_(None),
                     Reminder.claimed_until < now),
             ).values(claim_token=self.token, claimed_until=now + self.lease)
-            .execution_options(synchronize_session=False)
         )
-        self.commit()
         self.renewed = now
-        self.counts["claimed"] = result.rowcount or 0
+        self.counts["claimed"] = claimed
         if not self.counts["claimed"]:
             return []
         return list(db.session.scalars(
@@ -180,14 +190,31 @@ class Batch:
     def renew_if_needed(self, now: datetime) -> None:
         if now - self.renewed < self.lease / 2:
             return
-        db.session.execute(
-            update(Reminder).where(Reminder.claim_token == self.token,
-                                   Reminder.status == Status.PENDING)
-            .values(claimed_until=now + self.lease)
-            .execution_options(synchronize_session=False)
-        )
-        self.commit()
+        self.write(update(Reminder).where(Reminder.claim_token == self.token,
+                                          Reminder.status == Status.PENDING)
+                   .values(claimed_until=now + self.lease))
         self.renewed = now
+
+    def write(self, statement) -> int:
+        """One short write transaction of its own, retried briefly if the database is busy.
+
+        The read transaction before it is ended first: on SQLite a read snapshot cannot be
+        upgraded to a write once another process has committed (SQLITE_BUSY_SNAPSHOT), and a
+        fresh transaction that starts with the write waits for the lock instead.
+        """
+        for attempt in range(WRITE_TRIES):
+            try:
+                self.commit()
+                result = db.session.execute(
+                    statement.execution_options(synchronize_session=False))
+                self.commit()
+                return result.rowcount or 0
+            except OperationalError:
+                db.session.rollback()
+                if attempt == WRITE_TRIES - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        return 0  # pragma: no cover - the loop returns or raises
 
     def finish(self, row: Reminder, now: datetime, status: str, error: str | None = None,
                attempts: int | None = None) -> None:
@@ -198,11 +225,8 @@ class Batch:
             values["last_error"] = error[:2000]
         if attempts is not None:
             values["attempts"] = attempts
-        db.session.execute(
-            update(Reminder).where(Reminder.id == row.id, Reminder.claim_token == self.token)
-            .values(**values).execution_options(synchronize_session=False)
-        )
-        self.commit()
+        self.write(update(Reminder).where(Reminder.id == row.id,
+                                          Reminder.claim_token == self.token).values(**values))
         self.counts[status] = self.counts.get(status, 0) + 1
 
     def later(self, row: Reminder, due_at: datetime, error: str | None = None,
@@ -212,11 +236,8 @@ class Batch:
             values["last_error"] = error[:2000]
         if attempts is not None:
             values["attempts"] = attempts
-        db.session.execute(
-            update(Reminder).where(Reminder.id == row.id, Reminder.claim_token == self.token)
-            .values(**values).execution_options(synchronize_session=False)
-        )
-        self.commit()
+        self.write(update(Reminder).where(Reminder.id == row.id,
+                                          Reminder.claim_token == self.token).values(**values))
         self.counts["later"] += 1
 
     # -- one row --------------------------------------------------------------------------
@@ -230,6 +251,11 @@ class Batch:
             users = {u.id: u for u in db.session.scalars(
                 select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
             prefs = service.preferences_by_user(users)
+            wanted = {pid for r in rows for pid in (r.payload or {}).get("post_ids", [])}
+            wanted |= {r.post_id for r in rows if r.post_id is not None}
+            # Held here for the whole batch: the identity map alone would let them go.
+            self.posts = {p.id: p for p in db.session.scalars(
+                select(Post).where(Post.id.in_(wanted)))} if wanted else {}
             for row in rows:
                 now = self.clock()
                 self.renew_if_needed(now)
@@ -288,7 +314,7 @@ class Batch:
                                              network=(post.networks or ["linkedin"])[0])}
 
     def _live_posts(self, ids: list[int], now: datetime) -> list[Post]:
-        posts = [db.session.get(Post, pid) for pid in ids]
+        posts = [self.posts.get(pid) for pid in ids]
         return [p for p in posts if p is not None and p.is_live(now)]
 
     def content(self, row: Reminder, user: User, now: datetime) -> dict[str, Any] | None:
@@ -315,21 +341,37 @@ class Batch:
                             else mail.public_url("queue.index"))
         return ctx
 
-    def message(self, row: Reminder, user: User, content: dict[str, Any]):
+    def message(self, row: Reminder, user: User, content: dict[str, Any]) -> Message:
+        """Multipart/alternative (text, then HTML) in the person's language.
+
+        Built with the compat32 classes rather than mail.build_message(): the same message,
+        but without parsing every header through the header registry, which was a third of
+        the cost of a reminder in bench/reminders.py.
+        """
         unsubscribe = mail.public_url("reminders.unsubscribe",
                                       token=unsubscribe_token(user.id, row.kind))
         pixel = (mail.public_url("reminders.opened", token=open_token(row.id))
                  if self.settings.tracking_pixel else None)
-        message = mail.build_message(
-            "reminder", to_name=user.name, to_email=user.email, locale=content["locale"],
-            user=user, unsubscribe_url=unsubscribe, pixel_url=pixel,
-            preferences_url=mail.public_url("reminders.preferences"),
+        locale = content["locale"]
+        subject, text, html = mail.render(
+            "reminder", locale, user=user, unsubscribe_url=unsubscribe, pixel_url=pixel,
+            preferences_url=self.preferences_url,
             **{k: v for k, v in content.items() if k != "locale"},
         )
+        message = MIMEMultipart("alternative")
+        message["Subject"] = Header(subject, "utf-8")
+        message["From"] = self.sender
+        message["To"] = formataddr((user.name, user.email), charset="utf-8")
+        message["Date"] = format_datetime(utcnow())
+        message["Message-ID"] = make_msgid(domain=self.domain)
+        message["Auto-Submitted"] = "auto-generated"
+        message["Content-Language"] = locale
         # RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs here.
         message["List-Unsubscribe"] = f"<{unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["X-Advocacy-Reminder"] = f"{row.kind}:{row.id}"
+        message.attach(MIMEText(text, "plain", "utf-8"))
+        message.attach(MIMEText(html, "html", "utf-8"))
         return message
 
 
