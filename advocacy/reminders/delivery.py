@@ -34,6 +34,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 
@@ -59,6 +60,7 @@ WEBHOOK_TIMEOUT = 10
 BACKOFF_BASE = 60
 BACKOFF_MAX = 3600
 WRITE_TRIES = 5
+UNFOLDED = compat32.clone(max_line_length=998)
 # Column values that give a row's lease back.
 RELEASED: dict[str, Any] = dict.fromkeys(("claim_token", "claimed_until"))
 
@@ -358,7 +360,8 @@ class Batch:
             preferences_url=self.preferences_url,
             **{k: v for k, v in content.items() if k != "locale"},
         )
-        message = MIMEMultipart("alternative")
+        # Headers up to RFC 5322's 998 characters stay on one line (the unsubscribe link).
+        message = MIMEMultipart("alternative", policy=UNFOLDED)
         message["Subject"] = Header(subject, "utf-8")
         message["From"] = self.sender
         message["To"] = formataddr((user.name, user.email), charset="utf-8")
