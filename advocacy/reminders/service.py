@@ -312,8 +312,8 @@ def plan_digests(now: datetime, people: list[User], prefs: dict[int, ReminderPre
                  (i.post.published_at is not None and i.post.published_at > since)]
         if not fresh:
             continue
-        payload = {"post_ids": [p.id for p in fresh[:DIGEST_SIZE]], "more": len(items) -
-                   min(len(fresh), DIGEST_SIZE)}
+        payload = {"post_ids": [p.id for p in fresh[:DIGEST_SIZE]], "new": len(fresh),
+                   "more": len(items) - min(len(fresh), DIGEST_SIZE)}
         due = next_allowed(pref, now, tz)
         rows += [_row(person.id, Kind.DIGEST, period, c, due, now, payload) for c in channels]
     return rows
