@@ -82,4 +82,10 @@ def load() -> dict:
         "INSTANCE_DIR": str(INSTANCE_DIR),
         # Uploaded images (posts, story photos); served only to logged-in people.
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # Reminders (advocacy/reminders): recipients per Celery task, leases in seconds.
+        "REMINDER_BATCH_SIZE": int(os.environ.get("REMINDER_BATCH_SIZE", "200")),
+        "REMINDER_DISPATCH_LEASE": int(os.environ.get("REMINDER_DISPATCH_LEASE", "900")),
+        "REMINDER_SEND_LEASE": int(os.environ.get("REMINDER_SEND_LEASE", "300")),
+        "REMINDER_MAX_ATTEMPTS": int(os.environ.get("REMINDER_MAX_ATTEMPTS", "6")),
+        "REMINDER_LOGIN_MAX_AGE": int(os.environ.get("REMINDER_LOGIN_MAX_AGE", str(7 * 86400))),
     }

@@ -28,6 +28,12 @@ from advocacy.privacy.models import (  # noqa: F401
 )
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision, QueueImpression  # noqa: F401
+from advocacy.reminders.models import (  # noqa: F401
+    Reminder,
+    ReminderPreference,
+    ReminderSettings,
+    UsedToken,
+)
 from advocacy.sharing.models import Share  # noqa: F401
 from advocacy.stories.models import Story  # noqa: F401
 from advocacy.takeovers.models import Takeover, TakeoverReminder  # noqa: F401

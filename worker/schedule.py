@@ -15,7 +15,8 @@ An entry names a task by its stable `name=` and says how often to run it, e.g.::
 
 Schedules scan for due rows (`due_at`/`sent_at`, a unique dedupe key, a lock) instead of
 using ETA tasks, so a restart or a second beat never sends anything twice. Run exactly one
-`celery -A worker beat` per deployment.
+`celery -A worker beat` per deployment; a second one is harmless (the scan takes a
+Redis lock, and rows are unique), only wasteful.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": 300.0,
         "args": [],
         "options": {"expires": 240},
+    },
+    # Reminders: plan due rows (at most every 5 min), then fan out batches of recipients.
+    "reminders-scan": {
+        "task": "advocacy.reminders.scan",
+        "schedule": 60.0,
+        "args": [],
+        "options": {"expires": 55},
     },
 }
 

@@ -12,7 +12,7 @@ from advocacy.accounts.models import User
 from advocacy.audit import service as audit
 from advocacy.content.models import Post, PostStatus
 from advocacy.db import utcnow
-from advocacy.endorsements import service
+from advocacy.endorsements import notices, service
 from advocacy.endorsements.forms import EndorseForm, KudosForm, RequestForm
 from advocacy.endorsements.models import Endorsement
 from advocacy.extensions import db
@@ -86,8 +86,9 @@ def post_endorsements(post_id: int):
     if form.validate_on_submit():
         leader = db.session.get(User, form.leader_id.data)
         try:
-            service.request_endorsement(post, leader, by=current_user,
-                                        note=form.note.data or "", now=utcnow())
+            request_row = service.request_endorsement(post, leader, by=current_user,
+                                                      note=form.note.data or "", now=utcnow())
+            notices.request_notice(request_row, utcnow())
         except service.EndorsementError as exc:
             db.session.rollback()
             form.leader_id.errors.append(str(exc))
@@ -116,7 +117,8 @@ def kudos():
     if form.validate_on_submit():
         recipient = db.session.get(User, form.recipient_id.data)
         try:
-            service.give_kudos(current_user, recipient, form.message.data, utcnow())
+            kudos_row = service.give_kudos(current_user, recipient, form.message.data, utcnow())
+            notices.kudos_notice(kudos_row, utcnow())
         except service.EndorsementError as exc:
             db.session.rollback()
             form.message.errors.append(str(exc))

@@ -31,6 +31,7 @@ from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance
 from advocacy.privacy.models import DataExport, NoticeDelivery, PersonalDataAccess
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueDecision, QueueImpression
+from advocacy.reminders.models import Reminder, ReminderPreference, UsedToken
 from advocacy.sharing.models import Share
 from advocacy.stories.models import Story
 from advocacy.takeovers.models import Takeover, TakeoverReminder
@@ -61,6 +62,9 @@ ERASURE: dict[str, str] = {
     "notice_deliveries": "deleted",
     "personal_data_accesses": "deleted when about them; when they looked: kept without them",
     "audit_entries": "kept without the person (the action stays, the name goes)",
+    "reminders": "deleted",
+    "reminder_preferences": "deleted",
+    "reminder_used_tokens": "deleted",
 }
 
 # table -> the export file(s) that hold the person's rows of it
@@ -88,11 +92,16 @@ EXPORTED: dict[str, tuple[str, ...]] = {
     "notice_deliveries": ("notices",),
     "personal_data_accesses": ("access_log", "looks_at_others"),
     "audit_entries": ("own_actions",),
+    "reminders": ("reminders",),
+    "reminder_preferences": ("reminder_preferences",),
+    "reminder_used_tokens": ("reminder_links_used",),
 }
 
 # Columns never exported: secrets, the bytes that are the export itself, and the hash that
 # stands for a visitor who clicked (about someone else, and useless without the secret).
-NOT_EXPORTED = {"password_hash", "session_version", "nonce", "content", "visitor_hash"}
+NOT_EXPORTED = {
+    "password_hash", "session_version", "nonce", "content", "visitor_hash", "claim_token",
+}
 
 ERASED_LINK_PREFIX = "erased/"  # a "/" can never reach the /r/<token> route
 
@@ -219,6 +228,17 @@ def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
     ]
     data["notices"] = [_record(n) for n in _all(NoticeDelivery, NoticeDelivery.user_id == uid)]
     data["exports"] = [_record(e) for e in _all(DataExport, DataExport.user_id == uid)]
+    data["reminders"] = [
+        _record(r) for r in _all(Reminder, Reminder.user_id == uid, order=Reminder.due_at)
+    ]
+    data["reminder_preferences"] = [
+        _record(p) for p in _all(ReminderPreference, ReminderPreference.user_id == uid,
+                                 order=ReminderPreference.user_id)
+    ]
+    data["reminder_links_used"] = [
+        {"used_at": _iso(t.used_at)}
+        for t in _all(UsedToken, UsedToken.user_id == uid, order=UsedToken.used_at)
+    ]
     return data
 
 
@@ -243,7 +263,8 @@ def anonymise_activity(person_id: int) -> None:
 def erase_participation(person_id: int) -> None:
     """What taking part left behind, for someone who keeps their account for other work."""
     anonymise_activity(person_id)
-    for model in (QueueDecision, QueueImpression, AmbassadorProfile, GuidelineAcceptance):
+    for model in (QueueDecision, QueueImpression, AmbassadorProfile, GuidelineAcceptance,
+                  Reminder):
         db.session.execute(delete(model).where(model.user_id == person_id))
     db.session.execute(delete(Kudos).where(Kudos.to_user_id == person_id))
     db.session.execute(delete(user_topics).where(user_topics.c.user_id == person_id))

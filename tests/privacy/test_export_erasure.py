@@ -124,6 +124,15 @@ def rich_person(now=T0) -> Rich:
     privacy.record_personal_data_access(other_leader, person, what="leader.person", now=now)
     privacy.record_personal_data_access(person, colleague, what="leader.person", now=now)
     audit.record(person.id, "topic.create", now=now, target_type="topic", target_id=care.id)
+    # reminders: their choices, a reminder sent to them, a one-click link they used
+    from advocacy.reminders.models import Reminder, ReminderPreference, UsedToken
+
+    db.session.add_all([
+        ReminderPreference(user_id=person.id, frequency="daily"),
+        Reminder(user_id=person.id, kind="digest", period="digest:2026-03-02", due_at=now,
+                 status="sent", sent_at=now),
+        UsedToken(jti="used-by-the-person", user_id=person.id, used_at=now),
+    ])
     activity.rollup_recent(now, UTC)
     db.session.flush()
     upload = Path(current_app.config["UPLOAD_DIR"])

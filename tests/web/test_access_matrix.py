@@ -116,6 +116,15 @@ MATRIX = {
     # a person's years: themselves and admins; leaders only if the person opted in (not here)
     "insights.person": ("GET", "/insights/people/{owner}", {
         "anonymous": LOGIN, "ambassador": 200, "curator": 403, "leader": 403, "admin": 200}),
+    "reminders.preferences": ("GET", "/settings/reminders", {"anonymous": LOGIN, **ALL}),
+    # signed links work without login; a forged token gets a clear 400 page for everyone
+    "reminders.go": ("GET", "/go/forged-token", dict.fromkeys(ROLES, 400)),
+    "reminders.unsubscribe": ("GET", "/unsubscribe/forged-token", dict.fromkeys(ROLES, 400)),
+    "reminders.opened": ("GET", "/o/forged-token.gif", dict.fromkeys(ROLES, 200)),
+    "reminders.admin": ("GET", "/curate/reminders", {"anonymous": LOGIN, "ambassador": 403,
+                                                     "curator": 200, "leader": 403, "admin": 200}),
+    "reminders.settings": ("GET", "/curate/reminders/settings", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 403, "admin": 200}),
     "static": ("GET", "/static/css/app.css", dict.fromkeys(ROLES, 200)),
     # privacy (issue 6): everyone's own pages, the public notice, admin switches, leader look
     "privacy.overview": ("GET", "/privacy", {"anonymous": LOGIN, **ALL}),

@@ -1,0 +1,259 @@
+"""Reminders through a real worker process, real Redis and a real SMTP server, with faults:
+the worker killed (-9) mid-batch, Redis restarted mid-run, the same task delivered twice.
+Afterwards every due reminder was delivered exactly once, counted at the SMTP sink."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from advocacy.accounts import service as accounts
+from advocacy.accounts.models import User
+from advocacy.content.models import Post
+from advocacy.db import utcnow
+from advocacy.extensions import db
+from advocacy.jobs import _client
+from advocacy.reminders import service
+from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
+from tests.conftest import make_app, upgrade
+from tests.sinks import ReminderSmtpSink
+from tests.worker.conftest import WORKER_REDIS_URL, WorkerProcess, free_port, wait_until
+
+LEASES = {"REMINDER_DISPATCH_LEASE": 2, "REMINDER_SEND_LEASE": 3, "REMINDER_BATCH_SIZE": 20}
+
+
+@pytest.fixture(scope="module")
+def sink():
+    server = ReminderSmtpSink().start()
+    yield server
+    server.stop()
+
+
+def app_for(database_url: str, redis_url: str, sink):
+    return make_app(database_url, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
+                    MAIL_PORT=sink.port, **LEASES)
+
+
+@pytest.fixture(scope="module")
+def rapp(live_database_url, sink, worker_redis):
+    app = app_for(live_database_url, WORKER_REDIS_URL, sink)
+    upgrade(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def start_worker(live_database_url, sink, tmp_path):
+    started: list[WorkerProcess] = []
+
+    def _start(redis_url: str = WORKER_REDIS_URL) -> WorkerProcess:
+        env = dict(os.environ)
+        env.pop("TEST_DATABASE_URL", None)
+        env.update(
+            DATABASE_URL=live_database_url, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=str(sink.port), MAIL_FROM="advocacy@example.org",
+            PUBLIC_BASE_URL="http://localhost", ADVOCACY_INSTANCE=str(tmp_path),
+            SECRET_KEY="test-secret-key-not-for-production", PYTHONUNBUFFERED="1",
+            **{key: str(value) for key, value in LEASES.items()},
+        )
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield _start
+    for worker in started:
+        worker.stop()
+
+
+def seed(app, n: int, tag: str) -> list[str]:
+    """n people who may be reminded at any hour, each with one notice due now."""
+    emails = []
+    with app.app_context():
+        for i in range(n):
+            person = accounts.create_user(email=f"{tag}{i}@example.org", name=f"{tag} {i}",
+                                          locale="en")
+            db.session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
+                                              work_days="1234567"))
+            service.notify(person, Kind.NOTICE, {"headline": f"Kudos {tag}"}, utcnow())
+            emails.append(person.email)
+        db.session.commit()
+    return emails
+
+
+def scan(app) -> int:
+    """What the beat's scan does, run here (the lock and the broker are the app's Redis)."""
+    from worker import reminder_tasks
+
+    with app.app_context():
+        return reminder_tasks.scan()["rows"]
+
+
+def delivered(sink, emails: list[str]) -> Counter:
+    counts = sink.counts("notice")
+    return Counter({e: counts[e] for e in emails if counts[e]})
+
+
+def settle(app, sink, emails, timeout: float = 30.0) -> None:
+    """Scan every half second (as beat would, faster) until everyone has their message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(delivered(sink, emails)) < len(emails):
+        scan(app)
+        time.sleep(0.5)
+    time.sleep(1.0)  # duplicates, if any, would arrive now
+
+
+def assert_exactly_once(app, sink, emails) -> None:
+    counts = delivered(sink, emails)
+    assert sorted(counts) == sorted(emails), f"missing: {set(emails) - set(counts)}"
+    assert set(counts.values()) == {1}, {e: c for e, c in counts.items() if c != 1}
+    with app.app_context():
+        states = dict(db.session.execute(
+            select(Reminder.status, func.count(Reminder.id))
+            .join(User, User.id == Reminder.user_id)
+            .where(User.email.in_(emails), Reminder.kind == Kind.NOTICE)
+            .group_by(Reminder.status)
+        ).tuples().all())
+        db.session.remove()
+    assert states == {Status.SENT: len(emails)}
+
+
+def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, start_worker):
+    sink.clear()
+    start_worker()
+    emails = []
+    with rapp.app_context():
+        from advocacy.content import service as content
+
+        for i in range(30):
+            person = accounts.create_user(email=f"digest{i}@example.org", name=f"D {i}",
+                                          locale=("nb", "da", "en")[i % 3])
+            person.joined_at = utcnow()  # digests go only to people who joined the programme
+            db.session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
+                                              work_days="1234567"))
+            emails.append(person.email)
+        content.create_post(content.PostData(
+            title="Nurses wanted", link="https://example.org/jobs/9", kind="news", status="live",
+            starts_at=None, ends_at=None, topic_ids=[], unit_ids=[],
+            texts={"linkedin": "We are hiring"}), by_user_id=None, now=utcnow())
+        db.session.commit()
+    # The beat sends the task by name; the worker runs the scan and then the batches.
+    _client(rapp).send_task("advocacy.reminders.scan", kwargs={"force_plan": True})
+    digests = lambda: Counter({e: c for e, c in sink.counts("digest").items() if e in emails})  # noqa: E731
+    assert wait_until(lambda: len(digests()) == 30, 30), sink.counts()
+    time.sleep(0.5)
+    assert set(digests().values()) == {1}
+    message = sink.to("digest1@example.org")[0]
+    assert message["Content-Language"] == "da" and message["List-Unsubscribe-Post"]
+    with rapp.app_context():
+        sent = db.session.scalar(select(func.count(Reminder.id)).where(
+            Reminder.kind == Kind.DIGEST, Reminder.status == Status.SENT))
+        # Archived, so that the later tests' scans plan no digests of it.
+        db.session.execute(update(Post).values(status="archived"))
+        db.session.commit()
+        db.session.remove()
+    assert sent == 30
+
+
+def test_the_same_batch_task_delivered_twice_sends_once(rapp, sink, start_worker):
+    sink.clear()
+    start_worker()
+    emails = seed(rapp, 40, f"twice{uuid.uuid4().hex[:4]}")
+    with rapp.app_context():
+        batches = service.dispatch(utcnow())
+        db.session.commit()  # the batch tasks go to Redis now
+        db.session.remove()
+    client = _client(rapp)
+    for token, ids in batches:  # and every one of them a second time
+        client.send_task(service.SEND_BATCH_TASK, args=[token, ids])
+    assert wait_until(lambda: len(delivered(sink, emails)) == 40, 30), sink.counts()
+    time.sleep(1.0)
+    assert set(delivered(sink, emails).values()) == {1}
+
+
+def test_worker_killed_mid_batch_then_restarted_delivers_each_once(rapp, sink, start_worker):
+    sink.clear()
+    worker = start_worker()
+    emails = seed(rapp, 60, f"kill{uuid.uuid4().hex[:4]}")
+    # Hold the 25th message at MAIL FROM, kill -9 the worker there (mid-batch 2 of 3).
+    sink.release.clear()
+    sink.held.clear()
+    sink.hold_at = sink.mail_commands + 25
+    try:
+        scan(rapp)
+        assert sink.held.wait(20), worker.log()
+        os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait(10)
+    finally:
+        sink.release.set()
+        sink.hold_at = None
+    assert len(delivered(sink, emails)) == 24
+    start_worker()
+    settle(rapp, sink, emails)
+    assert_exactly_once(rapp, sink, emails)
+
+
+def _redis_server(port: int, tmp_path: Path) -> subprocess.Popen:
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    process = subprocess.Popen(  # no persistence: a restart loses every queued message
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    assert wait_until(lambda: _pings(client), 10)
+    return process
+
+
+def _pings(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+
+
+def test_redis_restarted_during_a_run_delivers_each_once(live_database_url, rapp, sink,
+                                                         start_worker, tmp_path):
+    port = free_port()
+    own_redis = _redis_server(port, tmp_path)
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        app = app_for(live_database_url, url, sink)
+        sink.clear()
+        start_worker(url)
+        emails = seed(app, 80, f"redis{uuid.uuid4().hex[:4]}")
+        sink.release.clear()
+        sink.held.clear()
+        sink.hold_at = sink.mail_commands + 10
+        try:
+            scan(app)  # 4 batches queued in Redis
+            assert sink.held.wait(20)
+            own_redis.terminate()  # every queued and unacknowledged batch is lost
+            own_redis.wait(10)
+            own_redis = _redis_server(port, tmp_path)
+        finally:
+            sink.release.set()
+            sink.hold_at = None
+        settle(app, sink, emails, timeout=40)
+        assert_exactly_once(app, sink, emails)
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+    finally:
+        own_redis.terminate()
+        own_redis.wait(10)
