@@ -37,7 +37,7 @@ from advocacy.stories.models import Story
 from advocacy.takeovers.models import Takeover, TakeoverReminder
 from advocacy.tracking.models import Click
 
-# table -> what erasure does with the person's rows (shown in docs/reconcile.md too)
+# table -> what erasure does with the person's rows (shown in docs/privacy-and-rollups.md too)
 ERASURE: dict[str, str] = {
     "users": "deleted",
     "roles": "deleted",
