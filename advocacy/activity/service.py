@@ -287,16 +287,27 @@ def _month_rows(month: int, tz: ZoneInfo):
     return list(people.values()), list(units.values()), list(dims.values())
 
 
-def rollup_months(months: Iterable[int], tz: ZoneInfo) -> None:
-    """Recompute whole months from the raw record: running it twice changes nothing."""
+def rollup_months(months: Iterable[int], tz: ZoneInfo):
+    """Recompute whole months from the raw record: running it twice changes nothing.
+
+    Returns what changed in the person rows with shares (for the dashboard tables).
+    """
+    from advocacy.activity import dashboards
+
+    changes = dashboards.Changes()
     for month in sorted(set(months)):
+        before = dashboards.share_rows(month)
         people, units, dims = _month_rows(month, tz)
         for model in (PersonMonth, UnitMonth, UnitDimMonth):
             db.session.execute(delete(model).where(model.month == month))
         for model, rows in ((PersonMonth, people), (UnitMonth, units), (UnitDimMonth, dims)):
             if rows:
                 db.session.execute(insert(model), rows)
+        after = {(r["user_id"], r["unit_id"]): (r["shares"], r["last_share_at"], r["as_leader"])
+                 for r in people if r["shares"] > 0}
+        dashboards.compare(month, before, after, changes)
     db.session.flush()
+    return changes
 
 
 def _new_months(model, column, last_id: int, max_id: int, tz: ZoneInfo) -> set[int]:
@@ -318,19 +329,22 @@ def rollup_recent(now: datetime, tz: ZoneInfo) -> list[int]:
     months |= _new_months(Click, Click.created_at, click_mark.value, max_click, tz)
     if months or max_event or max_click:
         months |= set(range(month_of(now - SETTLE, tz), month_of(now, tz) + 1))
-    rollup_months(months, tz)
+    changes = rollup_months(months, tz)
     event_mark.value, click_mark.value = max(max_event, event_mark.value), max(
         max_click, click_mark.value
     )
-    db.session.flush()
+    from advocacy.activity import dashboards
+
+    dashboards.refresh(changes, now, tz)
     return sorted(months)
 
 
-def rebuild(tz: ZoneInfo) -> list[int]:
+def rebuild(tz: ZoneInfo, now: datetime | None = None) -> list[int]:
     """Recompute every month the raw record still holds in full; older months are kept.
 
     The retention job deletes old raw rows and sets ``pruned_before`` (a month number): the
     rollups of those months are all that is left of them, so a rebuild must not touch them.
+    The dashboard tables are then recomputed from all the rollups.
     """
     _lock()
     bounds = []
@@ -349,7 +363,9 @@ def rebuild(tz: ZoneInfo) -> list[int]:
         months = list(range(first, last + 1))
         rollup_months(months, tz)
     _state("event_id").value, _state("click_id").value = max_event, max_click
-    db.session.flush()
+    from advocacy.activity import dashboards
+
+    dashboards.refresh(None, now or datetime.now(UTC), tz)
     return months
 
 

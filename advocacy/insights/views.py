@@ -21,7 +21,7 @@ from advocacy.insights import service
 bp = Blueprint("insights", __name__)
 
 
-def _health():
+def _health(rows: int | None = service.PAGE_ROWS):
     """Validated filter, authorised scope and the figures; or an error response."""
     now, tz = utcnow(), org_tz()
     try:
@@ -34,7 +34,7 @@ def _health():
         abort(403)
     except service.NotFound:
         abort(404)
-    return service.corps_health(current_user, unit, query, now=now, tz=tz), None
+    return service.corps_health(current_user, unit, query, now=now, tz=tz, rows=rows), None
 
 
 @bp.get("/insights/health")
@@ -49,7 +49,7 @@ def health():
         "insights/health.html", health=result, charts_json=charts,
         choices=service.scope_choices(current_user),
         sees_everything=service.sees_everything(current_user),
-        from_key=month_key(result.query.first_month), to_key=month_key(result.query.last_month),
+        from_key=month_key(result.first_month), to_key=month_key(result.last_month),
         current_key=month_key(current), args=request.args,
     )
 
@@ -57,7 +57,7 @@ def health():
 @bp.get("/insights/health.csv")
 @roles_required(LEADER, CURATOR)
 def health_csv():
-    result, error = _health()
+    result, error = _health(rows=None)
     if error:
         return error
     if not result.enough_people:
@@ -69,8 +69,8 @@ def health_csv():
     if table is None:
         return render_error(400, _("Unknown table."))
     scope = f"unit-{result.unit.id}" if result.unit else "organisation"
-    name = f"{table.key}-{scope}-{month_key(result.query.first_month)}" \
-           f"-{month_key(result.query.last_month)}.csv"
+    name = f"{table.key}-{scope}-{month_key(result.first_month)}" \
+           f"-{month_key(result.last_month)}.csv"
     return Response(
         "\ufeff" + service.to_csv(table), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"',

@@ -36,7 +36,7 @@ def shares(user, when, n=1, lag=None, network="linkedin", post_id=None):
 
 
 def health(viewer, scope=None, **args):
-    activity.rebuild(TZ)
+    activity.rebuild(TZ, now=NOW)
     query = service.parse_query({k: str(v) for k, v in args.items()}, now=NOW, tz=TZ)
     return service.corps_health(viewer, scope, query, now=NOW, tz=TZ)
 
