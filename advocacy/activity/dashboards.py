@@ -35,7 +35,9 @@ from advocacy.activity.models import (
     EnrolmentChange,
     PersonMonth,
     PersonState,
+    ScopeDim,
     ScopePeriod,
+    UnitDimMonth,
     UnitMembership,
 )
 from advocacy.activity.service import Stint, _state, month_of, month_start, unit_at
@@ -55,25 +57,23 @@ CHUNK = 500  # ids per IN (…) list
 
 @dataclass
 class Changes:
-    """What a rollup run changed in the monthly share rows: the months and the people."""
+    """What a rollup run changed: months and people whose share rows changed, and months
+    whose network and topic rows changed."""
 
     months: set[int] = field(default_factory=set)
     users: set[int] = field(default_factory=set)
+    dim_months: set[int] = field(default_factory=set)
 
 
-def share_rows(month: int) -> dict[tuple[int, int], tuple]:
-    """The month's person rows with shares, as far as the dashboards depend on them."""
-    pm = PersonMonth
-    return {
-        (user_id, unit_id): (int(shares), last, bool(leader))
-        for user_id, unit_id, shares, last, leader in db.session.execute(
-            select(pm.user_id, pm.unit_id, pm.shares, pm.last_share_at, pm.as_leader)
-            .where(pm.month == month, pm.shares > 0)
-        ).tuples()
-    }
+def _shares(rows: dict) -> dict[tuple, tuple]:
+    """Person rows with shares, as far as the dashboards depend on them."""
+    return {key: (int(row["shares"]), row["last_share_at"], bool(row["as_leader"]))
+            for key, row in rows.items() if row["shares"] > 0}
 
 
 def compare(month: int, before: dict, after: dict, changes: Changes) -> None:
+    """Note the people whose share rows differ between the month's old and new person rows."""
+    before, after = _shares(before), _shares(after)
     users = {key[0] for key in before.keys() ^ after.keys()}
     users |= {key[0] for key in before.keys() & after.keys() if before[key] != after[key]}
     if users:
@@ -117,11 +117,23 @@ def refresh(changes: Changes | None, now: datetime, tz: ZoneInfo) -> None:
     _refresh_people(redo, now, tz, current)
     if full or tree_mark.value != tree.fingerprint:
         _refresh_scope_periods(None, tree)
-    elif changes.months:
-        _refresh_scope_periods({(size, m // size) for m in changes.months for size in SIZES},
-                               tree)
+        _refresh_scope_dims(None, tree)
+    else:
+        if changes.months:
+            _refresh_scope_periods(_periods(changes.months), tree)
+        if changes.dim_months:
+            _refresh_scope_dims(_periods(changes.dim_months), tree)
     version.value, tree_mark.value, as_of.value = VERSION, tree.fingerprint, current
     db.session.flush()
+
+
+def _periods(months: Iterable[int]) -> set[tuple[int, int]]:
+    """The (size, period) pairs that hold these months."""
+    return {(size, month // size) for month in months for size in SIZES}
+
+
+def _months(keys: set[tuple[int, int]]) -> list[int]:
+    return sorted({m for size, period in keys for m in range(period * size, period * size + size)})
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -274,16 +286,9 @@ def _refresh_scope_periods(keys: set[tuple[int, int]] | None, tree: Tree) -> Non
     stmt = select(pm.month, pm.user_id, pm.unit_id, pm.as_leader, pm.shares).where(
         pm.shares > 0)
     table = ScopePeriod.__table__
-    if keys is None:
-        db.session.execute(delete(table))
-    else:
-        months = sorted({m for size, period in keys
-                         for m in range(period * size, period * size + size)})
-        stmt = stmt.where(pm.month.in_(months))
-        db.session.execute(
-            delete(table).where(table.c.size == bindparam("s"), table.c.period == bindparam("p")),
-            [{"s": size, "p": period} for size, period in sorted(keys)],
-        )
+    if keys is not None:
+        stmt = stmt.where(pm.month.in_(_months(keys)))
+    _clear(table, keys)
     rows = db.session.execute(stmt).tuples().all()
     for size in SIZES:
         grouped: dict[int, list[tuple]] = defaultdict(list)
@@ -296,6 +301,45 @@ def _refresh_scope_periods(keys: set[tuple[int, int]] | None, tree: Tree) -> Non
             out.extend(_scope_rows(size, period, grouped[period], tree))
         if out:
             db.session.execute(insert(table), out)
+
+
+def _clear(table: Table, keys: set[tuple[int, int]] | None) -> None:
+    if keys is None:
+        db.session.execute(delete(table))
+    else:
+        db.session.execute(
+            delete(table).where(table.c.size == bindparam("s"), table.c.period == bindparam("p")),
+            [{"s": size, "p": period} for size, period in sorted(keys)],
+        )
+
+
+def _refresh_scope_dims(keys: set[tuple[int, int]] | None, tree: Tree) -> None:
+    """Network and topic rows summed per scope for the given (size, period); None: all."""
+    d = UnitDimMonth
+    stmt = select(d.month, d.unit_id, d.dim, d.key, d.shares, d.clicks)
+    if keys is not None:
+        stmt = stmt.where(d.month.in_(_months(keys)))
+    table = ScopeDim.__table__
+    _clear(table, keys)
+    sums: dict[tuple, list[int]] = {}
+    for month, unit_id, dim, key, shares, clicks in db.session.execute(stmt).tuples():
+        for size in SIZES:
+            period = month // size
+            if keys is not None and (size, period) not in keys:
+                continue
+            for scope in tree.scopes(unit_id):
+                entry = sums.get((scope, size, period, dim, key))
+                if entry is None:
+                    sums[(scope, size, period, dim, key)] = [int(shares), int(clicks)]
+                else:
+                    entry[0] += int(shares)
+                    entry[1] += int(clicks)
+    if sums:
+        db.session.execute(insert(table), [
+            {"scope_id": scope, "size": size, "period": period, "dim": dim, "key": key,
+             "shares": shares, "clicks": clicks}
+            for (scope, size, period, dim, key), (shares, clicks) in sums.items()
+        ])
 
 
 def _scope_rows(size: int, period: int, rows: list[tuple], tree: Tree) -> list[dict]:

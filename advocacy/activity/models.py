@@ -223,3 +223,18 @@ class ScopePeriod(db.Model):
     leaders: Mapped[int] = mapped_column(default=0)
     shares: Mapped[int] = mapped_column(default=0)
     top_shares: Mapped[int] = mapped_column(default=0)
+
+
+class ScopeDim(db.Model):
+    """Shares and clicks by network or topic per scope (0: the whole organisation) and
+    period of 1, 3 or 12 months: the unit dimension rows summed over sub-units."""
+
+    __tablename__ = "activity_scope_dims"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)

@@ -1110,7 +1110,7 @@ class Generator:
         """The full rollup, as `flask activity rebuild` runs it, so dashboards show years."""
         from advocacy.activity import service as activity
 
-        activity.rebuild(self.tz)
+        activity.rebuild(self.tz, now=dt(self.now))
         for table in ROLLUPS:
             self.counts[table.name] = int(self.conn.scalar(select(func.count()).select_from(table)))
             if is_postgres(self.conn):

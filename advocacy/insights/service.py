@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
@@ -36,8 +36,8 @@ from advocacy.activity.models import (
     PersonMonth,
     PersonState,
     RollupState,
+    ScopeDim,
     ScopePeriod,
-    UnitDimMonth,
     UnitMonth,
 )
 from advocacy.activity.service import const, month_key, month_of, parse_month
@@ -218,6 +218,10 @@ class Table:
     chart: dict | None = None  # {"type": "line"|"bar", "series": [column keys]}
     note: Any = None
     total_rows: int | None = None  # set when only the first rows are kept (the page)
+
+    def shown_columns(self) -> list[tuple[str, Any]]:
+        """The columns of the page and the CSV file (the person's id only links a name)."""
+        return [(key, label) for key, label in self.columns if key != "user_id"]
 
     def chart_data(self) -> dict | None:
         if not self.chart or not self.rows:
@@ -461,13 +465,14 @@ def _activity(ctx: Context) -> tuple[Table, dict]:
     um = UnitMonth
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_leader: dict[tuple[int, bool], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for month, leader, *values in db.session.execute(
-        select(um.month, um.as_leader, *[func.sum(getattr(um, c)) for c in ACTIVITY_COLUMNS])
+    period = um.month // const(ctx.size)
+    for p, leader, *values in db.session.execute(
+        select(period, um.as_leader, *[func.sum(getattr(um, c)) for c in ACTIVITY_COLUMNS])
         .where(um.month >= ctx.first - 12, um.month <= ctx.last,
                _in_scope(um.unit_id, ctx.scope_ids))
-        .group_by(um.month, um.as_leader)
+        .group_by(period, um.as_leader)
     ).tuples():
-        p = period_of(month, ctx.resolution)
+        p = int(p)
         for c, v in zip(ACTIVITY_COLUMNS, values, strict=True):
             per[p][c] += int(v or 0)
             per_leader[(p, bool(leader))][c] += int(v or 0)
@@ -638,14 +643,14 @@ def _leaders(ctx: Context, scope: dict, per_leader: dict) -> Table:
 
 
 def _dimensions(ctx: Context) -> list[Table]:
+    """Shares by network and by topic per period, from the per-scope sums the rollup keeps."""
     res = ctx.resolution
-    d = UnitDimMonth
+    d = ScopeDim
     sums: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    period = d.month // const(ctx.size)
     for dim, key, p, shares in db.session.execute(
-        select(d.dim, d.key, period, func.sum(d.shares))
-        .where(d.month >= ctx.first, d.month <= ctx.last, _in_scope(d.unit_id, ctx.scope_ids))
-        .group_by(d.dim, d.key, period)
+        select(d.dim, d.key, d.period, d.shares)
+        .where(d.scope_id == ctx.scope_id, d.size == ctx.size, d.period >= ctx.span[0],
+               d.period <= ctx.span[-1])
     ).tuples():
         sums[(dim, key)][int(p)] += int(shares or 0)
     networks = Table(
@@ -698,17 +703,19 @@ def _unit_warnings(ctx: Context, folded: dict, programme) -> Table:
     um, current = UnitMonth, ctx.current
     recent: dict[Any, int] = defaultdict(int)
     before: dict[Any, int] = defaultdict(int)
-    for unit_id, month, shares in db.session.execute(
-        select(um.unit_id, um.month, func.sum(um.shares))
-        .where(um.month >= current - 15, um.month <= current - 1,
+    lately = um.month >= current - 3
+    for unit_id, now_sum, then_sum in db.session.execute(
+        select(um.unit_id, func.sum(case((lately, um.shares), else_=0)),
+               func.sum(case((lately, 0), else_=um.shares)))
+        .where(or_(um.month.between(current - 3, current - 1),
+                   um.month.between(current - 15, current - 13)),
                _in_scope(um.unit_id, ctx.scope_ids))
-        .group_by(um.unit_id, um.month)
+        .group_by(um.unit_id)
     ).tuples():
         target = folded.get(ctx.group_of(unit_id), OTHER)
-        if current - 3 <= month <= current - 1:
-            recent[target] += int(shares or 0)
-        elif current - 15 <= month <= current - 13:
-            before[target] += int(shares or 0)
+        recent[target] += int(now_sum or 0)
+        if then_sum:
+            before[target] += int(then_sum)
     for group in sorted(before, key=lambda g: str(ctx.labels.get(g, g))):
         delta = change(recent[group], before[group])
         if delta is not None and -delta > threshold:
@@ -819,23 +826,28 @@ def _named(ctx: Context) -> list[Table]:
                                        Role.name == RoleName.AMBASSADOR).exists()
     named = and_(User.named_opt_in.is_(True), User.active.is_(True), ambassador,
                  _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
-    names = dict(db.session.execute(select(User.id, User.name).where(named)).tuples().all())
-    if not names:
+    listed = db.session.execute(
+        select(User.id, User.name, func.count().over()).where(named)
+        .order_by(User.name, User.id).limit(ctx.rows)
+    ).tuples().all()
+    if not listed:
         return [kudos, people]
+    names = {user_id: name for user_id, name, _total in listed}
+    ordered = [user_id for user_id, _name, _total in listed]
+    if listed[0][2] > len(listed):
+        people.total_rows = int(listed[0][2])
     sender = User.__table__.alias("sender")
-    for to_id, by, message, created in db.session.execute(
-        select(Kudos.to_user_id, sender.c.name, Kudos.message, Kudos.created_at)
+    for to_name, by, message, created in db.session.execute(
+        select(User.name, sender.c.name, Kudos.message, Kudos.created_at)
         .join(User, User.id == Kudos.to_user_id)
         .outerjoin(sender, sender.c.id == Kudos.from_user_id)
         .where(named, Kudos.created_at >= ctx.now - timedelta(days=365))
         .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(50)
     ).tuples():
-        kudos.rows.append({"name": names[to_id], "by": by or "", "message": message,
+        kudos.rows.append({"name": to_name, "by": by or "", "message": message,
                            "date": created.date().isoformat()})
-    ordered = sorted(names, key=lambda u: (names[u], u))
     pm = PersonMonth
-    if ctx.rows is not None and len(ordered) > ctx.rows:
-        people.total_rows, ordered = len(ordered), ordered[:ctx.rows]
+    if people.total_rows:
         chosen = pm.user_id.in_(ordered)
     else:
         chosen = and_(User.id == pm.user_id, named)
@@ -888,7 +900,7 @@ def csv_cell(value: Any) -> Any:
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    columns = [(k, label) for k, label in table.columns if k != "user_id"]
+    columns = table.shown_columns()
     writer.writerow([csv_cell(str(label)) for _, label in columns])
     for row in table.rows:
         writer.writerow([csv_cell(row.get(k)) for k, _ in columns])

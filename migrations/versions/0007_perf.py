@@ -1,12 +1,13 @@
 """perf: what the corps-health page reads, precomputed by the rollup
 
-People (joining, retention, last share), cohorts, enrolment changes and per-scope period
-figures (who shared, leaders, concentration). The tables start empty: the next rollup run
-(`flask activity rollup`, or the beat task) fills them, as it sees they were never built.
+People (joining, retention, last share), cohorts, enrolment changes, and per-scope period
+figures (who shared, leaders, concentration; shares by network and topic). The tables start
+empty: the next rollup run (`flask activity rollup`, or the beat task) fills them, as it
+sees they were never built.
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-23 11:26:59.579506
+Create Date: 2026-11-23 12:01:02.781948
 
 """
 from alembic import op
@@ -34,6 +35,16 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('delta', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('month', 'unit_id', name=op.f('pk_activity_enrolment'))
+    )
+    op.create_table('activity_scope_dims',
+    sa.Column('scope_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('size', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('period', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('dim', sa.String(length=10), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('shares', sa.Integer(), nullable=False),
+    sa.Column('clicks', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('scope_id', 'size', 'period', 'dim', 'key', name=op.f('pk_activity_scope_dims'))
     )
     op.create_table('activity_scope_periods',
     sa.Column('scope_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -71,6 +82,7 @@ def downgrade():
 
     op.drop_table('activity_people')
     op.drop_table('activity_scope_periods')
+    op.drop_table('activity_scope_dims')
     op.drop_table('activity_enrolment')
     op.drop_table('activity_cohorts')
     # ### end Alembic commands ###

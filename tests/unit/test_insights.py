@@ -228,6 +228,11 @@ def test_regulars_who_stopped_are_named_to_curators_only(curator, min_group):
     min_group(4)
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert anonymous.rows == [{"unit": "Care (directly)", "people": 4}]
+    # the month turned and the rollup has not run since: the monthly rows give the same
+    activity.rebuild(TZ, now=NOW - timedelta(days=40))
+    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
+    stale = service.corps_health(curator, None, query, now=NOW, tz=TZ).table("stopped")
+    assert stale.rows == named.rows
 
 
 def test_named_tables_show_only_people_who_opted_in(curator, min_group):
@@ -246,6 +251,19 @@ def test_named_tables_show_only_people_who_opted_in(curator, min_group):
     assert result.table("named").rows[0]["shares"] == 2
     assert [(r["name"], r["message"]) for r in result.table("kudos").rows] == [
         ("Olivia Open", "Thank you!")]
+
+
+def test_long_lists_of_people_keep_their_first_rows_on_the_page(curator, min_group):
+    unit = f.unit()
+    people = [person(unit, named=True, name=f"Named {i}") for i in range(6)]
+    shares(people[5], datetime(2026, 1, 5, tzinfo=UTC), n=3)
+    activity.rebuild(TZ, now=NOW)
+    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
+    page = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=4).table("named")
+    assert [r["name"] for r in page.rows] == [f"Named {i}" for i in range(4)]
+    assert page.total_rows == 6
+    full = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=None).table("named")
+    assert full.total_rows is None and len(full.rows) == 6 and full.rows[5]["shares"] == 3
 
 
 @pytest.mark.parametrize("args, message", [

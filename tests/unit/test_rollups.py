@@ -21,6 +21,7 @@ from advocacy.activity.models import (
     PersonMonth,
     PersonState,
     RollupState,
+    ScopeDim,
     ScopePeriod,
     UnitDimMonth,
     UnitMonth,
@@ -204,7 +205,13 @@ def expected_dashboards(now: datetime):
         values = sorted((v[0] for v in entries.values()), reverse=True)
         periods[key] = (len(values), sum(1 for v in entries.values() if v[1]), sum(values),
                         sum(values[:-(-len(values) // 10)]))
-    return people, dict(cohorts), {k: v for k, v in enrolment.items() if v}, periods
+    dims: dict[tuple, Counter] = defaultdict(Counter)
+    for (month, unit, dim, key), counts in expected()[2].items():
+        for size in dashboards.SIZES:
+            for scope in scopes(unit):
+                dims[(scope, size, month // size, dim, key)].update(counts)
+    dims = {k: (v["shares"], v["clicks"]) for k, v in dims.items()}
+    return people, dict(cohorts), {k: v for k, v in enrolment.items() if v}, periods, dims
 
 
 def actual_dashboards():
@@ -218,13 +225,15 @@ def actual_dashboards():
     enrolment = {(r.month, r.unit_id): r.delta for r in db.session.scalars(select(EnrolmentChange))}
     periods = {(r.scope_id, r.size, r.period): (r.active, r.leaders, r.shares, r.top_shares)
                for r in db.session.scalars(select(ScopePeriod))}
-    return people, cohorts, enrolment, periods
+    dims = {(r.scope_id, r.size, r.period, r.dim, r.key): (r.shares, r.clicks)
+            for r in db.session.scalars(select(ScopeDim))}
+    return people, cohorts, enrolment, periods, dims
 
 
 def assert_dashboards_match(now: datetime):
     got, wanted = actual_dashboards(), expected_dashboards(now)
-    for name, a, b in zip(("people", "cohorts", "enrolment", "scope periods"), got, wanted,
-                          strict=True):
+    names = ("people", "cohorts", "enrolment", "scope periods", "scope dimensions")
+    for name, a, b in zip(names, got, wanted, strict=True):
         assert a == b, name
 
 
@@ -309,7 +318,7 @@ def _run(db_session, stream):
     assert_rollups_match()
     assert_dashboards_match(now)
     # as after the migration that added them: empty tables, never built
-    for model in (PersonState, Cohort, EnrolmentChange, ScopePeriod):
+    for model in (PersonState, Cohort, EnrolmentChange, ScopePeriod, ScopeDim):
         db_session.execute(delete(model))
     db_session.execute(delete(RollupState).where(RollupState.name == "dashboards"))
     service.rollup_recent(now, TZ)
