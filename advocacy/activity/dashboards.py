@@ -35,10 +35,12 @@ from advocacy.activity.models import (
     EnrolmentChange,
     PersonMonth,
     PersonState,
+    ScopeActivity,
     ScopeDim,
     ScopePeriod,
     UnitDimMonth,
     UnitMembership,
+    UnitMonth,
 )
 from advocacy.activity.service import Stint, _state, month_of, month_start, unit_at
 from advocacy.extensions import db
@@ -62,6 +64,7 @@ class Changes:
 
     months: set[int] = field(default_factory=set)
     users: set[int] = field(default_factory=set)
+    unit_months: set[int] = field(default_factory=set)
     dim_months: set[int] = field(default_factory=set)
 
 
@@ -114,15 +117,18 @@ def refresh(changes: Changes | None, now: datetime, tz: ZoneInfo) -> None:
     tree = Tree()
     # "Regular who stopped" is relative to the current month: a new month redoes everyone.
     redo = None if full or as_of.value != current else changes.users
-    _refresh_people(redo, now, tz, current)
+    _refresh_people(redo, now, tz, current, tree)
     if full or tree_mark.value != tree.fingerprint:
         _refresh_scope_periods(None, tree)
-        _refresh_scope_dims(None, tree)
+        _refresh_scope_sums(ScopeActivity, None, tree)
+        _refresh_scope_sums(ScopeDim, None, tree)
     else:
         if changes.months:
             _refresh_scope_periods(_periods(changes.months), tree)
+        if changes.unit_months:
+            _refresh_scope_sums(ScopeActivity, _periods(changes.unit_months), tree)
         if changes.dim_months:
-            _refresh_scope_dims(_periods(changes.dim_months), tree)
+            _refresh_scope_sums(ScopeDim, _periods(changes.dim_months), tree)
     version.value, tree_mark.value, as_of.value = VERSION, tree.fingerprint, current
     db.session.flush()
 
@@ -165,11 +171,12 @@ def _sync(table: Table, keys: tuple[str, ...], values: tuple[str, ...],
 
 
 PEOPLE_VALUES = ("unit_id", "joined_month", "joined_unit_id", "retained", "last_share_at",
-                 "last_share_month", "regular_months", "quiet")
+                 "last_share_month", "regular_months", "quiet", "stopped")
 FIGURES = slice(3, None)  # retained … quiet: what the person's share months decide
 
 
-def _refresh_people(redo: set[int] | None, now: datetime, tz: ZoneInfo, current: int) -> None:
+def _refresh_people(redo: set[int] | None, now: datetime, tz: ZoneInfo, current: int,
+                    tree: Tree) -> None:
     """People, cohorts and enrolment; `redo`: whose share months changed (None: everyone)."""
     people = db.session.execute(
         select(User.id, func.min(Role.created_at), User.unit_id)
@@ -211,11 +218,12 @@ def _refresh_people(redo: set[int] | None, now: datetime, tz: ZoneInfo, current:
 
     cohorts: dict[tuple, int] = defaultdict(int)
     for _unit, joined_month, unit_then, retained, *_rest in new.values():
-        cohorts[(joined_month, unit_then, 0)] += 1
-        for i, after in enumerate(RETENTION_AFTER):
-            if retained >> i & 1:
-                cohorts[(joined_month, unit_then, after)] += 1
-    _sync(Cohort.__table__, ("joined_month", "unit_id", "after"), ("people",),
+        for scope in tree.scopes(unit_then):
+            cohorts[(scope, joined_month, 0)] += 1
+            for i, after in enumerate(RETENTION_AFTER):
+                if retained >> i & 1:
+                    cohorts[(scope, joined_month, after)] += 1
+    _sync(Cohort.__table__, ("scope_id", "joined_month", "after"), ("people",),
           {k: (n,) for k, n in cohorts.items()})
     _sync(EnrolmentChange.__table__, ("month", "unit_id"), ("delta",),
           {k: (n,) for k, n in deltas.items() if n})
@@ -276,7 +284,8 @@ def _figures(enrolled: dict[int, tuple[int, int, int]], redo: set[int] | None,
                 retained |= 1 << i
         regular = sum(1 for m in mine if lookback_from <= m < quiet_from)
         quiet = not any(m >= quiet_from for m in mine)
-        out[user_id] = (retained, last.get(user_id), max(mine) if mine else None, regular, quiet)
+        out[user_id] = (retained, last.get(user_id), max(mine) if mine else None, regular, quiet,
+                        quiet and regular >= STOPPED_MIN_MONTHS)
     return out
 
 
@@ -313,32 +322,42 @@ def _clear(table: Table, keys: set[tuple[int, int]] | None) -> None:
         )
 
 
-def _refresh_scope_dims(keys: set[tuple[int, int]] | None, tree: Tree) -> None:
-    """Network and topic rows summed per scope for the given (size, period); None: all."""
-    d = UnitDimMonth
-    stmt = select(d.month, d.unit_id, d.dim, d.key, d.shares, d.clicks)
+SUMMED = {  # what is summed over sub-units, from which monthly unit rows, by which keys
+    ScopeActivity: (UnitMonth, ("as_leader",),
+                    ("shares", "clicks", "applications", "early_shares", "lag_minutes",
+                     "lag_count")),
+    ScopeDim: (UnitDimMonth, ("dim", "key"), ("shares", "clicks")),
+}
+
+
+def _refresh_scope_sums(model, keys: set[tuple[int, int]] | None, tree: Tree) -> None:
+    """Unit rows summed per scope for the given (size, period) pairs; None: all of them."""
+    source, by, values = SUMMED[model]
+    src = source.__table__.c
+    stmt = select(src.month, src.unit_id, *[src[c] for c in by], *[src[c] for c in values])
     if keys is not None:
-        stmt = stmt.where(d.month.in_(_months(keys)))
-    table = ScopeDim.__table__
+        stmt = stmt.where(src.month.in_(_months(keys)))
+    table = model.__table__
     _clear(table, keys)
     sums: dict[tuple, list[int]] = {}
-    for month, unit_id, dim, key, shares, clicks in db.session.execute(stmt).tuples():
+    n = len(by)
+    for month, unit_id, *rest in db.session.execute(stmt).tuples():
+        key, numbers = tuple(rest[:n]), rest[n:]
         for size in SIZES:
             period = month // size
             if keys is not None and (size, period) not in keys:
                 continue
             for scope in tree.scopes(unit_id):
-                entry = sums.get((scope, size, period, dim, key))
+                entry = sums.get((scope, size, period, *key))
                 if entry is None:
-                    sums[(scope, size, period, dim, key)] = [int(shares), int(clicks)]
+                    sums[(scope, size, period, *key)] = [int(v or 0) for v in numbers]
                 else:
-                    entry[0] += int(shares)
-                    entry[1] += int(clicks)
+                    for i, v in enumerate(numbers):
+                        entry[i] += int(v or 0)
+    columns = ("scope_id", "size", "period", *by, *values)
     if sums:
         db.session.execute(insert(table), [
-            {"scope_id": scope, "size": size, "period": period, "dim": dim, "key": key,
-             "shares": shares, "clicks": clicks}
-            for (scope, size, period, dim, key), (shares, clicks) in sums.items()
+            dict(zip(columns, (*k, *v), strict=True)) for k, v in sums.items()
         ])
 
 

@@ -91,7 +91,6 @@ class PersonMonth(db.Model):
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
-        index=True,
     )
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     as_leader: Mapped[bool] = mapped_column(default=False)
@@ -112,7 +111,13 @@ class PersonMonth(db.Model):
     lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
     lag_count: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (Index("ix_activity_person_months_unit_id_month", "unit_id", "month"),)
+    __table_args__ = (
+        Index("ix_activity_person_months_unit_id_month", "unit_id", "month"),
+        # A person's months: their own pages, named people on the dashboards, the dashboard
+        # tables' refresh; PostgreSQL answers those from the index alone.
+        Index("ix_activity_person_months_user_id_month", "user_id", "month",
+              postgresql_include=["shares", "clicks", "last_share_at"]),
+    )
 
 
 class UnitMonth(db.Model):
@@ -185,16 +190,18 @@ class PersonState(db.Model):
     # year before the last three months, and whether those three months were silent.
     regular_months: Mapped[int] = mapped_column(default=0)
     quiet: Mapped[bool] = mapped_column(default=True)
+    stopped: Mapped[bool] = mapped_column(default=False, index=True)  # regular, then quiet
 
 
 class Cohort(db.Model):
-    """People who joined in a month in a unit (after = 0), and how many of them were still
-    sharing `after` months later. Anonymous counts; the page folds small cohorts."""
+    """People who joined in a month in a unit with its sub-units (scope 0: anywhere) — after
+    = 0 — and how many of them were still sharing `after` months later. Anonymous counts;
+    the page folds small cohorts."""
 
     __tablename__ = "activity_cohorts"
 
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     joined_month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     after: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     people: Mapped[int] = mapped_column(default=0)
 
@@ -238,3 +245,21 @@ class ScopeDim(db.Model):
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     shares: Mapped[int] = mapped_column(default=0)
     clicks: Mapped[int] = mapped_column(default=0)
+
+
+class ScopeActivity(db.Model):
+    """Shares, clicks, applications and sharing speed per scope (0: the whole organisation),
+    period of 1, 3 or 12 months and leaders/others: the unit months summed over sub-units."""
+
+    __tablename__ = "activity_scope_activity"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_leader: Mapped[bool] = mapped_column(primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+    applications: Mapped[int] = mapped_column(default=0)
+    early_shares: Mapped[int] = mapped_column(default=0)
+    lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
+    lag_count: Mapped[int] = mapped_column(default=0)

@@ -397,7 +397,8 @@ def rollup_months(months: Iterable[int], tz: ZoneInfo):
         people, units, dims = summed.rows()
         before, after, _changed = _replace_month(PersonMonth, summed.month, people)
         dashboards.compare(summed.month, before, after, changes)
-        _replace_month(UnitMonth, summed.month, units)
+        if _replace_month(UnitMonth, summed.month, units)[2]:
+            changes.unit_months.add(summed.month)
         if _replace_month(UnitDimMonth, summed.month, dims)[2]:
             changes.dim_months.add(summed.month)
     db.session.flush()

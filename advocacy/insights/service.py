@@ -36,11 +36,12 @@ from advocacy.activity.models import (
     PersonMonth,
     PersonState,
     RollupState,
+    ScopeActivity,
     ScopeDim,
     ScopePeriod,
     UnitMonth,
 )
-from advocacy.activity.service import const, month_key, month_of, parse_month
+from advocacy.activity.service import month_key, month_of, parse_month
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
 from advocacy.extensions import db
@@ -154,12 +155,12 @@ def resolve_scope(viewer: User, unit_id: int | None) -> Unit | None:
     return unit
 
 
-def scope_choices(viewer: User) -> list[tuple[int, str]]:
+def scope_choices(viewer: User, units: Units | None = None) -> list[tuple[int, str]]:
+    """The units the viewer may choose, each with its path, by name."""
     allowed = allowed_unit_ids(viewer)
-    stmt = select(Unit).order_by(Unit.name)
-    if allowed is not None:
-        stmt = stmt.where(Unit.id.in_(allowed or {-1}))
-    return [(u.id, u.path()) for u in db.session.scalars(stmt)]
+    units = units or Units()
+    return [(uid, units.path(uid)) for uid in sorted(units.names, key=lambda u: (units.names[u], u))
+            if allowed is None or uid in allowed]
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -249,6 +250,7 @@ class Health:
     names_shown: bool
     first_month: int = 0  # the months the figures cover: whole periods, up to now
     last_month: int = 0
+    units: Any = None  # the unit tree as read for this page (Units)
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -266,6 +268,14 @@ class Units:
         rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.name)).tuples().all()
         self.parents = {uid: parent for uid, parent, _name in rows}
         self.names = {uid: name for uid, _parent, name in rows}
+
+    def path(self, unit_id: int) -> str:
+        names, node, seen = [], unit_id, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            names.append(self.names[node])
+            node = self.parents.get(node)
+        return " › ".join(reversed(names))
 
     def descendants(self, unit_id: int) -> set[int]:
         children: dict[int | None, list[int]] = defaultdict(list)
@@ -372,7 +382,8 @@ def corps_health(
     tables: list[Table] = []
     overview, enrolled, folded = _overview(ctx)
     if enrolled < min_group:
-        return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last)
+        return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last,
+                      units)
     tables.append(overview)
     scope = _scope_periods(ctx)
     activity, leaders_by_period = _activity(ctx)
@@ -385,7 +396,7 @@ def corps_health(
     tables.append(_unit_warnings(ctx, folded, programme))
     tables.append(_stopped(ctx, folded))
     tables.extend(_named(ctx))
-    return Health(query, unit, min_group, True, tables, ctx.names_shown, first, last)
+    return Health(query, unit, min_group, True, tables, ctx.names_shown, first, last, units)
 
 
 def _overview(ctx: Context) -> tuple[Table, int, dict[Any, Any]]:
@@ -462,20 +473,18 @@ ACTIVITY_COLUMNS = ("shares", "clicks", "applications", "lag_minutes", "lag_coun
 
 def _activity(ctx: Context) -> tuple[Table, dict]:
     """Shares, clicks and applications per period with the change on the year before."""
-    um = UnitMonth
+    sa = ScopeActivity
+    lag = yoy_lag(ctx.resolution)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_leader: dict[tuple[int, bool], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    period = um.month // const(ctx.size)
     for p, leader, *values in db.session.execute(
-        select(period, um.as_leader, *[func.sum(getattr(um, c)) for c in ACTIVITY_COLUMNS])
-        .where(um.month >= ctx.first - 12, um.month <= ctx.last,
-               _in_scope(um.unit_id, ctx.scope_ids))
-        .group_by(period, um.as_leader)
+        select(sa.period, sa.as_leader, *[getattr(sa, c) for c in ACTIVITY_COLUMNS])
+        .where(sa.scope_id == ctx.scope_id, sa.size == ctx.size,
+               sa.period >= ctx.span[0] - lag, sa.period <= ctx.span[-1])
     ).tuples():
-        p = int(p)
         for c, v in zip(ACTIVITY_COLUMNS, values, strict=True):
             per[p][c] += int(v or 0)
-            per_leader[(p, bool(leader))][c] += int(v or 0)
+            per_leader[(p, bool(leader))][c] = int(v or 0)
     activity = Table(
         "activity", _l("Shares, clicks and applications"),
         [("period", _l("Period")), ("shares", _l("Shares")), ("clicks", _l("Clicks")),
@@ -486,7 +495,6 @@ def _activity(ctx: Context) -> tuple[Table, dict]:
          ("applications_yoy", _l("Applications, change on last year, %"))],
         chart={"type": "line", "series": ["shares", "clicks"]},
     )
-    lag = yoy_lag(ctx.resolution)
     for p in ctx.span:
         now_row, before = per.get(p, {}), per.get(p - lag, {})
         activity.rows.append({
@@ -548,10 +556,9 @@ def _retention(ctx: Context) -> Table:
     co = Cohort
     counts: dict[tuple[int, int], int] = {}
     for joined, after, n in db.session.execute(
-        select(co.joined_month, co.after, func.sum(co.people))
-        .where(co.joined_month >= ctx.first, co.joined_month <= ctx.last,
-               _in_scope(co.unit_id, ctx.scope_ids))
-        .group_by(co.joined_month, co.after)
+        select(co.joined_month, co.after, co.people)
+        .where(co.scope_id == ctx.scope_id, co.joined_month >= ctx.first,
+               co.joined_month <= ctx.last)
     ).tuples():
         counts[(int(joined), int(after))] = int(n or 0)
     sizes = {joined: n for (joined, after), n in counts.items() if after == 0 and n}
@@ -726,30 +733,33 @@ def _unit_warnings(ctx: Context, folded: dict, programme) -> Table:
     return table
 
 
-def _stopped_people(ctx: Context) -> list[tuple[int, int, int, int | None]]:
-    """(user, unit now, months with shares in the year before, last month with a share) of
-    the regulars in scope who went quiet; from the people table when it is as of this month."""
+def _stopped_people(ctx: Context) -> list[tuple[str, int | None, int, int | None]]:
+    """(name, unit now, months with shares in the year before, last month with a share) of
+    the regulars in scope who went quiet, by name; from the people table when it is as of
+    this month."""
     ps = PersonState
+    in_scope = and_(User.active.is_(True),
+                    _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
     as_of = db.session.get(RollupState, "people_month")
     if as_of is not None and as_of.value == ctx.current:
-        return [
-            (user_id, unit_id, regular, last)
-            for user_id, unit_id, regular, last in db.session.execute(
-                select(ps.user_id, User.unit_id, ps.regular_months, ps.last_share_month)
-                .join(User, User.id == ps.user_id)
-                .where(ps.regular_months >= STOPPED_MIN_MONTHS, ps.quiet.is_(True),
-                       User.active.is_(True),
-                       _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
-            ).tuples()
-        ]
+        # Few people stopped: find them by the flag first, then read who they are now.
+        flagged = {user_id: (regular, last) for user_id, regular, last in db.session.execute(
+            select(ps.user_id, ps.regular_months, ps.last_share_month)
+            .where(ps.stopped.is_(True))
+        ).tuples()}
+        people = db.session.execute(
+            select(User.id, User.name, User.unit_id)
+            .where(User.id.in_(flagged or [-1]), in_scope).order_by(User.name, User.id)
+        ).tuples().all() if flagged else []
+        return [(name, unit_id, *flagged[user_id]) for user_id, name, unit_id in people]
     # The month turned and the rollup has not run since: read the monthly rows instead.
     pm = PersonMonth
     quiet_from = ctx.current - STOPPED_QUIET + 1
     lookback_from = quiet_from - STOPPED_LOOKBACK
-    members = dict(db.session.execute(
-        select(ps.user_id, User.unit_id).join(User, User.id == ps.user_id)
-        .where(User.active.is_(True), _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
-    ).tuples().all())
+    members = {user_id: (name, unit_id) for user_id, name, unit_id in db.session.execute(
+        select(ps.user_id, User.name, User.unit_id).join(User, User.id == ps.user_id)
+        .where(in_scope)
+    ).tuples()}
     out = []
     for user_id, before, during, last in db.session.execute(
         select(pm.user_id,
@@ -759,8 +769,8 @@ def _stopped_people(ctx: Context) -> list[tuple[int, int, int, int | None]]:
         .where(pm.month >= lookback_from, pm.shares > 0).group_by(pm.user_id)
     ).tuples():
         if user_id in members and before >= STOPPED_MIN_MONTHS and during == 0:
-            out.append((user_id, members[user_id], int(before), int(last)))
-    return out
+            out.append((user_id, *members[user_id], int(before), int(last)))
+    return [row[1:] for row in sorted(out, key=lambda row: (row[1], row[0]))]
 
 
 def _stopped(ctx: Context, folded: dict) -> Table:
@@ -775,15 +785,12 @@ def _stopped(ctx: Context, folded: dict) -> Table:
                     "Names are shown to curators and administrators only.",
                     n=STOPPED_MIN_MONTHS),
         )
-        names = dict(db.session.execute(
-            select(User.id, User.name).where(User.id.in_([s[0] for s in stopped] or [-1]))
-        ).tuples().all())
-        ordered = sorted(stopped, key=lambda s: (names[s[0]], s[0]))
+        ordered = stopped
         if ctx.rows is not None and len(ordered) > ctx.rows:
             table.total_rows, ordered = len(ordered), ordered[:ctx.rows]
-        for user_id, unit_id, regular, last in ordered:
+        for name, unit_id, regular, last in ordered:
             table.rows.append({
-                "name": names[user_id], "unit": ctx.units.names.get(unit_id, ""),
+                "name": name, "unit": ctx.units.names.get(unit_id, ""),
                 "active_months": regular,
                 "last_month": month_key(last) if last is not None else "",
             })
@@ -796,7 +803,7 @@ def _stopped(ctx: Context, folded: dict) -> Table:
                 min=ctx.min_group),
     )
     counts: dict[Any, int] = defaultdict(int)
-    for _user_id, unit_id, _regular, _last in stopped:
+    for _name, unit_id, _regular, _last in stopped:
         counts[folded.get(ctx.group_of(unit_id), OTHER)] += 1
     for group, n in sorted(counts.items(), key=lambda kv: str(ctx.labels.get(kv[0], kv[0]))):
         table.rows.append({
@@ -836,16 +843,22 @@ def _named(ctx: Context) -> list[Table]:
     ordered = [user_id for user_id, _name, _total in listed]
     if listed[0][2] > len(listed):
         people.total_rows = int(listed[0][2])
+    # The year's kudos are few: read them first, then keep those to people who may be named.
     sender = User.__table__.alias("sender")
-    for to_name, by, message, created in db.session.execute(
-        select(User.name, sender.c.name, Kudos.message, Kudos.created_at)
-        .join(User, User.id == Kudos.to_user_id)
+    recent = db.session.execute(
+        select(Kudos.to_user_id, sender.c.name, Kudos.message, Kudos.created_at)
         .outerjoin(sender, sender.c.id == Kudos.from_user_id)
-        .where(named, Kudos.created_at >= ctx.now - timedelta(days=365))
-        .order_by(Kudos.created_at.desc(), Kudos.id.desc()).limit(50)
-    ).tuples():
-        kudos.rows.append({"name": to_name, "by": by or "", "message": message,
-                           "date": created.date().isoformat()})
+        .where(Kudos.created_at >= ctx.now - timedelta(days=365))
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+    ).tuples().all()
+    recipients = {uid for uid, *_rest in recent}
+    shown = dict(db.session.execute(
+        select(User.id, User.name).where(named, User.id.in_(recipients or {-1}))
+    ).tuples().all()) if recipients else {}
+    for to_id, by, message, created in recent:
+        if to_id in shown and len(kudos.rows) < 50:
+            kudos.rows.append({"name": shown[to_id], "by": by or "", "message": message,
+                               "date": created.date().isoformat()})
     pm = PersonMonth
     if people.total_rows:
         chosen = pm.user_id.in_(ordered)

@@ -305,3 +305,20 @@ def test_csv_cells_that_spreadsheets_would_run_are_defused():
     assert lines[1] == "\"'=HYPERLINK(\"\"http://evil\"\")\",-12.5"
     assert lines[2:5] == ["'+1,", "'-x,3", "'@SUM(A1),ok"]
     assert service.csv_cell("\tTab") == "'\tTab" and service.csv_cell("\rCR") == "'\rCR"
+
+
+def test_table_rows_are_escaped_and_blank_figures_say_why(app):
+    from advocacy.insights.views import table_body
+
+    table = service.Table("named", "T", [("name", "Name"), ("shares", "Shares"),
+                                         ("share", "Share"), ("user_id", "")], [
+        {"name": "<script>alert(1)</script>", "shares": 3, "share": 52.6, "user_id": 7},
+        {"name": "Ola & Kari \"O'Neill\"", "shares": None, "share": None, "user_id": None},
+    ])
+    with app.test_request_context():
+        html = str(table_body(table, "Too <few>", linked=True))
+    first, second = html.split("\n")
+    assert first == ('<tr><th scope="row"><a href="/insights/people/7">&lt;script&gt;alert(1)'
+                     '&lt;/script&gt;</a></th><td>3</td><td>52.6</td></tr>')
+    assert "<script>" not in html and "&amp; Kari &quot;O&#x27;Neill&quot;" in second
+    assert second.count('<td><span title="Too &lt;few&gt;">–</span></td>') == 2

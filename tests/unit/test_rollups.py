@@ -21,6 +21,7 @@ from advocacy.activity.models import (
     PersonMonth,
     PersonState,
     RollupState,
+    ScopeActivity,
     ScopeDim,
     ScopePeriod,
     UnitDimMonth,
@@ -34,6 +35,7 @@ from tests import factories as f
 TZ = ZoneInfo("Europe/Oslo")
 START = datetime(2024, 12, 20, tzinfo=UTC)  # crosses a year boundary early on
 FIRST_NOW = START + timedelta(days=420)  # the moment of the first rollup; "tick" moves it
+ACTIVITY = ("shares", "clicks", "applications", "early_shares", "lag_minutes", "lag_count")
 OTHER_KINDS = [k for k in KIND_COLUMNS if k != EventKind.SHARE]
 
 ops = st.lists(
@@ -157,18 +159,13 @@ def expected_dashboards(now: datetime):
         months = share_months.get(user_id, set())
         retained = sum(1 << i for i, k in enumerate(dashboards.RETENTION_AFTER)
                        if months & set(range(j + k - 2, j + k + 1)))
+        regular = len([m for m in months if quiet_from - 12 <= m < quiet_from])
+        quiet = not [m for m in months if m >= quiet_from]
         people[user_id] = (
             units_now[user_id] or 0, j, service.unit_at(history[user_id], joined) or 0,
-            retained, last_share.get(user_id), max(months) if months else None,
-            len([m for m in months if quiet_from - 12 <= m < quiet_from]),
-            not [m for m in months if m >= quiet_from],
+            retained, last_share.get(user_id), max(months) if months else None, regular, quiet,
+            quiet and regular >= 6,
         )
-    cohorts = Counter()
-    for _unit, j, unit_then, retained, *_rest in people.values():
-        cohorts[(j, unit_then, 0)] += 1
-        for i, k in enumerate(dashboards.RETENTION_AFTER):
-            if retained >> i & 1:
-                cohorts[(j, unit_then, k)] += 1
 
     # enrolment: who counted where at the end of each month (or now), then the differences
     enrolment = Counter()
@@ -193,6 +190,14 @@ def expected_dashboards(now: datetime):
             unit = parents[unit]
         return chain
 
+    cohorts = Counter()
+    for _unit, j, unit_then, retained, *_rest in people.values():
+        for scope in scopes(unit_then):
+            cohorts[(scope, j, 0)] += 1
+            for i, k in enumerate(dashboards.RETENTION_AFTER):
+                if retained >> i & 1:
+                    cohorts[(scope, j, k)] += 1
+
     per: dict[tuple, dict[int, list]] = defaultdict(dict)
     for (month, user_id, unit), n in shares.items():
         for size in dashboards.SIZES:
@@ -211,28 +216,40 @@ def expected_dashboards(now: datetime):
             for scope in scopes(unit):
                 dims[(scope, size, month // size, dim, key)].update(counts)
     dims = {k: (v["shares"], v["clicks"]) for k, v in dims.items()}
-    return people, dict(cohorts), {k: v for k, v in enrolment.items() if v}, periods, dims
+    activity: dict[tuple, Counter] = defaultdict(Counter)
+    for (month, unit, leader), counts in expected()[1].items():
+        for size in dashboards.SIZES:
+            for scope in scopes(unit):
+                activity[(scope, size, month // size, leader)].update(counts)
+    activity = {k: tuple(v[c] for c in ACTIVITY) for k, v in activity.items()}
+    return (people, dict(cohorts), {k: v for k, v in enrolment.items() if v}, periods, dims,
+            activity)
 
 
 def actual_dashboards():
     from advocacy.extensions import db
 
     people = {r.user_id: (r.unit_id, r.joined_month, r.joined_unit_id, r.retained,
-                          r.last_share_at, r.last_share_month, r.regular_months, r.quiet)
+                          r.last_share_at, r.last_share_month, r.regular_months, r.quiet,
+                          r.stopped)
               for r in db.session.scalars(select(PersonState))}
-    cohorts = {(r.joined_month, r.unit_id, r.after): r.people
+    cohorts = {(r.scope_id, r.joined_month, r.after): r.people
                for r in db.session.scalars(select(Cohort))}
     enrolment = {(r.month, r.unit_id): r.delta for r in db.session.scalars(select(EnrolmentChange))}
     periods = {(r.scope_id, r.size, r.period): (r.active, r.leaders, r.shares, r.top_shares)
                for r in db.session.scalars(select(ScopePeriod))}
     dims = {(r.scope_id, r.size, r.period, r.dim, r.key): (r.shares, r.clicks)
             for r in db.session.scalars(select(ScopeDim))}
-    return people, cohorts, enrolment, periods, dims
+    activity = {(r.scope_id, r.size, r.period, r.as_leader): tuple(getattr(r, c)
+                                                                   for c in ACTIVITY)
+                for r in db.session.scalars(select(ScopeActivity))}
+    return people, cohorts, enrolment, periods, dims, activity
 
 
 def assert_dashboards_match(now: datetime):
     got, wanted = actual_dashboards(), expected_dashboards(now)
-    names = ("people", "cohorts", "enrolment", "scope periods", "scope dimensions")
+    names = ("people", "cohorts", "enrolment", "scope periods", "scope dimensions",
+             "scope activity")
     for name, a, b in zip(names, got, wanted, strict=True):
         assert a == b, name
 
@@ -318,7 +335,7 @@ def _run(db_session, stream):
     assert_rollups_match()
     assert_dashboards_match(now)
     # as after the migration that added them: empty tables, never built
-    for model in (PersonState, Cohort, EnrolmentChange, ScopePeriod, ScopeDim):
+    for model in (PersonState, Cohort, EnrolmentChange, ScopePeriod, ScopeDim, ScopeActivity):
         db_session.execute(delete(model))
     db_session.execute(delete(RollupState).where(RollupState.name == "dashboards"))
     service.rollup_recent(now, TZ)
