@@ -91,7 +91,6 @@ class PersonMonth(db.Model):
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
-        index=True,
     )
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     as_leader: Mapped[bool] = mapped_column(default=False)
@@ -112,7 +111,13 @@ class PersonMonth(db.Model):
     lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
     lag_count: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (Index("ix_activity_person_months_unit_id_month", "unit_id", "month"),)
+    __table_args__ = (
+        Index("ix_activity_person_months_unit_id_month", "unit_id", "month"),
+        # A person's months: their own pages, named people on the dashboards, the dashboard
+        # tables' refresh; PostgreSQL answers those from the index alone.
+        Index("ix_activity_person_months_user_id_month", "user_id", "month",
+              postgresql_include=["shares", "clicks", "last_share_at"]),
+    )
 
 
 class UnitMonth(db.Model):
@@ -159,3 +164,102 @@ class RollupState(db.Model):
 
     name: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# --- what the corps-health page reads, kept by the rollup (advocacy.activity.dashboards) ---
+
+class PersonState(db.Model):
+    """An enrolled ambassador as the dashboards see them: joining, retention, last share.
+
+    Personal, so it is deleted with the person and rebuilt from their monthly rows.
+    """
+
+    __tablename__ = "activity_people"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    unit_id: Mapped[int] = mapped_column(index=True)  # the unit now (0 = none)
+    joined_month: Mapped[int] = mapped_column()
+    joined_unit_id: Mapped[int] = mapped_column()  # the unit when they joined (0 = none)
+    # Bit i: shared in the three months up to RETENTION_AFTER[i] months after joining.
+    retained: Mapped[int] = mapped_column(default=0)
+    last_share_at: Mapped[datetime | None] = mapped_column()
+    last_share_month: Mapped[int | None] = mapped_column()
+    # As of the month in activity_rollup_state "people_month": months with shares in the
+    # year before the last three months, and whether those three months were silent.
+    regular_months: Mapped[int] = mapped_column(default=0)
+    quiet: Mapped[bool] = mapped_column(default=True)
+    stopped: Mapped[bool] = mapped_column(default=False, index=True)  # regular, then quiet
+
+
+class Cohort(db.Model):
+    """People who joined in a month in a unit with its sub-units (scope 0: anywhere) — after
+    = 0 — and how many of them were still sharing `after` months later. Anonymous counts;
+    the page folds small cohorts."""
+
+    __tablename__ = "activity_cohorts"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    joined_month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    after: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    people: Mapped[int] = mapped_column(default=0)
+
+
+class EnrolmentChange(db.Model):
+    """Change in enrolled ambassadors of a unit at the end of a month (joins and moves):
+    the running sum is the enrolment at the end of each month."""
+
+    __tablename__ = "activity_enrolment"
+
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    delta: Mapped[int] = mapped_column(default=0)
+
+
+class ScopePeriod(db.Model):
+    """Per unit with its sub-units (scope 0: the whole organisation) and period of 1, 3 or 12
+    months: who shared, leaders among them, and the shares of the top 10 % (concentration)."""
+
+    __tablename__ = "activity_scope_periods"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    active: Mapped[int] = mapped_column(default=0)
+    leaders: Mapped[int] = mapped_column(default=0)
+    shares: Mapped[int] = mapped_column(default=0)
+    top_shares: Mapped[int] = mapped_column(default=0)
+
+
+class ScopeDim(db.Model):
+    """Shares and clicks by network or topic per scope (0: the whole organisation) and
+    period of 1, 3 or 12 months: the unit dimension rows summed over sub-units."""
+
+    __tablename__ = "activity_scope_dims"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+
+
+class ScopeActivity(db.Model):
+    """Shares, clicks, applications and sharing speed per scope (0: the whole organisation),
+    period of 1, 3 or 12 months and leaders/others: the unit months summed over sub-units."""
+
+    __tablename__ = "activity_scope_activity"
+
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    as_leader: Mapped[bool] = mapped_column(primary_key=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    clicks: Mapped[int] = mapped_column(default=0)
+    applications: Mapped[int] = mapped_column(default=0)
+    early_shares: Mapped[int] = mapped_column(default=0)
+    lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
+    lag_count: Mapped[int] = mapped_column(default=0)

@@ -353,3 +353,23 @@ REFERRERS: dict[str, tuple[tuple[str | None, float], ...]] = {
     "x": (("t.co", 80), (None, 20)),
     "instagram": (("l.instagram.com", 65), (None, 35)),
 }
+
+# A leader's note when endorsing a post (empty notes are common too).
+ENDORSEMENT_NOTES = (
+    "Stolt av dette laget – del gjerne!",
+    "Dette er en viktig stilling for oss. Tips noen du kjenner!",
+    "Godt jobbet! Hjelp oss å nå ut.",
+    "Vi trenger flere gode kolleger – del i nettverket ditt.",
+    "Flott sak om hverdagen vår. Del gjerne!",
+    "Kjenner du noen som passer? Del med dem.",
+)
+
+# Kudos from a leader; {first} is the recipient's first name.
+KUDOS_MESSAGES = (
+    "Takk for at du delte stillingsannonsen, {first} – vi fikk mange gode søkere!",
+    "Tusen takk for innsatsen som ambassadør, {first}!",
+    "Så fint at du deler fra hverdagen vår, {first}. Det betyr mye.",
+    "Takk, {first}! Innlegget ditt nådde langt.",
+    "Du er en god ambassadør for oss, {first}. Takk!",
+    "Takk for at du alltid er først ute med å dele, {first}.",
+)

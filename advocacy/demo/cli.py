@@ -15,8 +15,10 @@ from advocacy.demo.catalogue import DEMO_PASSWORD, ORG_NAME
 from advocacy.extensions import db
 
 TABLE_ORDER = (
-    "units", "topics", "users", "roles", "user_topics", "programmes", "posts", "post_variants",
-    "post_topics", "post_units", "shares", "queue_decisions", "clicks",
+    "units", "topics", "users", "unit_memberships", "roles", "user_topics", "programmes",
+    "posts", "post_variants", "post_topics", "post_units", "endorsements",
+    "endorsement_requests", "shares", "queue_decisions", "clicks", "kudos", "activity_events",
+    "activity_person_months", "activity_unit_months", "activity_unit_dim_months",
 )
 
 
@@ -34,7 +36,8 @@ TABLE_ORDER = (
 @with_appcontext
 def demo_data(ambassadors: int, years: int, seed: int, now_text: str | None,
               if_empty: bool) -> None:
-    """Fill an empty database with a demo municipality: people, posts, shares and clicks."""
+    """Fill an empty database with a demo municipality: people, posts, shares, clicks,
+    endorsements, kudos and the activity record, rolled up for the dashboards."""
     now = _parse_now(now_text) if now_text else utcnow()
     conn = db.session.connection()
     existing = generate.existing_data(conn)
@@ -62,7 +65,7 @@ def demo_data(ambassadors: int, years: int, seed: int, now_text: str | None,
     elapsed = time.monotonic() - started
     for name in TABLE_ORDER:
         if name in summary.counts:
-            click.echo(f"  {name:<16} {summary.counts[name]:>10,}")
+            click.echo(f"  {name:<24} {summary.counts[name]:>10,}")
     if summary.first_share and summary.last_share:
         click.echo(f"  shares from {summary.first_share:%Y-%m-%d} to {summary.last_share:%Y-%m-%d}")
     click.echo(f"Done in {elapsed:.1f} s. Demo logins (password {DEMO_PASSWORD!r}):")

@@ -16,10 +16,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, insert, select, text, update
+from sqlalchemy import Connection, Table, func, insert, select, text, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User, user_topics
+from advocacy.activity.models import (
+    ActivityEvent,
+    EventKind,
+    PersonMonth,
+    UnitDimMonth,
+    UnitMembership,
+    UnitMonth,
+)
 from advocacy.content.models import (
     NETWORK_LIMITS,
     Post,
@@ -32,12 +41,14 @@ from advocacy.content.models import (
 )
 from advocacy.demo import catalogue as cat
 from advocacy.demo.bulk import insert_rows, is_postgres, reserve_ids
+from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
 
 MIN_AMBASSADORS = 20
+UTC_ZONE = ZoneInfo("UTC")
 DAY = 86_400
 HOUR = 3_600
 NETWORKS = ("linkedin", "facebook", "x", "instagram")
@@ -62,7 +73,10 @@ TABLES = {
     "posts": Post.__table__,
     "shares": Share.__table__,
     "clicks": Click.__table__,
+    "activity_events": ActivityEvent.__table__,
 }
+# Rolled-up tables, counted in the summary after the rollup.
+ROLLUPS = (PersonMonth.__table__, UnitMonth.__table__, UnitDimMonth.__table__)
 
 
 def existing_data(conn: Connection) -> list[str]:
@@ -113,7 +127,25 @@ class Person:
     networks: tuple[float, float, float, float] = (1.0, 1.0, 0.1, 0.3)
     topics: tuple[int, ...] = ()
     can_login: bool = False
+    named: bool = False  # agreed to be named to leaders (kudos wall, named tables)
+    # Units the person left, oldest first: (left at, unit id, its ancestors).
+    earlier: list[tuple[int, int, frozenset[int]]] = field(default_factory=list)
     id: int = 0
+
+    @property
+    def leads(self) -> int | None:
+        return next((u for r, u in self.roles if r == RoleName.LEADER.value and u), None)
+
+    @property
+    def is_ambassador(self) -> bool:
+        return any(r == RoleName.AMBASSADOR.value for r, _u in self.roles)
+
+    def stint_at(self, ts: int) -> tuple[int, frozenset[int]]:
+        """The unit (and its ancestors) the person belonged to at that moment."""
+        for until, unit_id, ancestors in self.earlier:
+            if ts < until:
+                return unit_id, ancestors
+        return self.unit_id, self.ancestors
 
 
 @dataclass
@@ -181,7 +213,7 @@ def month_starts(first: int, last: int) -> list[int]:
 
 class Generator:
     def __init__(self, conn: Connection, *, ambassadors: int, years: int, seed: int,
-                 now: datetime, password_hash: str):
+                 now: datetime, password_hash: str, tz: ZoneInfo = UTC_ZONE):
         if ambassadors < MIN_AMBASSADORS:
             raise ValueError(f"at least {MIN_AMBASSADORS} ambassadors")
         self.conn = conn
@@ -192,6 +224,7 @@ class Generator:
         self.now = int(now.timestamp())
         self.start = self.now - int(round(years * 365.25)) * DAY
         self.password_hash = password_hash
+        self.tz = tz
         self.counts: dict[str, int] = {}
         self.emails: dict[str, int] = {}
         self.logins: list[Login] = []
@@ -271,6 +304,13 @@ class Generator:
             self.ancestors[unit_id] = frozenset({ids[0], unit_id})
         for _group, unit_id, path in self.sub_groups:
             self.ancestors[unit_id] = path
+        for info in self.leaves:
+            self.ancestors[info.unit_id] = info.ancestors
+        below: dict[int, set[int]] = {}
+        for unit_id, ancestors in self.ancestors.items():
+            for above in ancestors:
+                below.setdefault(above, set()).add(unit_id)
+        self.descendants = {unit_id: frozenset(ids) for unit_id, ids in below.items()}
 
     @staticmethod
     def _path(nodes, index: int) -> list[int]:
@@ -349,6 +389,8 @@ class Generator:
         self.tune(ambassador, rate=3.0, reach=1.4, profile=cat.PROFILES["sykehjem"])
         ambassador.networks = (1.0, 1.6, 0.1, 0.5)
         ambassador.topics = (self.topic_ids["sykepleie"], self.topic_ids["rekruttering"])
+        ambassador.named = True  # so that the demo leader's page shows kudos to a name
+        self.demo_leader, self.demo_curator = leader, curator
         people += [admin, curator, leader, ambassador]
         self.logins = [
             Login(admin.email, admin.name, "admin"),
@@ -405,10 +447,26 @@ class Generator:
         self.write(
             User.__table__,
             ("id", "email", "name", "title", "unit_id", "locale", "password_hash",
-             "session_version", "active", "created_at"),
+             "session_version", "active", "created_at", "joined_at", "named_opt_in"),
+            # Ambassadors opted in to the programme when they became ambassadors.
             ((p.id, p.email, p.name, p.title, p.unit_id, p.locale,
-              self.password_hash if p.can_login else None, 1, p.active, dt(p.joined))
+              self.password_hash if p.can_login else None, 1, p.active, dt(p.joined),
+              dt(p.joined) if p.is_ambassador else None, p.named and p.is_ambassador)
              for p in people),
+        )
+        # Unit history as activity.service.move_to_unit keeps it (only people who moved).
+        stints = []
+        for p in people:
+            start = p.joined
+            for until, unit_id, _ancestors in p.earlier:
+                stints.append((p.id, unit_id, dt(start), dt(until)))
+                start = until
+            if p.earlier:
+                stints.append((p.id, p.unit_id, dt(start), None))
+        first_stint = reserve_ids(self.conn, UnitMembership.__table__, len(stints))
+        self.write(
+            UnitMembership.__table__, ("id", "user_id", "unit_id", "valid_from", "valid_to"),
+            ((first_stint + i, *row) for i, row in enumerate(stints)),
         )
         role_rows = [(p.id, name, unit_id, dt(max(p.joined, created_admin)))
                      for p in people for name, unit_id in p.roles]
@@ -464,7 +522,24 @@ class Generator:
             if rng.random() < 0.3:
                 names.append(rng.choice(("rekruttering", "arbeidsmiljø", "lærlinger")))
             p.topics = tuple(dict.fromkeys(self.topic_ids[n] for n in names))
+        p.named = rng.random() < 0.12
+        if rng.random() < 0.07 and now - joined > 200 * DAY:  # moved to another workplace
+            at = joined + rng.randrange(90 * DAY, now - joined - 30 * DAY)
+            self.move(p, at)
+            if rng.random() < 0.15 and now - at > 150 * DAY:
+                self.move(p, at + rng.randrange(90 * DAY, now - at - 30 * DAY))
         return p
+
+    def move(self, p: Person, at: int) -> None:
+        """Like activity.service.move_to_unit: a new workplace, mostly of the same kind."""
+        rng = self.rng
+        same = [info for info in self.leaves
+                if info.leaf.profile == p.leaf.leaf.profile and info.unit_id != p.unit_id]
+        if not same or rng.random() < 0.25:
+            same = [info for info in self.leaves if info.unit_id != p.unit_id]
+        target = rng.choice(same)
+        p.earlier.append((at, p.unit_id, p.ancestors))
+        p.leaf, p.unit_id, p.ancestors = target, target.unit_id, target.ancestors
 
     def random_leaf(self) -> LeafInfo:
         """A workplace, weighted by its staff: most people work in care and schools."""
@@ -702,8 +777,8 @@ class Generator:
 
     # -- shares, clicks and queue decisions ----------------------------------------------
 
-    def fits(self, person: Person, post: PostSpec, topics: frozenset[int]) -> bool:
-        if post.audience is not None and post.audience not in person.ancestors:
+    def fits(self, ancestors: frozenset[int], post: PostSpec, topics: frozenset[int]) -> bool:
+        if post.audience is not None and post.audience not in ancestors:
             return False
         return not (topics and post.topics and not any(t in topics for t in post.topics))
 
@@ -712,8 +787,10 @@ class Generator:
         shares: list[tuple] = []  # (time, user_id, post, network index, text, reach)
         decisions: list[tuple] = []  # (user_id, post_id, choice, snoozed_until, created)
         for person in self.people:
-            if not any(r == RoleName.AMBASSADOR.value for r, _u in person.roles):
+            if not person.is_ambassador:
                 continue
+            # Leaders go first: they share sooner after a post goes live.
+            delay = 0.4 * DAY if person.leads else 3 * DAY
             a = max(person.joined, self.start)
             b = min(person.stop if person.stop is not None else now, now)
             if b <= a:
@@ -731,14 +808,15 @@ class Generator:
                 lam = (person.rate * SHARE_SEASON[dt(lo).month - 1]
                        * (0.35 + 0.65 * math.exp(-age / 18))
                        * (hi - lo) / (months[m + 1] - months[m]))
+                ancestors = person.stint_at(lo)[1]
                 for _ in range(poisson(rng, lam)):
-                    post = self.pick_post(person, candidates, topics, shared)
+                    post = self.pick_post(ancestors, candidates, topics, shared)
                     if post is None:
                         continue
                     lo2, hi2 = max(post.window[0], lo), min(post.window[1], hi)
                     if hi2 <= lo2:
                         continue
-                    when = lo2 + int(rng.expovariate(1 / (3 * DAY)))
+                    when = lo2 + int(rng.expovariate(1 / delay))
                     if when >= hi2:
                         when = lo2 + rng.randrange(hi2 - lo2)
                     hour = bisect.bisect(HOUR_CUM, rng.random() * HOUR_CUM[-1])
@@ -773,12 +851,14 @@ class Generator:
         self.write(Click.__table__,
                    ("share_id", "created_at", "visitor_hash", "referrer_host", "is_bot"),
                    self.clicks(shares, first))
+        self.shares, self.first_share_id = shares, first
+        self.decisions, self.first_decision_id = decisions, first_decision
 
-    def pick_post(self, person, candidates, topics, exclude) -> PostSpec | None:
+    def pick_post(self, ancestors, candidates, topics, exclude) -> PostSpec | None:
         choice = self.rng.choice
         for _ in range(12):
             post = choice(candidates)
-            if post.n not in exclude and self.fits(person, post, topics):
+            if post.n not in exclude and self.fits(ancestors, post, topics):
                 return post
         return None
 
@@ -819,7 +899,8 @@ class Generator:
             candidates = self.month_posts[m]
             if not candidates:
                 continue
-            post = self.pick_post(person, candidates, topics, shared)
+            ancestors = person.stint_at(months[m])[1]
+            post = self.pick_post(ancestors, candidates, topics, shared)
             if post is None or post.n in decided:
                 continue
             lo, hi = max(post.window[0], months[m], a), min(post.window[1], months[m + 1], b)
@@ -834,7 +915,8 @@ class Generator:
                 decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
         if b >= now and rng.random() < 0.15:
             candidates = [p for p in self.month_posts[last_month] if p.window[1] >= now]
-            post = self.pick_post(person, candidates, topics, shared) if candidates else None
+            post = (self.pick_post(person.ancestors, candidates, topics, shared)
+                    if candidates else None)
             if post is not None and post.n not in decided:
                 when = max(now - rng.randrange(3 * DAY), post.window[0] + 1, a)
                 until = when + rng.choice((1, 3, 7)) * DAY
@@ -884,27 +966,182 @@ class Generator:
                 if at < now:
                     yield (share_id, dt(at), visitor, host, bot)
 
+    # -- leaders' backing, kudos and the activity record ---------------------------------
+
+    def build_endorsements(self) -> None:
+        """Leaders back a few posts for their units; the demo leader has requests waiting."""
+        rng, now, months = self.rng, self.now, self.months
+        made: list[tuple[int, PostSpec, Person, str, int | None]] = []
+        endorsed: set[tuple[int, int]] = set()
+        for person in self.people:
+            unit_id = person.leads
+            if unit_id is None:
+                continue
+            area = self.descendants[unit_id] | self.ancestors[unit_id]
+            first_month = max(0, bisect.bisect_right(months, person.joined) - 1)
+            for m in range(first_month, len(months) - 1):
+                count = poisson(rng, 0.08)
+                if not count:
+                    continue
+                candidates = [s for s in self.month_posts[m]
+                              if s.audience is None or s.audience in area]
+                for _ in range(count):
+                    if not candidates:
+                        break
+                    post = rng.choice(candidates)
+                    when = max(post.window[0], months[m], person.joined) + rng.randrange(2 * DAY)
+                    if (post.n, person.id) in endorsed or when >= min(post.window[1], now):
+                        continue
+                    endorsed.add((post.n, person.id))
+                    note = rng.choice(cat.ENDORSEMENT_NOTES) if rng.random() < 0.6 else ""
+                    withdrawn = when + rng.randrange(DAY, 10 * DAY) if rng.random() < 0.05 else None
+                    made.append((when, post, person, note,
+                                 withdrawn if withdrawn is not None and withdrawn < now else None))
+        made.sort(key=lambda e: (e[0], e[1].n, e[2].id))
+        first = reserve_ids(self.conn, Endorsement.__table__, len(made))
+        self.write(
+            Endorsement.__table__,
+            ("id", "post_id", "leader_id", "note", "created_at", "withdrawn_at"),
+            ((first + i, post.id, person.id, note, dt(when),
+              None if withdrawn is None else dt(withdrawn))
+             for i, (when, post, person, note, withdrawn) in enumerate(made)),
+        )
+        self.endorsements = [(first + i, e[0], e[1], e[2]) for i, e in enumerate(made)]
+        # A curator asked the demo leader to back two posts that are live now.
+        leader, curator = self.demo_leader, self.demo_curator
+        area = self.descendants[leader.leads] | self.ancestors[leader.leads]
+        live = [s for s in self.posts if s.window and s.window[1] >= now
+                and s.status == PostStatus.LIVE.value and (s.audience is None or s.audience in area)
+                and (s.n, leader.id) not in endorsed]
+        asked = sorted(live, key=lambda s: (-s.window[0], s.n))[:2]
+        first_request = reserve_ids(self.conn, EndorsementRequest.__table__, len(asked))
+        self.write(
+            EndorsementRequest.__table__,
+            ("id", "post_id", "leader_id", "requested_by_id", "note", "created_at", "answered_at"),
+            ((first_request + i, post.id, leader.id, curator.id, cat.ENDORSEMENT_NOTES[1],
+              dt(max(post.window[0], now - rng.randrange(3 * DAY))), None)
+             for i, post in enumerate(asked)),
+        )
+
+    def build_record(self) -> None:
+        """Kudos, then every act as activity.service.record_event would have written it:
+        with the person's unit at that moment and whether they are a leader."""
+        rng, now, months = self.rng, self.now, self.months
+        people = {p.id: p for p in self.people}
+        events: list[tuple] = []  # (at, kind, user, unit, leader, post, ref, network, value)
+        sharers: dict[tuple[int, int], list[int]] = {}
+        for i, (when, user_id, post, network, _text, _reach) in enumerate(self.shares):
+            person = people[user_id]
+            unit_id = person.stint_at(when)[0]
+            went_live = max(t for t in (post.published, post.starts) if t is not None)
+            events.append((when, EventKind.SHARE.value, user_id, unit_id, person.leads is not None,
+                           post.id, self.first_share_id + i, NETWORKS[network],
+                           max(0, (when - went_live) // 60)))
+            month = bisect.bisect_right(months, when) - 1
+            sharers.setdefault((month, unit_id), []).append(user_id)
+        for i, (user_id, post_id, choice, _until, when) in enumerate(self.decisions):
+            person = people[user_id]
+            kind = (EventKind.SKIP if choice == QueueChoice.SKIPPED.value else EventKind.SNOOZE)
+            events.append((when, kind.value, user_id, person.stint_at(when)[0],
+                           person.leads is not None, post_id, self.first_decision_id + i, None,
+                           None))
+        for endorsement_id, when, post, leader in self.endorsements:
+            events.append((when, EventKind.ENDORSE.value, leader.id, leader.stint_at(when)[0],
+                           True, post.id, endorsement_id, None, None))
+        # Kudos: now and then a leader thanks someone who shared lately in their units.
+        given: list[tuple[int, Person, Person, str]] = []
+        for leader in self.people:
+            unit_id = leader.leads
+            if unit_id is None:
+                continue
+            area = self.descendants[unit_id]
+            first_month = max(1, bisect.bisect_right(months, leader.joined) - 1)
+            for m in range(first_month, len(months) - 1):
+                lo, hi = max(months[m], leader.joined), min(months[m + 1], now)
+                count = poisson(rng, 0.12) if hi > lo else 0
+                if not count:
+                    continue
+                pool = [u for month in (m - 1, m) for unit in sorted(area)
+                        for u in sharers.get((month, unit), ())]
+                for _ in range(count):
+                    when = lo + rng.randrange(hi - lo)
+                    for _try in range(10):
+                        if not pool:
+                            break
+                        recipient = people[rng.choice(pool)]
+                        if recipient is not leader and recipient.stint_at(when)[0] in area:
+                            first_name = recipient.name.split()[0]
+                            message = rng.choice(cat.KUDOS_MESSAGES).format(first=first_name)
+                            given.append((when, leader, recipient, message))
+                            break
+        given.sort(key=lambda k: (k[0], k[1].id, k[2].id))
+        first_kudos = reserve_ids(self.conn, Kudos.__table__, len(given))
+        self.write(
+            Kudos.__table__, ("id", "from_user_id", "to_user_id", "message", "created_at"),
+            ((first_kudos + i, leader.id, recipient.id, message, dt(when))
+             for i, (when, leader, recipient, message) in enumerate(given)),
+        )
+        for i, (when, leader, recipient, _message) in enumerate(given):
+            events.append((when, EventKind.KUDOS_GIVEN.value, leader.id,
+                           leader.stint_at(when)[0], True, None, first_kudos + i, None, None))
+            events.append((when, EventKind.KUDOS_RECEIVED.value, recipient.id,
+                           recipient.stint_at(when)[0], recipient.leads is not None, None,
+                           first_kudos + i, None, None))
+        events = [e for e in events if e[0] < now]
+        events.sort(key=lambda e: (e[0], e[1], e[6], e[2]))
+        first_event = reserve_ids(self.conn, ActivityEvent.__table__, len(events))
+        self.write(
+            ActivityEvent.__table__,
+            ("id", "kind", "occurred_at", "user_id", "unit_id", "as_leader", "post_id", "ref_id",
+             "network", "value"),
+            ((first_event + i, kind, dt(at), user_id, unit_id, leader, post_id, ref_id, network,
+              value)
+             for i, (at, kind, user_id, unit_id, leader, post_id, ref_id, network, value)
+             in enumerate(events)),
+        )
+
     def finish(self) -> None:
-        if is_postgres(self.conn):  # fresh statistics, so the first dashboards plan well
-            for name in ("users", "posts", "shares", "clicks", "queue_decisions"):
+        if is_postgres(self.conn):  # fresh statistics, so the rollup and dashboards plan well
+            for name in ("users", "posts", "shares", "clicks", "queue_decisions",
+                         "activity_events", "unit_memberships", "post_topics"):
                 self.conn.execute(text(f"ANALYZE {name}"))
+
+    def build_rollups(self) -> None:
+        """The full rollup, as `flask activity rebuild` runs it, so dashboards show years."""
+        from advocacy.activity import service as activity
+
+        activity.rebuild(self.tz, now=dt(self.now))
+        for table in ROLLUPS:
+            self.counts[table.name] = int(self.conn.scalar(select(func.count()).select_from(table)))
+            if is_postgres(self.conn):
+                self.conn.execute(text(f"ANALYZE {table.name}"))
 
 
 def fill(conn: Connection, *, ambassadors: int, years: int, seed: int, now: datetime,
-         password_hash: str, progress: Callable[[str, float], None] | None = None) -> Summary:
+         password_hash: str, progress: Callable[[str, float], None] | None = None,
+         tz: ZoneInfo | None = None) -> Summary:
     """Load the demo municipality through `conn` (the caller commits); tables must be empty.
 
-    `progress(stage, seconds)` hears about each finished stage, for long runs.
+    `conn` must be the connection of `db.session`: the rollups at the end are the activity
+    package's own, which work through the session. `progress(stage, seconds)` hears about
+    each finished stage, for long runs. `tz` defaults to the app's ORG_TIMEZONE.
     """
+    if tz is None:
+        from advocacy.forms import org_tz
+
+        tz = org_tz()
     gen = Generator(conn, ambassadors=ambassadors, years=years, seed=seed, now=now,
-                    password_hash=password_hash)
+                    password_hash=password_hash, tz=tz)
     stages = (
         ("units and topics", lambda: (gen.build_units(), gen.build_topics())),
         ("people and roles", gen.build_people),
         ("programme", gen.build_programme),
         ("posts", gen.build_posts),
+        ("endorsements", gen.build_endorsements),
         ("shares, decisions and clicks", gen.build_shares),
+        ("kudos and the activity record", gen.build_record),
         ("statistics", gen.finish),
+        ("monthly rollups", gen.build_rollups),
     )
     for stage, step in stages:
         started = time.monotonic()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,19 +19,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
-from advocacy.activity.models import PersonMonth, UnitDimMonth, UnitMonth
-from advocacy.activity.service import (
-    const,
-    month_key,
-    month_of,
-    parse_month,
-    unit_at,
-    unit_history,
+from advocacy.activity import dashboards
+from advocacy.activity.dashboards import (
+    RETENTION_AFTER,
+    STOPPED_LOOKBACK,
+    STOPPED_MIN_MONTHS,
+    STOPPED_QUIET,
 )
+from advocacy.activity.models import (
+    Cohort,
+    EnrolmentChange,
+    PersonMonth,
+    PersonState,
+    RollupState,
+    ScopeActivity,
+    ScopeDim,
+    ScopePeriod,
+    UnitMonth,
+)
+from advocacy.activity.service import month_key, month_of, parse_month
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
 from advocacy.extensions import db
@@ -39,13 +50,8 @@ from advocacy.programme.service import get_programme
 RESOLUTIONS = {"month": 1, "quarter": 3, "year": 12}
 MAX_YEARS = 10
 EARLIEST_YEAR = 2000
-RETENTION_AFTER = (3, 6, 12, 24, 36)  # months after joining
-RETENTION_WINDOW = 3  # "still active after k months": shared in months k-2 … k
-STOPPED_LOOKBACK = 12  # months before the quiet spell in which they were regular
-STOPPED_MIN_MONTHS = 6  # active in at least this many of them …
-STOPPED_QUIET = 3  # … and silent for the last three months
-TOP_SHARE = 10  # concentration: the top 10 % of active ambassadors
 TOPICS_SHOWN = 6
+PAGE_ROWS = 50  # lists of people on the page; the CSV file has every row
 OTHER = "other"
 
 
@@ -149,12 +155,12 @@ def resolve_scope(viewer: User, unit_id: int | None) -> Unit | None:
     return unit
 
 
-def scope_choices(viewer: User) -> list[tuple[int, str]]:
+def scope_choices(viewer: User, units: Units | None = None) -> list[tuple[int, str]]:
+    """The units the viewer may choose, each with its path, by name."""
     allowed = allowed_unit_ids(viewer)
-    stmt = select(Unit).order_by(Unit.name)
-    if allowed is not None:
-        stmt = stmt.where(Unit.id.in_(allowed or {-1}))
-    return [(u.id, u.path()) for u in db.session.scalars(stmt)]
+    units = units or Units()
+    return [(uid, units.path(uid)) for uid in sorted(units.names, key=lambda u: (units.names[u], u))
+            if allowed is None or uid in allowed]
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -212,6 +218,11 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     chart: dict | None = None  # {"type": "line"|"bar", "series": [column keys]}
     note: Any = None
+    total_rows: int | None = None  # set when only the first rows are kept (the page)
+
+    def shown_columns(self) -> list[tuple[str, Any]]:
+        """The columns of the page and the CSV file (the person's id only links a name)."""
+        return [(key, label) for key, label in self.columns if key != "user_id"]
 
     def chart_data(self) -> dict | None:
         if not self.chart or not self.rows:
@@ -237,6 +248,9 @@ class Health:
     enough_people: bool
     tables: list[Table]
     names_shown: bool
+    first_month: int = 0  # the months the figures cover: whole periods, up to now
+    last_month: int = 0
+    units: Any = None  # the unit tree as read for this page (Units)
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -247,35 +261,59 @@ class Health:
 
 # --- reading the rollups -------------------------------------------------------------------
 
-def _scope_ids(unit: Unit | None) -> set[int] | None:
-    return None if unit is None else descendant_ids([unit.id])
+class Units:
+    """The unit tree, read once per request: scopes, the groups a page shows, names."""
+
+    def __init__(self) -> None:
+        rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.name)).tuples().all()
+        self.parents = {uid: parent for uid, parent, _name in rows}
+        self.names = {uid: name for uid, _parent, name in rows}
+
+    def path(self, unit_id: int) -> str:
+        names, node, seen = [], unit_id, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            names.append(self.names[node])
+            node = self.parents.get(node)
+        return " › ".join(reversed(names))
+
+    def descendants(self, unit_id: int) -> set[int]:
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for uid, parent in self.parents.items():
+            children[parent].append(uid)
+        out: set[int] = set()
+        stack = [unit_id]
+        while stack:
+            uid = stack.pop()
+            if uid not in out:
+                out.add(uid)
+                stack.extend(children.get(uid, []))
+        return out
+
+    def groups(self, unit: Unit | None) -> tuple[dict[int, int], dict[int, str]]:
+        """Map every unit in scope to the group it is shown in: a child unit with its
+        sub-units (or the unit itself, "directly")."""
+        top = unit.id if unit else None
+        mapping: dict[int, int] = {}
+        for uid in self.parents:
+            chain, node = [], uid
+            while node is not None and node != top:
+                chain.append(node)
+                node = self.parents.get(node)
+            if node != top:
+                continue  # outside the scope
+            mapping[uid] = chain[-1] if chain else uid  # the child just below the top, or top
+        labels = {gid: self.names[gid] for gid in set(mapping.values())}
+        if unit is not None:
+            labels[unit.id] = str(_l("%(unit)s (directly)", unit=unit.name))
+        else:
+            mapping[0] = 0
+            labels[0] = str(_l("No unit"))
+        return mapping, labels
 
 
 def _in_scope(column, ids: set[int] | None):
     return literal_column("1") == 1 if ids is None else column.in_(ids)
-
-
-def _groups(unit: Unit | None) -> tuple[dict[int, int], dict[int, str]]:
-    """Map every unit in scope to the group it is shown in: a child unit with its sub-units."""
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
-    names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
-    top = unit.id if unit else None
-    mapping: dict[int, int] = {}
-    for uid in parents:
-        chain, node = [], uid
-        while node is not None and node != top:
-            chain.append(node)
-            node = parents.get(node)
-        if node != top:
-            continue  # outside the scope
-        mapping[uid] = chain[-1] if chain else uid  # the child just below the top, or top
-    labels = {gid: names[gid] for gid in set(mapping.values())}
-    if unit is not None:
-        labels[unit.id] = str(_l("%(unit)s (directly)", unit=unit.name))
-    else:
-        mapping[0] = 0
-        labels[0] = str(_l("No unit"))
-    return mapping, labels
 
 
 def _fold(sizes: dict[Any, int], min_group: int) -> dict[Any, Any]:
@@ -283,65 +321,103 @@ def _fold(sizes: dict[Any, int], min_group: int) -> dict[Any, Any]:
     return {g: (g if n >= min_group else OTHER) for g, n in sizes.items()}
 
 
-def _ambassadors(scope_ids: set[int] | None):
-    """Enrolled ambassadors: (user id, joined at, named opt-in, current unit)."""
-    rows = db.session.execute(
-        select(User.id, func.min(Role.created_at), User.named_opt_in, User.unit_id)
-        .join(Role, and_(Role.user_id == User.id, Role.name == RoleName.AMBASSADOR))
-        .where(User.active.is_(True)).group_by(User.id, User.named_opt_in, User.unit_id)
-    ).tuples().all()
-    return rows
+def _label(group: Any, labels: dict[int, str]) -> str:
+    return str(_l("Other")) if group == OTHER else labels.get(group, "?")
+
+
+@dataclass
+class Context:
+    """One request's scope and span, shared by the tables."""
+
+    unit: Unit | None
+    scope_ids: set[int] | None  # None: the whole organisation
+    scope_id: int  # the key of the scope in the dashboard tables
+    query: Query
+    span: list[int]  # the periods shown
+    first: int  # whole periods: the first month of the first period …
+    last: int  # … and the last month of the last one (not after the current month)
+    current: int
+    now: datetime
+    min_group: int
+    names_shown: bool
+    mapping: dict[int, int]
+    labels: dict[int, str]
+    units: Units
+    rows: int | None
+
+    @property
+    def resolution(self) -> str:
+        return self.query.resolution
+
+    @property
+    def size(self) -> int:
+        return RESOLUTIONS[self.query.resolution]
+
+    def group_of(self, unit_id: int | None) -> int:
+        return self.mapping.get(unit_id or 0, self.unit.id if self.unit else 0)
 
 
 def corps_health(
-    viewer: User, unit: Unit | None, query: Query, *, now: datetime, tz: ZoneInfo
+    viewer: User, unit: Unit | None, query: Query, *, now: datetime, tz: ZoneInfo,
+    rows: int | None = PAGE_ROWS,
 ) -> Health:
+    """The page's figures from the rollups and the dashboard tables the rollup keeps.
+
+    Periods are whole: a quarter or a year in the span counts all its months (up to now),
+    so every table agrees on what "2024 Q1" means. Lists of people keep their first `rows`
+    rows (None: all, for the CSV files).
+    """
     programme = get_programme()
     min_group = max(1, programme.min_group_size)
-    scope_ids = _scope_ids(unit)
-    names_shown = sees_everything(viewer)
+    units = Units()
     current = month_of(now, tz)
-    res = query.resolution
     span = periods(query)
-    lag = yoy_lag(res)
-    size = RESOLUTIONS[res]
-
-    def in_scope(uid: int | None) -> bool:
-        return scope_ids is None or (uid or 0) in scope_ids
-
-    # People: enrolment over time from the unit history (not from events).
-    history = unit_history()
-    ambassadors = _ambassadors(scope_ids)
-    members_now = [a for a in ambassadors if in_scope(a[3])]
-    enough = len(members_now) >= min_group
+    size = RESOLUTIONS[query.resolution]
+    first, last = span[0] * size, min(period_last_month(span[-1], query.resolution), current)
+    scope_ids = None if unit is None else units.descendants(unit.id)
+    mapping, labels = units.groups(unit)
+    ctx = Context(unit, scope_ids, unit.id if unit else dashboards.ORGANISATION, query, span,
+                  first, last, current, now, min_group, sees_everything(viewer), mapping,
+                  labels, units, rows)
     tables: list[Table] = []
-    if not enough:
-        return Health(query, unit, min_group, False, tables, names_shown)
+    overview, enrolled, folded = _overview(ctx)
+    if enrolled < min_group:
+        return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last,
+                      units)
+    tables.append(overview)
+    scope = _scope_periods(ctx)
+    activity, leaders_by_period = _activity(ctx)
+    tables.append(activity)
+    tables.append(_people(ctx, scope))
+    tables.append(_retention(ctx))
+    tables.append(_concentration(ctx, scope))
+    tables.append(_leaders(ctx, scope, leaders_by_period))
+    tables.extend(_dimensions(ctx))
+    tables.append(_unit_warnings(ctx, folded, programme))
+    tables.append(_stopped(ctx, folded))
+    tables.extend(_named(ctx))
+    return Health(query, unit, min_group, True, tables, ctx.names_shown, first, last, units)
 
-    # --- sub-units now: enrolled, active in the last 30/90 days --------------------------
-    mapping, labels = _groups(unit)
-    recent_from = month_of(now - timedelta(days=90), tz)
-    last_share: dict[int, datetime] = {}
-    for user_id, last_at in db.session.execute(
-        select(PersonMonth.user_id, func.max(PersonMonth.last_share_at))
-        .where(PersonMonth.month >= recent_from, PersonMonth.shares > 0)
-        .group_by(PersonMonth.user_id)
-    ).tuples():
-        if last_at is not None:
-            last_share[user_id] = last_at
+
+def _overview(ctx: Context) -> tuple[Table, int, dict[Any, Any]]:
+    """Enrolled and active (30/90 days) per sub-unit now: one row per unit from the table of
+    enrolled people the rollup keeps."""
+    ps = PersonState
+    recent30, recent90 = ctx.now - timedelta(days=30), ctx.now - timedelta(days=90)
     enrolled_by_group: dict[Any, int] = defaultdict(int)
     active30: dict[Any, int] = defaultdict(int)
     active90: dict[Any, int] = defaultdict(int)
-    group_of_user: dict[int, Any] = {}
-    for user_id, _joined, _opted, unit_id in members_now:
-        group = mapping.get(unit_id or 0, unit.id if unit else 0)
-        group_of_user[user_id] = group
-        enrolled_by_group[group] += 1
-        seen = last_share.get(user_id)
-        if seen and seen >= now - timedelta(days=90):
-            active90[group] += 1
-            if seen >= now - timedelta(days=30):
-                active30[group] += 1
+    for unit_id, n, a30, a90 in db.session.execute(
+        select(ps.unit_id, func.count(),
+               func.count(case((ps.last_share_at >= recent30, 1))),
+               func.count(case((ps.last_share_at >= recent90, 1))))
+        .where(_in_scope(ps.unit_id, ctx.scope_ids)).group_by(ps.unit_id)
+    ).tuples():
+        group = ctx.group_of(unit_id)
+        enrolled_by_group[group] += n
+        active30[group] += a30
+        active90[group] += a90
+    min_group = ctx.min_group
     folded = _fold(enrolled_by_group, min_group)
     shown: dict[Any, dict] = {}
     for group, target in folded.items():
@@ -358,44 +434,57 @@ def corps_health(
         note=_l("Units with fewer than %(n)d ambassadors are counted under “Other”.",
                 n=min_group),
     )
-    ordered = sorted((g for g in shown if g != OTHER), key=lambda g: labels.get(g, ""))
+    ordered = sorted((g for g in shown if g != OTHER), key=lambda g: ctx.labels.get(g, ""))
     if OTHER in shown:
         ordered.append(OTHER)
     for group in ordered:
         row = shown[group]
         small = row["enrolled"] < min_group
         overview.rows.append({
-            "unit": str(_l("Other")) if group == OTHER else labels.get(group, "?"),
+            "unit": _label(group, ctx.labels),
             "enrolled": None if small else row["enrolled"],
             "active_30": None if small else row["active_30"],
             "active_90": None if small else row["active_90"],
             "active_share": None if small else percent(row["active_90"], row["enrolled"]),
         })
-    total = {k: sum(enrolled.get(k, 0) for enrolled in shown.values())
+    total = {k: sum(row[k] for row in shown.values())
              for k in ("enrolled", "active_30", "active_90")}
     overview.rows.append({"unit": str(_l("All")), **total,
                           "active_share": percent(total["active_90"], total["enrolled"])})
-    tables.append(overview)
+    return overview, total["enrolled"], folded
 
-    # --- activity per period with year-over-year change ------------------------------------
-    first_needed = span[0] * size - 12
-    um = UnitMonth
+
+def _scope_periods(ctx: Context) -> dict[int, tuple[int, int, int, int]]:
+    """Period -> (people who shared, leaders among them, their shares, the top 10 %'s)."""
+    sp = ScopePeriod
+    return {
+        period: (active, leaders, shares, top)
+        for period, active, leaders, shares, top in db.session.execute(
+            select(sp.period, sp.active, sp.leaders, sp.shares, sp.top_shares)
+            .where(sp.scope_id == ctx.scope_id, sp.size == ctx.size,
+                   sp.period >= ctx.span[0], sp.period <= ctx.span[-1])
+        ).tuples()
+    }
+
+
+ACTIVITY_COLUMNS = ("shares", "clicks", "applications", "lag_minutes", "lag_count",
+                    "early_shares")
+
+
+def _activity(ctx: Context) -> tuple[Table, dict]:
+    """Shares, clicks and applications per period with the change on the year before."""
+    sa = ScopeActivity
+    lag = yoy_lag(ctx.resolution)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_leader: dict[tuple[int, bool], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    unit_recent: dict[tuple[Any, int], int] = defaultdict(int)
-    cols = ("shares", "clicks", "applications", "lag_minutes", "lag_count", "early_shares")
-    for month, unit_id, leader, *values in db.session.execute(
-        select(um.month, um.unit_id, um.as_leader, *[func.sum(getattr(um, c)) for c in cols])
-        .where(um.month >= min(first_needed, current - 15), um.month <= query.last_month,
-               _in_scope(um.unit_id, scope_ids))
-        .group_by(um.month, um.unit_id, um.as_leader)
+    for p, leader, *values in db.session.execute(
+        select(sa.period, sa.as_leader, *[getattr(sa, c) for c in ACTIVITY_COLUMNS])
+        .where(sa.scope_id == ctx.scope_id, sa.size == ctx.size,
+               sa.period >= ctx.span[0] - lag, sa.period <= ctx.span[-1])
     ).tuples():
-        data = dict(zip(cols, (int(v or 0) for v in values), strict=True))
-        p = period_of(month, res)
-        for c in cols:
-            per[p][c] += data[c]
-            per_leader[(p, bool(leader))][c] += data[c]
-        unit_recent[(mapping.get(unit_id, unit.id if unit else 0), month)] += data["shares"]
+        for c, v in zip(ACTIVITY_COLUMNS, values, strict=True):
+            per[p][c] += int(v or 0)
+            per_leader[(p, bool(leader))][c] = int(v or 0)
     activity = Table(
         "activity", _l("Shares, clicks and applications"),
         [("period", _l("Period")), ("shares", _l("Shares")), ("clicks", _l("Clicks")),
@@ -406,10 +495,10 @@ def corps_health(
          ("applications_yoy", _l("Applications, change on last year, %"))],
         chart={"type": "line", "series": ["shares", "clicks"]},
     )
-    for p in span:
+    for p in ctx.span:
         now_row, before = per.get(p, {}), per.get(p - lag, {})
         activity.rows.append({
-            "period": period_label(p, res),
+            "period": period_label(p, ctx.resolution),
             "shares": now_row.get("shares", 0),
             "clicks": now_row.get("clicks", 0),
             "clicks_per_share": ratio(now_row.get("clicks", 0), now_row.get("shares", 0)),
@@ -419,68 +508,115 @@ def corps_health(
             "applications_yoy": change(now_row.get("applications", 0),
                                        before.get("applications")),
         })
-    tables.append(activity)
+    return activity, per_leader
 
-    # --- people over time: enrolled at the end of each period, active in it ---------------
-    joined_sorted: list[datetime] = []
-    moved: list[tuple[int, datetime]] = []
-    for user_id, joined, _opted, _unit in ambassadors:
-        stints = history.get(user_id, [])
-        if len(stints) <= 1:
-            if in_scope(stints[0].unit_id if stints else _unit):
-                joined_sorted.append(joined)
-        else:
-            moved.append((user_id, joined))
-    joined_sorted.sort()
-    pm = PersonMonth
-    period_expr = pm.month // const(size)
-    active_sql = (
-        select(period_expr, func.count(func.distinct(pm.user_id)))
-        .where(pm.month >= span[0] * size, pm.month <= query.last_month, pm.shares > 0,
-               _in_scope(pm.unit_id, scope_ids))
-        .group_by(period_expr)
-    )
-    active_by_period = {int(p): int(n) for p, n in db.session.execute(active_sql).tuples()}
+
+def _people(ctx: Context, scope: dict) -> Table:
+    """Enrolled at the end of each period (joins and moves) and who shared in it."""
+    ec = EnrolmentChange
+    changes = db.session.execute(
+        select(ec.month, func.sum(ec.delta))
+        .where(ec.month <= ctx.last, _in_scope(ec.unit_id, ctx.scope_ids))
+        .group_by(ec.month).order_by(ec.month)
+    ).tuples().all()
+    months = [int(m) for m, _d in changes]
+    running = list(itertools.accumulate(int(d or 0) for _m, d in changes))
     people = Table(
         "people", _l("Ambassadors over time"),
         [("period", _l("Period")), ("enrolled", _l("Enrolled at the end")),
          ("active", _l("Shared in the period")), ("active_share", _l("Active share, %"))],
         chart={"type": "line", "series": ["enrolled", "active"]},
     )
-    for p in span:
-        end_month = min(period_last_month(p, res), current)
-        end = _month_end(end_month, tz, now)
-        enrolled = bisect.bisect_right(joined_sorted, end)
-        for user_id, joined in moved:
-            if joined <= end and in_scope(unit_at(history[user_id], end)):
-                enrolled += 1
-        active = active_by_period.get(p, 0)
+    min_group = ctx.min_group
+    for p in ctx.span:
+        end_month = min(period_last_month(p, ctx.resolution), ctx.current)
+        at = bisect.bisect_right(months, end_month)
+        enrolled = running[at - 1] if at else 0
+        active = scope.get(p, (0,))[0]
         people.rows.append({
-            "period": period_label(p, res),
+            "period": period_label(p, ctx.resolution),
             "enrolled": enrolled,
             "active": active if active >= min_group or active == 0 else None,
             "active_share": percent(active, enrolled) if active >= min_group else None,
         })
-    tables.append(people)
+    return people
 
-    # --- retention by cohort (the quarter people joined in) -------------------------------
-    tables.append(_retention(ambassadors, history, scope_ids, query, current, min_group, tz))
 
-    # --- concentration: share of all shares made by the top 10 % ---------------------------
-    tables.append(_concentration(query, scope_ids, min_group))
+def _retention(ctx: Context) -> Table:
+    """Cohorts by joining quarter: the share still sharing 3, 6, 12, 24, 36 months later."""
+    min_group = ctx.min_group
+    table = Table(
+        "retention", _l("Retention by cohort"),
+        [("cohort", _l("Joined")), ("size", _l("People")),
+         *[(f"m{k}", _l("Still active after %(n)d months, %%", n=k)) for k in RETENTION_AFTER]],
+        chart={"type": "line", "series": [f"m{k}" for k in RETENTION_AFTER]},
+        note=_l("Active: shared at least once in the three months up to that point. Cohorts "
+                "of fewer than %(n)d people are counted under “Other”.", n=min_group),
+    )
+    co = Cohort
+    counts: dict[tuple[int, int], int] = {}
+    for joined, after, n in db.session.execute(
+        select(co.joined_month, co.after, co.people)
+        .where(co.scope_id == ctx.scope_id, co.joined_month >= ctx.first,
+               co.joined_month <= ctx.last)
+    ).tuples():
+        counts[(int(joined), int(after))] = int(n or 0)
+    sizes = {joined: n for (joined, after), n in counts.items() if after == 0 and n}
+    if not sizes:
+        return table
+    by_quarter: dict[int, list[int]] = defaultdict(list)
+    for joined in sorted(sizes):
+        by_quarter[joined // 3].append(joined)
+    folded = _fold({q: sum(sizes[j] for j in js) for q, js in by_quarter.items()}, min_group)
+    shown: dict[Any, list[int]] = defaultdict(list)
+    for quarter, target in folded.items():
+        shown[target].extend(by_quarter[quarter])
+    order = sorted(k for k in shown if k != OTHER) + ([OTHER] if OTHER in shown else [])
+    for key in order:
+        joined_months = shown[key]
+        people = sum(sizes[j] for j in joined_months)
+        row: dict[str, Any] = {
+            "cohort": str(_l("Other")) if key == OTHER else period_label(key, "quarter"),
+            "size": people if people >= min_group else None,
+        }
+        for k in RETENTION_AFTER:
+            eligible = sum(sizes[j] for j in joined_months if j + k <= ctx.current)
+            if eligible < min_group or eligible < people:
+                row[f"m{k}"] = None
+                continue
+            still = sum(counts.get((j, k), 0) for j in joined_months)
+            row[f"m{k}"] = percent(still, eligible)
+        table.rows.append(row)
+    return table
 
-    # --- leaders' own participation ------------------------------------------------------
+
+def _concentration(ctx: Context, scope: dict) -> Table:
+    table = Table(
+        "concentration", _l("Concentration"),
+        [("period", _l("Period")), ("active", _l("Ambassadors who shared")),
+         ("top_share", _l("Share of all shares made by the top 10 %, %"))],
+        chart={"type": "line", "series": ["top_share"]},
+        note=_l("A corps carried by a few is fragile: a high share means few people do most "
+                "of the sharing."),
+    )
+    for p in ctx.span:
+        n, _leaders, total, top = scope.get(p, (0, 0, 0, 0))
+        enough = n >= ctx.min_group
+        table.rows.append({
+            "period": period_label(p, ctx.resolution),
+            "active": n if enough or n == 0 else None,
+            "top_share": percent(top, total) if enough else None,
+        })
+    return table
+
+
+def _leaders(ctx: Context, scope: dict, per_leader: dict) -> Table:
+    """Leaders' own sharing next to the ambassadors': how many, how much, how soon."""
     leader_count = db.session.scalar(
         select(func.count(func.distinct(User.id)))
         .join(Role, and_(Role.user_id == User.id, Role.name == RoleName.LEADER))
-        .where(User.active.is_(True), _in_scope(func.coalesce(User.unit_id, 0), scope_ids))
+        .where(User.active.is_(True), _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
     ) or 0
-    leaders_sharing = dict(db.session.execute(
-        select(period_expr, func.count(func.distinct(pm.user_id)))
-        .where(pm.month >= span[0] * size, pm.month <= query.last_month, pm.shares > 0,
-               pm.as_leader.is_(True), _in_scope(pm.unit_id, scope_ids))
-        .group_by(period_expr)
-    ).tuples().all())
     leaders = Table(
         "leaders", _l("Leaders go first"),
         [("period", _l("Period")), ("leaders_sharing", _l("Leaders who shared")),
@@ -492,15 +628,15 @@ def corps_health(
          ("other_early", _l("Ambassadors: shared within a day, %"))],
         chart={"type": "bar", "series": ["leader_hours", "other_hours"]},
     )
-    private = leader_count < min_group
+    private = leader_count < ctx.min_group
     if private:
         leaders.note = _l("Fewer than %(n)d leaders here: their figures are left out.",
-                          n=min_group)
-    for p in span:
+                          n=ctx.min_group)
+    for p in ctx.span:
         lead, rest = per_leader.get((p, True), {}), per_leader.get((p, False), {})
         leaders.rows.append({
-            "period": period_label(p, res),
-            "leaders_sharing": None if private else leaders_sharing.get(p, 0),
+            "period": period_label(p, ctx.resolution),
+            "leaders_sharing": None if private else scope.get(p, (0, 0))[1],
             "leader_shares": None if private else lead.get("shares", 0),
             "leader_hours": None if private else ratio(lead.get("lag_minutes"),
                                                        (lead.get("lag_count") or 0) * 60, 1),
@@ -510,151 +646,34 @@ def corps_health(
             "other_hours": ratio(rest.get("lag_minutes"), (rest.get("lag_count") or 0) * 60, 1),
             "other_early": percent(rest.get("early_shares"), rest.get("lag_count")),
         })
-    tables.append(leaders)
-
-    # --- networks and topics over time ----------------------------------------------------
-    tables.extend(_dimensions(query, scope_ids))
-
-    # --- early warnings -------------------------------------------------------------------
-    tables.append(_unit_warnings(unit_recent, folded, labels, current, programme))
-    tables.append(_stopped(members_now, group_of_user, folded, labels, current,
-                           names_shown, min_group))
-
-    # --- recognition and named people (only those who opted in) ---------------------------
-    tables.extend(_named(members_now, query, now, names_shown))
-    return Health(query, unit, min_group, True, tables, names_shown)
+    return leaders
 
 
-def _month_end(month: int, tz: ZoneInfo, now: datetime) -> datetime:
-    from advocacy.activity.service import month_start
-
-    return min(month_start(month + 1, tz) - timedelta(microseconds=1), now)
-
-
-def _retention(ambassadors, history, scope_ids, query: Query, current: int, min_group: int,
-               tz: ZoneInfo) -> Table:
-    table = Table(
-        "retention", _l("Retention by cohort"),
-        [("cohort", _l("Joined")), ("size", _l("People")),
-         *[(f"m{k}", _l("Still active after %(n)d months, %%", n=k)) for k in RETENTION_AFTER]],
-        chart={"type": "line", "series": [f"m{k}" for k in RETENTION_AFTER]},
-        note=_l("Active: shared at least once in the three months up to that point. Cohorts "
-                "of fewer than %(n)d people are counted under “Other”.", n=min_group),
-    )
-    cohorts: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for user_id, joined, _opted, _unit in ambassadors:
-        join_month = month_of(joined, tz)
-        if not query.first_month <= join_month <= query.last_month:
-            continue
-        unit_then = unit_at(history.get(user_id, []), joined)
-        if scope_ids is not None and (unit_then or 0) not in scope_ids:
-            continue
-        cohorts[join_month // 3].append((user_id, join_month))
-    if not cohorts:
-        return table
-    members = {uid for group in cohorts.values() for uid, _ in group}
-    active: set[tuple[int, int]] = set()
-    pm = PersonMonth
-    for user_id, month in db.session.execute(
-        select(pm.user_id, pm.month).where(
-            pm.shares > 0, pm.month >= query.first_month,
-            pm.user_id.in_(members) if len(members) < 1000 else literal_column("1") == 1,
-        ).distinct()
-    ).tuples():
-        if user_id in members:
-            active.add((user_id, month))
-    folded = _fold({q: len(v) for q, v in cohorts.items()}, min_group)
-    shown: dict[Any, list[tuple[int, int]]] = defaultdict(list)
-    for quarter, target in folded.items():
-        shown[target].extend(cohorts[quarter])
-    order = sorted(k for k in shown if k != OTHER) + ([OTHER] if OTHER in shown else [])
-    for key in order:
-        people = shown[key]
-        row: dict[str, Any] = {
-            "cohort": str(_l("Other")) if key == OTHER else period_label(key, "quarter"),
-            "size": len(people) if len(people) >= min_group else None,
-        }
-        for k in RETENTION_AFTER:
-            eligible = [(u, j) for u, j in people if j + k <= current]
-            if len(eligible) < min_group or len(eligible) < len(people):
-                row[f"m{k}"] = None
-                continue
-            still = sum(
-                1 for u, j in eligible
-                if any((u, m) in active for m in range(j + k - RETENTION_WINDOW + 1, j + k + 1))
-            )
-            row[f"m{k}"] = percent(still, len(eligible))
-        table.rows.append(row)
-    return table
-
-
-def _concentration(query: Query, scope_ids, min_group: int) -> Table:
-    table = Table(
-        "concentration", _l("Concentration"),
-        [("period", _l("Period")), ("active", _l("Ambassadors who shared")),
-         ("top_share", _l("Share of all shares made by the top 10 %, %"))],
-        chart={"type": "line", "series": ["top_share"]},
-        note=_l("A corps carried by a few is fragile: a high share means few people do most "
-                "of the sharing."),
-    )
-    size = RESOLUTIONS[query.resolution]
-    pm = PersonMonth
-    per_person = (
-        select((pm.month // const(size)).label("p"), pm.user_id, func.sum(pm.shares).label("s"))
-        .where(pm.month >= query.first_month, pm.month <= query.last_month, pm.shares > 0,
-               _in_scope(pm.unit_id, scope_ids))
-        .group_by(pm.month // const(size), pm.user_id)
-        .subquery()
-    )
-    ranked = select(
-        per_person.c.p, per_person.c.s,
-        func.row_number().over(partition_by=per_person.c.p,
-                               order_by=per_person.c.s.desc()).label("rn"),
-        func.count().over(partition_by=per_person.c.p).label("n"),
-    ).subquery()
-    top_n = (ranked.c.n + const(100 // TOP_SHARE - 1)) // const(100 // TOP_SHARE)  # ceil(n/10)
-    rows = db.session.execute(
-        select(ranked.c.p, func.count(), func.sum(ranked.c.s),
-               func.sum(case((ranked.c.rn <= top_n, ranked.c.s), else_=0)))
-        .group_by(ranked.c.p)
-    ).tuples().all()
-    found = {int(p): (int(n), int(total or 0), int(top or 0)) for p, n, total, top in rows}
-    for p in periods(query):
-        n, total, top = found.get(p, (0, 0, 0))
-        enough = n >= min_group
-        table.rows.append({
-            "period": period_label(p, query.resolution),
-            "active": n if enough or n == 0 else None,
-            "top_share": percent(top, total) if enough else None,
-        })
-    return table
-
-
-def _dimensions(query: Query, scope_ids) -> list[Table]:
-    res = query.resolution
-    size = RESOLUTIONS[res]
-    d = UnitDimMonth
+def _dimensions(ctx: Context) -> list[Table]:
+    """Shares by network and by topic per period, from the per-scope sums the rollup keeps."""
+    res = ctx.resolution
+    d = ScopeDim
     sums: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for dim, key, p, shares in db.session.execute(
-        select(d.dim, d.key, d.month // const(size), func.sum(d.shares))
-        .where(d.month >= query.first_month, d.month <= query.last_month,
-               _in_scope(d.unit_id, scope_ids))
-        .group_by(d.dim, d.key, d.month // const(size))
+        select(d.dim, d.key, d.period, d.shares)
+        .where(d.scope_id == ctx.scope_id, d.size == ctx.size, d.period >= ctx.span[0],
+               d.period <= ctx.span[-1])
     ).tuples():
-        sums[(dim, key)][p] += int(shares or 0)
-    span = periods(query)
+        sums[(dim, key)][int(p)] += int(shares or 0)
     networks = Table(
         "networks", _l("Shares by network"),
         [("period", _l("Period"))] + [(n.value, _network_name(n.value)) for n in Network],
         chart={"type": "bar", "series": [n.value for n in Network]},
     )
-    for p in span:
+    for p in ctx.span:
         networks.rows.append({"period": period_label(p, res),
                               **{n.value: sums[("network", n.value)].get(p, 0)
                                  for n in Network}})
     topic_totals = {key: sum(v.values()) for (dim, key), v in sums.items() if dim == "topic"}
     top = sorted(topic_totals, key=lambda k: (-topic_totals[k], k))[:TOPICS_SHOWN]
-    names = dict(db.session.execute(select(Topic.id, Topic.name)).tuples().all())
+    names = dict(db.session.execute(
+        select(Topic.id, Topic.name).where(Topic.id.in_([int(k) for k in top] or [-1]))
+    ).tuples().all())
     topics = Table(
         "topics", _l("Shares by topic"),
         [("period", _l("Period"))] + [(f"t{k}", names.get(int(k), "?")) for k in top]
@@ -662,7 +681,7 @@ def _dimensions(query: Query, scope_ids) -> list[Table]:
         chart={"type": "line", "series": [f"t{k}" for k in top] + ["t_other"]},
         note=_l("A post with several topics counts once for each."),
     )
-    for p in span:
+    for p in ctx.span:
         row = {"period": period_label(p, res)}
         for k in top:
             row[f"t{k}"] = sums[("topic", k)].get(p, 0)
@@ -676,7 +695,9 @@ def _network_name(network: str) -> str:
             "instagram": "Instagram"}.get(network, network)
 
 
-def _unit_warnings(unit_recent, folded, labels, current: int, programme) -> Table:
+def _unit_warnings(ctx: Context, folded: dict, programme) -> Table:
+    """Groups whose shares in the last three full months fell against a year before
+    (about now, whatever span is chosen)."""
     threshold = programme.warning_drop_percent
     table = Table(
         "warnings", _l("Early warning: units sharing less than a year ago"),
@@ -686,30 +707,60 @@ def _unit_warnings(unit_recent, folded, labels, current: int, programme) -> Tabl
         note=_l("Units whose shares in the last three full months fell by more than "
                 "%(pct)d %% against the same months a year before.", pct=threshold),
     )
+    um, current = UnitMonth, ctx.current
     recent: dict[Any, int] = defaultdict(int)
     before: dict[Any, int] = defaultdict(int)
-    for (group, month), shares in unit_recent.items():
-        target = folded.get(group, OTHER)
-        if current - 3 <= month <= current - 1:
-            recent[target] += shares
-        elif current - 15 <= month <= current - 13:
-            before[target] += shares
-    for group in sorted(before, key=lambda g: str(labels.get(g, g))):
+    lately = um.month >= current - 3
+    for unit_id, now_sum, then_sum in db.session.execute(
+        select(um.unit_id, func.sum(case((lately, um.shares), else_=0)),
+               func.sum(case((lately, 0), else_=um.shares)))
+        .where(or_(um.month.between(current - 3, current - 1),
+                   um.month.between(current - 15, current - 13)),
+               _in_scope(um.unit_id, ctx.scope_ids))
+        .group_by(um.unit_id)
+    ).tuples():
+        target = folded.get(ctx.group_of(unit_id), OTHER)
+        recent[target] += int(now_sum or 0)
+        if then_sum:
+            before[target] += int(then_sum)
+    for group in sorted(before, key=lambda g: str(ctx.labels.get(g, g))):
         delta = change(recent[group], before[group])
         if delta is not None and -delta > threshold:
             table.rows.append({
-                "unit": str(_l("Other")) if group == OTHER else labels.get(group, "?"),
+                "unit": _label(group, ctx.labels),
                 "recent": recent[group], "year_before": before[group], "change": delta,
             })
     return table
 
 
-def _stopped(members_now, group_of_user, folded, labels, current: int, names_shown: bool,
-             min_group: int) -> Table:
+def _stopped_people(ctx: Context) -> list[tuple[str, int | None, int, int | None]]:
+    """(name, unit now, months with shares in the year before, last month with a share) of
+    the regulars in scope who went quiet, by name; from the people table when it is as of
+    this month."""
+    ps = PersonState
+    in_scope = and_(User.active.is_(True),
+                    _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
+    as_of = db.session.get(RollupState, "people_month")
+    if as_of is not None and as_of.value == ctx.current:
+        # Few people stopped: find them by the flag first, then read who they are now.
+        flagged = {user_id: (regular, last) for user_id, regular, last in db.session.execute(
+            select(ps.user_id, ps.regular_months, ps.last_share_month)
+            .where(ps.stopped.is_(True))
+        ).tuples()}
+        people = db.session.execute(
+            select(User.id, User.name, User.unit_id)
+            .where(User.id.in_(flagged or [-1]), in_scope).order_by(User.name, User.id)
+        ).tuples().all() if flagged else []
+        return [(name, unit_id, *flagged[user_id]) for user_id, name, unit_id in people]
+    # The month turned and the rollup has not run since: read the monthly rows instead.
     pm = PersonMonth
-    quiet_from = current - STOPPED_QUIET + 1
+    quiet_from = ctx.current - STOPPED_QUIET + 1
     lookback_from = quiet_from - STOPPED_LOOKBACK
-    activity: dict[int, tuple[int, int, int]] = {}
+    members = {user_id: (name, unit_id) for user_id, name, unit_id in db.session.execute(
+        select(ps.user_id, User.name, User.unit_id).join(User, User.id == ps.user_id)
+        .where(in_scope)
+    ).tuples()}
+    out = []
     for user_id, before, during, last in db.session.execute(
         select(pm.user_id,
                func.count(func.distinct(case((pm.month < quiet_from, pm.month)))),
@@ -717,12 +768,14 @@ def _stopped(members_now, group_of_user, folded, labels, current: int, names_sho
                func.max(pm.month))
         .where(pm.month >= lookback_from, pm.shares > 0).group_by(pm.user_id)
     ).tuples():
-        activity[user_id] = (before, during, last)
-    stopped = [
-        user_id for user_id, *_ in members_now
-        if (a := activity.get(user_id)) and a[0] >= STOPPED_MIN_MONTHS and a[1] == 0
-    ]
-    if names_shown:
+        if user_id in members and before >= STOPPED_MIN_MONTHS and during == 0:
+            out.append((user_id, *members[user_id], int(before), int(last)))
+    return [row[1:] for row in sorted(out, key=lambda row: (row[1], row[0]))]
+
+
+def _stopped(ctx: Context, folded: dict) -> Table:
+    stopped = _stopped_people(ctx)
+    if ctx.names_shown:
         table = Table(
             "stopped", _l("Early warning: regular ambassadors who stopped"),
             [("name", _l("Name")), ("unit", _l("Unit")),
@@ -732,37 +785,39 @@ def _stopped(members_now, group_of_user, folded, labels, current: int, names_sho
                     "Names are shown to curators and administrators only.",
                     n=STOPPED_MIN_MONTHS),
         )
-        users = {u.id: u for u in db.session.scalars(
-            select(User).where(User.id.in_(stopped or [-1])))}
-        unit_names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
-        for user_id in sorted(stopped, key=lambda u: users[u].name):
-            person = users[user_id]
+        ordered = stopped
+        if ctx.rows is not None and len(ordered) > ctx.rows:
+            table.total_rows, ordered = len(ordered), ordered[:ctx.rows]
+        for name, unit_id, regular, last in ordered:
             table.rows.append({
-                "name": person.name, "unit": unit_names.get(person.unit_id, ""),
-                "active_months": activity[user_id][0],
-                "last_month": month_key(activity[user_id][2]),
+                "name": name, "unit": ctx.units.names.get(unit_id, ""),
+                "active_months": regular,
+                "last_month": month_key(last) if last is not None else "",
             })
         return table
     table = Table(
         "stopped", _l("Early warning: regular ambassadors who stopped"),
         [("unit", _l("Unit")), ("people", _l("People who stopped"))],
         note=_l("Shared in at least %(n)d of 12 months, then nothing for three months. "
-                "Fewer than %(min)d people are not shown.", n=STOPPED_MIN_MONTHS, min=min_group),
+                "Fewer than %(min)d people are not shown.", n=STOPPED_MIN_MONTHS,
+                min=ctx.min_group),
     )
     counts: dict[Any, int] = defaultdict(int)
-    for user_id in stopped:
-        counts[folded.get(group_of_user.get(user_id), OTHER)] += 1
-    for group, n in sorted(counts.items(), key=lambda kv: str(labels.get(kv[0], kv[0]))):
+    for _name, unit_id, _regular, _last in stopped:
+        counts[folded.get(ctx.group_of(unit_id), OTHER)] += 1
+    for group, n in sorted(counts.items(), key=lambda kv: str(ctx.labels.get(kv[0], kv[0]))):
         table.rows.append({
-            "unit": str(_l("Other")) if group == OTHER else labels.get(group, "?"),
-            "people": n if n >= min_group else None,
+            "unit": _label(group, ctx.labels),
+            "people": n if n >= ctx.min_group else None,
         })
     return table
 
 
-def _named(members_now, query: Query, now: datetime, names_shown: bool) -> list[Table]:
-    """Kudos and activity of people who opted in to being named: the unit's own page."""
-    opted = [user_id for user_id, _j, named, _u in members_now if named]
+def _named(ctx: Context) -> list[Table]:
+    """Kudos and activity of people who opted in to being named: the unit's own page.
+
+    Who opted in is read live from the people themselves, never from a rollup.
+    """
     kudos = Table(
         "kudos", _l("Kudos"),
         [("name", _l("Ambassador")), ("by", _l("From")), ("message", _l("Message")),
@@ -774,26 +829,46 @@ def _named(members_now, query: Query, now: datetime, names_shown: bool) -> list[
         [("name", _l("Name")), ("shares", _l("Shares")), ("clicks", _l("Clicks")),
          ("user_id", "")],
     )
-    if not opted:
+    ambassador = select(Role.id).where(Role.user_id == User.id,
+                                       Role.name == RoleName.AMBASSADOR).exists()
+    named = and_(User.named_opt_in.is_(True), User.active.is_(True), ambassador,
+                 _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
+    listed = db.session.execute(
+        select(User.id, User.name, func.count().over()).where(named)
+        .order_by(User.name, User.id).limit(ctx.rows)
+    ).tuples().all()
+    if not listed:
         return [kudos, people]
-    names = dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_(opted))).tuples().all())
+    names = {user_id: name for user_id, name, _total in listed}
+    ordered = [user_id for user_id, _name, _total in listed]
+    if listed[0][2] > len(listed):
+        people.total_rows = int(listed[0][2])
+    # The year's kudos are few: read them first, then keep those to people who may be named.
     sender = User.__table__.alias("sender")
-    for to_id, by, message, created in db.session.execute(
+    recent = db.session.execute(
         select(Kudos.to_user_id, sender.c.name, Kudos.message, Kudos.created_at)
         .outerjoin(sender, sender.c.id == Kudos.from_user_id)
-        .where(Kudos.to_user_id.in_(opted), Kudos.created_at >= now - timedelta(days=365))
-        .order_by(Kudos.created_at.desc()).limit(50)
-    ).tuples():
-        kudos.rows.append({"name": names[to_id], "by": by or "", "message": message,
-                           "date": created.date().isoformat()})
+        .where(Kudos.created_at >= ctx.now - timedelta(days=365))
+        .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+    ).tuples().all()
+    recipients = {uid for uid, *_rest in recent}
+    shown = dict(db.session.execute(
+        select(User.id, User.name).where(named, User.id.in_(recipients or {-1}))
+    ).tuples().all()) if recipients else {}
+    for to_id, by, message, created in recent:
+        if to_id in shown and len(kudos.rows) < 50:
+            kudos.rows.append({"name": shown[to_id], "by": by or "", "message": message,
+                               "date": created.date().isoformat()})
     pm = PersonMonth
+    if people.total_rows:
+        chosen = pm.user_id.in_(ordered)
+    else:
+        chosen = and_(User.id == pm.user_id, named)
     sums = {uid: (s, c) for uid, s, c in db.session.execute(
         select(pm.user_id, func.sum(pm.shares), func.sum(pm.clicks))
-        .where(pm.user_id.in_(opted), pm.month >= query.first_month,
-               pm.month <= query.last_month).group_by(pm.user_id)
+        .where(chosen, pm.month >= ctx.first, pm.month <= ctx.last).group_by(pm.user_id)
     ).tuples()}
-    for user_id in sorted(opted, key=lambda u: names[u]):
+    for user_id in ordered:
         s, c = sums.get(user_id, (0, 0))
         people.rows.append({"name": names[user_id], "shares": int(s or 0),
                             "clicks": int(c or 0), "user_id": user_id})
@@ -838,7 +913,7 @@ def csv_cell(value: Any) -> Any:
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    columns = [(k, label) for k, label in table.columns if k != "user_id"]
+    columns = table.shown_columns()
     writer.writerow([csv_cell(str(label)) for _, label in columns])
     for row in table.rows:
         writer.writerow([csv_cell(row.get(k)) for k, _ in columns])

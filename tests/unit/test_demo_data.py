@@ -5,16 +5,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from advocacy.accounts.models import Role, Unit, User
-from advocacy.accounts.service import check_password, hash_password
+from advocacy.accounts.service import check_password, descendant_ids, hash_password
+from advocacy.activity import service as activity
+from advocacy.activity.models import ActivityEvent, PersonMonth, UnitMembership, UnitMonth
 from advocacy.content.models import NETWORK_LIMITS, Post, PostVariant, Topic, post_units
 from advocacy.demo import generate
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN, REFERRERS
+from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
+from advocacy.insights import service as insights
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueDecision
 from advocacy.sharing.models import Share
@@ -22,12 +27,13 @@ from advocacy.tracking.models import Click
 from tests.conftest import make_app, upgrade
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+TZ = ZoneInfo("Europe/Oslo")
 FIXED_LOGINS = ("admin", "kurator", "leder", "ambassador")
 SECTORS = {"Helse og omsorg", "Oppvekst", "Teknisk", "Kultur", "Administrasjon"}
 
 
 def fill(session, password_hash: str = "not-a-hash", **options):
-    params = {"ambassadors": 40, "years": 2, "seed": 7, "now": NOW}
+    params = {"ambassadors": 40, "years": 2, "seed": 7, "now": NOW, "tz": TZ}
     params.update(options)
     return generate.fill(session.connection(), password_hash=password_hash, **params)
 
@@ -155,6 +161,114 @@ def test_activity_spans_the_years_with_seasons(db_session):
     assert max(joined) - min(joined) > timedelta(days=365)  # people join over the years
 
 
+def test_activity_record_is_what_the_services_would_have_written(db_session):
+    fill(db_session, ambassadors=160, years=3)
+    users = {u.id: u for u in db_session.scalars(select(User))}
+    posts = {p.id: p for p in db_session.scalars(select(Post))}
+    history = activity.unit_history()
+    events = db_session.scalars(select(ActivityEvent).order_by(ActivityEvent.id)).all()
+    assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
+    by_kind: dict[str, dict[int, ActivityEvent]] = {}
+    for event in events:
+        assert event.occurred_at <= NOW
+        person = users[event.user_id]
+        # the unit and role at that moment, as record_event() takes them
+        assert event.unit_id == activity.unit_at(history[person.id], event.occurred_at)
+        assert event.as_leader == person.has_role("leader")
+        kind = by_kind.setdefault(event.kind, {})
+        assert event.ref_id not in kind  # one event per act
+        kind[event.ref_id] = event
+
+    shares = db_session.scalars(select(Share)).all()
+    assert set(by_kind["share"]) == {s.id for s in shares}
+    for share in shares:
+        event = by_kind["share"][share.id]
+        assert (event.user_id, event.post_id, event.network, event.occurred_at) == (
+            share.user_id, share.post_id, share.network, share.created_at)
+        assert event.value == activity.minutes_since_live(posts[share.post_id],
+                                                          share.created_at)
+    decisions = db_session.scalars(select(QueueDecision)).all()
+    for decision in decisions:
+        event = by_kind[{"skipped": "skip", "snoozed": "snooze"}[decision.choice]][decision.id]
+        assert (event.user_id, event.post_id, event.occurred_at) == (
+            decision.user_id, decision.post_id, decision.created_at)
+    assert len(by_kind["skip"]) + len(by_kind["snooze"]) == len(decisions)
+
+    # leaders share, and sooner after a post goes live than the others
+    lags = {True: [], False: []}
+    for event in by_kind["share"].values():
+        lags[event.as_leader].append(event.value)
+    assert lags[True] and sum(lags[True]) / len(lags[True]) < sum(lags[False]) / len(lags[False])
+
+    endorsements = db_session.scalars(select(Endorsement)).all()
+    assert 0 < len(endorsements) < len(posts)
+    for endorsement in endorsements:
+        leader, post = users[endorsement.leader_id], posts[endorsement.post_id]
+        assert leader.led_unit_ids and post.published_at <= endorsement.created_at <= NOW
+        assert post.ends_at is None or endorsement.created_at <= post.ends_at
+        assert by_kind["endorse"][endorsement.id].post_id == post.id
+    requests = db_session.scalars(select(EndorsementRequest)).all()
+    assert {users[r.leader_id].email for r in requests} == {f"leder@{DOMAIN}"}
+    assert all(posts[r.post_id].status == "live" and r.answered_at is None for r in requests)
+
+    kudos = db_session.scalars(select(Kudos)).all()
+    assert kudos
+    for given in kudos:
+        leader = users[given.from_user_id]
+        area = descendant_ids(leader.led_unit_ids)
+        assert given.to_user_id != leader.id and given.message.strip()
+        assert activity.unit_at(history[given.to_user_id], given.created_at) in area
+        assert by_kind["kudos_given"][given.id].user_id == leader.id
+        assert by_kind["kudos_received"][given.id].user_id == given.to_user_id
+
+    # some people moved: their history is kept as move_to_unit keeps it
+    stints = db_session.scalars(select(UnitMembership).order_by(UnitMembership.valid_from)).all()
+    moved: dict[int, list[UnitMembership]] = {}
+    for stint in stints:
+        moved.setdefault(stint.user_id, []).append(stint)
+    assert moved
+    for user_id, rows in moved.items():
+        assert len(rows) >= 2 and rows[-1].valid_to is None
+        assert rows[-1].unit_id == users[user_id].unit_id
+        assert rows[0].valid_from == users[user_id].created_at
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert before.valid_to == after.valid_from and before.unit_id != after.unit_id
+    old_units = {e.unit_id for e in by_kind["share"].values()
+                 if e.user_id in moved and e.unit_id != users[e.user_id].unit_id}
+    assert old_units  # shares before a move stay with the old unit
+
+    ambassadors = [u for u in users.values() if u.has_role("ambassador")]
+    assert all(u.joined_at == u.created_at and u.is_participant
+               for u in ambassadors if u.active)
+    named = [u for u in ambassadors if u.named_opt_in]
+    assert 0 < len(named) < len(ambassadors) / 3
+
+
+def test_rollups_are_ready_for_the_dashboards(db_session):
+    fill(db_session, ambassadors=60, years=3)
+    shares = dict(db_session.execute(select(Share.user_id, func.count()).group_by(Share.user_id))
+                  .tuples().all())
+    rolled = dict(db_session.execute(select(PersonMonth.user_id, func.sum(PersonMonth.shares))
+                                     .group_by(PersonMonth.user_id)).tuples().all())
+    assert {k: int(v) for k, v in rolled.items() if v} == shares
+    assert db_session.scalar(select(func.sum(UnitMonth.clicks))) == db_session.scalar(
+        select(func.count()).select_from(Click).where(Click.is_bot.is_(False)))
+    # the high-water marks are set: the next incremental run has only the present month to do
+    assert activity.rollup_recent(NOW, TZ) == [activity.month_of(NOW, TZ)]
+
+    curator = db_session.scalar(select(User).where(User.email == f"kurator@{DOMAIN}"))
+    query = insights.parse_query({"years": "3", "resolution": "year"}, now=NOW, tz=TZ)
+    health = insights.corps_health(curator, None, query, now=NOW, tz=TZ)
+    years = {row["period"]: row for row in health.table("activity").rows}
+    assert all(years[str(y)]["shares"] > 0 and years[str(y)]["clicks"] > 0
+               for y in (2023, 2024, 2025, 2026))
+    cohorts = health.table("retention").rows
+    assert len(cohorts) >= 2 and any(row["m3"] for row in cohorts)
+    people = {row["period"]: row for row in health.table("people").rows}
+    assert people["2023"]["enrolled"] < people["2026"]["enrolled"]
+    assert health.table("kudos").rows or health.table("named").rows
+
+
 def snapshot(session) -> dict:
     """The generated data without database ids, which PostgreSQL sequences may shift."""
     emails = dict(session.execute(select(User.id, User.email)).tuples().all())
@@ -173,6 +287,12 @@ def snapshot(session) -> dict:
         "clicks": sorted(
             (tokens[c.share_id], c.created_at, c.visitor_hash, c.referrer_host or "", c.is_bot)
             for c in session.scalars(select(Click))),
+        "events": sorted(
+            (e.kind, e.occurred_at, emails[e.user_id], e.as_leader, e.network or "",
+             -1 if e.value is None else e.value)
+            for e in session.scalars(select(ActivityEvent))),
+        "kudos": sorted((emails[k.from_user_id], emails[k.to_user_id], k.message, k.created_at)
+                        for k in session.scalars(select(Kudos))),
     }
 
 
@@ -231,6 +351,8 @@ def test_cli_fills_once_and_never_duplicates(cli_app):
         assert check_password(admin, DEMO_PASSWORD)
         assert db.session.scalar(select(func.count()).select_from(Share)) > 0
         assert db.session.scalar(select(func.count()).select_from(Role)) > users
+        assert db.session.scalar(select(func.count()).select_from(ActivityEvent)) > 0
+        assert db.session.scalar(select(func.count()).select_from(PersonMonth)) > 0
         db.session.remove()
 
     again = runner.invoke(args=[*args, "--if-empty"])

@@ -36,7 +36,7 @@ def shares(user, when, n=1, lag=None, network="linkedin", post_id=None):
 
 
 def health(viewer, scope=None, **args):
-    activity.rebuild(TZ)
+    activity.rebuild(TZ, now=NOW)
     query = service.parse_query({k: str(v) for k, v in args.items()}, now=NOW, tz=TZ)
     return service.corps_health(viewer, scope, query, now=NOW, tz=TZ)
 
@@ -228,6 +228,11 @@ def test_regulars_who_stopped_are_named_to_curators_only(curator, min_group):
     min_group(4)
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert anonymous.rows == [{"unit": "Care (directly)", "people": 4}]
+    # the month turned and the rollup has not run since: the monthly rows give the same
+    activity.rebuild(TZ, now=NOW - timedelta(days=40))
+    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
+    stale = service.corps_health(curator, None, query, now=NOW, tz=TZ).table("stopped")
+    assert stale.rows == named.rows
 
 
 def test_named_tables_show_only_people_who_opted_in(curator, min_group):
@@ -246,6 +251,19 @@ def test_named_tables_show_only_people_who_opted_in(curator, min_group):
     assert result.table("named").rows[0]["shares"] == 2
     assert [(r["name"], r["message"]) for r in result.table("kudos").rows] == [
         ("Olivia Open", "Thank you!")]
+
+
+def test_long_lists_of_people_keep_their_first_rows_on_the_page(curator, min_group):
+    unit = f.unit()
+    people = [person(unit, named=True, name=f"Named {i}") for i in range(6)]
+    shares(people[5], datetime(2026, 1, 5, tzinfo=UTC), n=3)
+    activity.rebuild(TZ, now=NOW)
+    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
+    page = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=4).table("named")
+    assert [r["name"] for r in page.rows] == [f"Named {i}" for i in range(4)]
+    assert page.total_rows == 6
+    full = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=None).table("named")
+    assert full.total_rows is None and len(full.rows) == 6 and full.rows[5]["shares"] == 3
 
 
 @pytest.mark.parametrize("args, message", [
@@ -287,3 +305,20 @@ def test_csv_cells_that_spreadsheets_would_run_are_defused():
     assert lines[1] == "\"'=HYPERLINK(\"\"http://evil\"\")\",-12.5"
     assert lines[2:5] == ["'+1,", "'-x,3", "'@SUM(A1),ok"]
     assert service.csv_cell("\tTab") == "'\tTab" and service.csv_cell("\rCR") == "'\rCR"
+
+
+def test_table_rows_are_escaped_and_blank_figures_say_why(app):
+    from advocacy.insights.views import table_body
+
+    table = service.Table("named", "T", [("name", "Name"), ("shares", "Shares"),
+                                         ("share", "Share"), ("user_id", "")], [
+        {"name": "<script>alert(1)</script>", "shares": 3, "share": 52.6, "user_id": 7},
+        {"name": "Ola & Kari \"O'Neill\"", "shares": None, "share": None, "user_id": None},
+    ])
+    with app.test_request_context():
+        html = str(table_body(table, "Too <few>", linked=True))
+    first, second = html.split("\n")
+    assert first == ('<tr><th scope="row"><a href="/insights/people/7">&lt;script&gt;alert(1)'
+                     '&lt;/script&gt;</a></th><td>3</td><td>52.6</td></tr>')
+    assert "<script>" not in html and "&amp; Kari &quot;O&#x27;Neill&quot;" in second
+    assert second.count('<td><span title="Too &lt;few&gt;">–</span></td>') == 2

@@ -275,3 +275,17 @@ def test_cli_rebuild_and_rollup_and_the_task(app, org, db_session):
     months = tasks.rollup_recent()
     assert all(len(m) == 7 for m in months)
     assert db_session.scalar(select(func.sum(PersonMonth.shares))) == 10
+
+
+def test_long_name_lists_show_their_first_rows_and_the_csv_has_all(client, login, db_session):
+    get_programme().min_group_size = 5
+    unit = f.unit("Big ward")
+    for i in range(52):
+        f.user(unit=unit, name=f"Named {i:02d}").named_opt_in = True
+    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    login(f.user("curator"))
+    page = client.get("/insights/health").get_data(as_text=True)
+    assert "The first 50 of 52 are shown here" in page
+    assert "Named 49" in page and "Named 50" not in page
+    text = client.get("/insights/health.csv?table=named").get_data(as_text=True)
+    assert len(text.strip().splitlines()) == 53 and "Named 51" in text
