@@ -22,7 +22,7 @@ from sqlalchemy import String, cast, delete, event, literal, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from advocacy.accounts.models import Unit, User, user_topics
-from advocacy.activity.models import ActivityEvent, PersonMonth, UnitMembership
+from advocacy.activity.models import ActivityEvent, PersonMonth, PersonState, UnitMembership
 from advocacy.audit.models import AuditEntry
 from advocacy.content.models import Post, PostComment, PostRevision
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
@@ -63,6 +63,7 @@ ERASURE: dict[str, str] = {
     "personal_data_accesses": "deleted when about them; when they looked: kept without them",
     "audit_entries": "kept without the person (the action stays, the name goes)",
     "reminders": "deleted",
+    "activity_people": "deleted (the dashboards' per-person state; anonymous counts stay)",
     "reminder_preferences": "deleted",
     "reminder_used_tokens": "deleted",
 }
@@ -93,6 +94,7 @@ EXPORTED: dict[str, tuple[str, ...]] = {
     "personal_data_accesses": ("access_log", "looks_at_others"),
     "audit_entries": ("own_actions",),
     "reminders": ("reminders",),
+    "activity_people": ("dashboard_state",),
     "reminder_preferences": ("reminder_preferences",),
     "reminder_used_tokens": ("reminder_links_used",),
 }
@@ -228,6 +230,9 @@ def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
     ]
     data["notices"] = [_record(n) for n in _all(NoticeDelivery, NoticeDelivery.user_id == uid)]
     data["exports"] = [_record(e) for e in _all(DataExport, DataExport.user_id == uid)]
+    data["dashboard_state"] = [
+        _record(p) for p in _all(PersonState, PersonState.user_id == uid, order=PersonState.user_id)
+    ]
     data["reminders"] = [
         _record(r) for r in _all(Reminder, Reminder.user_id == uid, order=Reminder.due_at)
     ]
@@ -264,7 +269,7 @@ def erase_participation(person_id: int) -> None:
     """What taking part left behind, for someone who keeps their account for other work."""
     anonymise_activity(person_id)
     for model in (QueueDecision, QueueImpression, AmbassadorProfile, GuidelineAcceptance,
-                  Reminder):
+                  Reminder, PersonState):
         db.session.execute(delete(model).where(model.user_id == person_id))
     db.session.execute(delete(Kudos).where(Kudos.to_user_id == person_id))
     db.session.execute(delete(user_topics).where(user_topics.c.user_id == person_id))
