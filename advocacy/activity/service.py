@@ -239,7 +239,9 @@ def _fixed_month(month: int, column):
 
 def _local_month(column, tz: ZoneInfo):
     """The month number of a timestamp in the organisation's time zone, in PostgreSQL."""
-    local = func.timezone(tz.key, column)
+    # zoneinfo zones have .key; datetime.timezone.utc (used by tests and jobs) names itself
+    name = getattr(tz, "key", None) or tz.tzname(None)
+    local = func.timezone(name, column)
     return cast(func.extract("year", local) * 12 + func.extract("month", local) - 1, Integer)
 
 
