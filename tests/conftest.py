@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from advocacy import create_app  # noqa: E402
 from advocacy.extensions import db  # noqa: E402
@@ -34,6 +37,27 @@ def database_url() -> str:
 
 def is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
+
+
+@contextmanager
+def own_database(prefix: str, folder: Path) -> Iterator[str]:
+    """A database nobody else uses, removed afterwards, for code that must see committed rows
+    from another thread or process: a SQLite file in `folder`, or, when the suite runs on
+    PostgreSQL, a uniquely named database on that server (TEST_DATABASE_URL only names it)."""
+    base = database_url()
+    if not is_postgres(base):
+        yield f"sqlite:///{folder / f'{prefix}.db'}"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def reset_database(url: str) -> None:

@@ -11,23 +11,17 @@ they do not see each other's data.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from advocacy.extensions import db
-from tests.conftest import is_postgres, make_app, upgrade
+from tests.conftest import make_app, own_database, upgrade
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,28 +36,23 @@ LOCAL_HOSTS = {"127.0.0.1"}
 
 
 @contextmanager
-def own_database() -> Iterator[str]:
-    """A database nobody else uses; TEST_DATABASE_URL only names the PostgreSQL server."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if is_postgres(base):
-        name = f"advocacy_e2e_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(
-            make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT"
-        )
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="advocacy-e2e-"))
-        try:
-            yield f"sqlite:///{folder / 'e2e.db'}"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+def serving(app) -> Iterator[str]:
+    """Serve `app` on a free port of 127.0.0.1 from a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 @dataclass
@@ -81,25 +70,12 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live() -> Iterator[LiveServer]:
-    with own_database() as url:
+def live(tmp_path_factory) -> Iterator[LiveServer]:
+    with own_database("advocacy_e2e", tmp_path_factory.mktemp("e2e")) as url:
         app = make_app(url, WTF_CSRF_ENABLED=True)
         upgrade(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        base = f"http://127.0.0.1:{server.server_port}"
-        app.config["PUBLIC_BASE_URL"] = base
-        thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(app=app, url=base, port=server.server_port)
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            server.server_close()
-            with app.app_context():
-                db.session.remove()
-                for engine in db.engines.values():
-                    engine.dispose()
+        with serving(app) as base:
+            yield LiveServer(app=app, url=base, port=int(urlsplit(base).port))
 
 
 @pytest.fixture(scope="session")

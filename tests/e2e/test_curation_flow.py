@@ -3,78 +3,41 @@ approves it, and an ambassador finds it in the queue. A live server on its own d
 
 from __future__ import annotations
 
-import threading
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, database_url, is_postgres, make_app, upgrade
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.conftest import PASSWORD, make_app, own_database, upgrade
+from tests.e2e.conftest import serving
 
 
 @pytest.fixture
 def live_url(tmp_path):
-    url = database_url()
-    admin = None
-    if is_postgres(url):
-        name = f"test_issue3_e2e_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        live_db = make_url(url).set(database=name).render_as_string(hide_password=False)
-    else:
-        live_db = f"sqlite:///{tmp_path / 'live.db'}"
-    app = make_app(live_db, UPLOAD_DIR=str(tmp_path / "uploads"))
-    upgrade(app)
-    with app.app_context():
-        from advocacy.extensions import db
-        from advocacy.programme.service import get_programme
-        from tests import factories as f
-
-        programme = get_programme()
-        programme.require_second_approval = True
-        f.user("curator", email="cora@example.org", name="Cora Curator")
-        f.user("curator", email="carl@example.org", name="Carl Curator")
-        f.user("ambassador", email="anna@example.org", name="Anna Ambassador")
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with own_database("advocacy_e2e_curation", tmp_path) as url:
+        app = make_app(url, UPLOAD_DIR=str(tmp_path / "uploads"))
+        upgrade(app)
         with app.app_context():
             from advocacy.extensions import db
+            from advocacy.programme.service import get_programme
+            from tests import factories as f
 
-            db.session.remove()
-            db.engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            programme = get_programme()
+            programme.require_second_approval = True
+            f.user("curator", email="cora@example.org", name="Cora Curator")
+            f.user("curator", email="carl@example.org", name="Carl Curator")
+            f.user("ambassador", email="anna@example.org", name="Anna Ambassador")
+            db.session.commit()
+        with serving(app) as base:
+            yield base
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        tab = context.new_page()
-        tab.set_default_timeout(10_000)
-        try:
-            yield tab
-        finally:
-            context.close()
-            browser.close()
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 def log_in(page, base, email):

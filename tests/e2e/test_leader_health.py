@@ -6,54 +6,23 @@ database named after the test database and dropped afterwards) and Debian's Chro
 
 from __future__ import annotations
 
-import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, database_url, is_postgres, make_app, upgrade
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.conftest import PASSWORD, make_app, own_database, upgrade
+from tests.e2e.conftest import serving
 
 
 @pytest.fixture(scope="module")
 def live_url(tmp_path_factory):
-    base = database_url()
-    admin = None
-    if is_postgres(base):
-        name = f"{make_url(base).database}_e2e_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(make_url(base).set(database="postgres"),
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'live.db'}"
-    app = make_app(url)
-    upgrade(app)
-    with app.app_context():
-        _seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+    with own_database("advocacy_e2e_health", tmp_path_factory.mktemp("e2e")) as url:
+        app = make_app(url)
+        upgrade(app)
         with app.app_context():
-            from advocacy.extensions import db
-
-            db.session.remove()
-            db.engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            _seed()
+        with serving(app) as base:
+            yield base
 
 
 def _seed() -> None:
@@ -75,35 +44,31 @@ def _seed() -> None:
     db.session.commit()
 
 
-def test_leader_sees_charts_and_their_data_tables(live_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            problems: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error"
-                    and not m.text.startswith("Failed to load resource") else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.goto(f"{live_url}/login")
-            page.fill("input[name=email]", "leder@example.org")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main button[type=submit]")
-            page.goto(f"{live_url}/insights/health?years=2&resolution=quarter")
-            assert page.locator("h1").inner_text().startswith("Corps health")
-            page.wait_for_selector('canvas[data-chart="chart-activity"][data-drawn="true"]')
-            box = page.locator('canvas[data-chart="chart-activity"]').bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 50
-            assert page.locator("#table-activity tbody tr").count() >= 8
-            assert page.locator("#table-activity th[scope=col]").first.inner_text() == "Period"
-            drawn = page.locator('canvas[data-drawn="true"]').count()
-            assert drawn == page.locator("canvas[data-chart]").count() >= 5
-            with page.expect_download() as download:
-                page.locator("#section-activity a[download]").click()
-            assert download.value.suggested_filename.startswith("activity-unit-")
-            assert problems == []  # no CSP violations, no script errors
-        finally:
-            browser.close()
+def test_leader_sees_charts_and_their_data_tables(live_url, browser):
+    page = browser.new_page()
+    try:
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error"
+                and not m.text.startswith("Failed to load resource") else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        page.goto(f"{live_url}/login")
+        page.fill("input[name=email]", "leder@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(f"{live_url}/insights/health?years=2&resolution=quarter")
+        assert page.locator("h1").inner_text().startswith("Corps health")
+        page.wait_for_selector('canvas[data-chart="chart-activity"][data-drawn="true"]')
+        box = page.locator('canvas[data-chart="chart-activity"]').bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50
+        assert page.locator("#table-activity tbody tr").count() >= 8
+        assert page.locator("#table-activity th[scope=col]").first.inner_text() == "Period"
+        drawn = page.locator('canvas[data-drawn="true"]').count()
+        assert drawn == page.locator("canvas[data-chart]").count() >= 5
+        with page.expect_download() as download:
+            page.locator("#section-activity a[download]").click()
+        assert download.value.suggested_filename.startswith("activity-unit-")
+        assert problems == []  # no CSP violations, no script errors
+    finally:
+        page.close()

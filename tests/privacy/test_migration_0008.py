@@ -1,33 +1,19 @@
 """0008 drops anonymous_totals; where issue 6's old retention job had pruned clicks, the months
 it pruned are protected from a full rebuild (RollupState 'pruned_before')."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import database_url, is_postgres, make_app
+from tests.conftest import make_app, own_database
 
 
 @pytest.fixture
 def fresh_url(tmp_path):
-    url = database_url()
-    if not is_postgres(url):
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"recon_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database("recon_mig", tmp_path) as url:
+        yield url
 
 
 def month_number(moment):

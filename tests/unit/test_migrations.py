@@ -1,31 +1,16 @@
 """`flask db upgrade` from empty works on both databases and `flask db check` finds no drift."""
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
-from tests.conftest import database_url, is_postgres, make_app
+from tests.conftest import make_app, own_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
     """A brand-new database of the backend under test, removed afterwards."""
-    url = database_url()
-    if not is_postgres(url):
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    name = f"advocacy_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database("advocacy_mig", tmp_path) as url:
+        yield url
 
 
 def test_upgrade_from_empty_then_check_downgrade_and_upgrade_again(empty_database_url):

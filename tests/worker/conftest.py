@@ -22,10 +22,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import database_url, is_postgres, make_app, upgrade
+from tests.conftest import make_app, own_database, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of our own, flushed first: the suite's default (15) holds stray messages.
@@ -120,21 +118,8 @@ def worker_redis():
 @pytest.fixture(scope="module")
 def live_database_url(tmp_path_factory):
     """A committed database migrated from zero; unique, and removed afterwards."""
-    base = database_url()
-    if not is_postgres(base):
-        path = tmp_path_factory.mktemp("live-db") / "live.db"
-        yield f"sqlite:///{path}"
-        return
-    name = f"advocacy_worker_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database("advocacy_worker", tmp_path_factory.mktemp("live-db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
