@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from werkzeug.routing import MapAdapter
 
 from advocacy.accounts.models import User
 from advocacy.db import utcnow
@@ -29,13 +30,17 @@ log = logging.getLogger(__name__)
 SMTP_TIMEOUT = 30
 
 
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for an e-mail: there is no request to take the host from."""
+def public_urls() -> MapAdapter:
+    """Builds absolute links for e-mails (bind once, build many: see public_url)."""
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
-    adapter = current_app.url_map.bind(
+    return current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
-    return adapter.build(endpoint, values, force_external=True)
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for an e-mail: there is no request to take the host from."""
+    return public_urls().build(endpoint, values, force_external=True)
 
 
 def render(name: str, locale: str, **context: Any) -> tuple[str, str, str]:

@@ -52,7 +52,7 @@ from advocacy.extensions import db
 from advocacy.programme.models import Programme
 from advocacy.reminders import service
 from advocacy.reminders.models import Channel, Kind, Reminder, Status
-from advocacy.reminders.tokens import login_token, open_token, unsubscribe_token
+from advocacy.reminders.tokens import LoginLinks, login_serializer, open_token, unsubscribe_token
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +161,14 @@ class Batch:
         self.counts = {"sent": 0, "failed": 0, "skipped": 0, "later": 0, "claimed": 0}
         self.sender = config["MAIL_FROM"]
         self.domain = self.sender.rpartition("@")[2] or "localhost"
-        self.preferences_url = mail.public_url("reminders.preferences")
+        self.urls = mail.public_urls()
+        self.preferences_url = self.url("reminders.preferences")
+        self.login_serializer = login_serializer()
         programme = db.session.get(Programme, 1)
         self.programme_name = programme.name if programme and programme.name else None
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        return self.urls.build(endpoint, values, force_external=True)
 
     # -- the lease ------------------------------------------------------------------------
 
@@ -309,11 +314,11 @@ class Batch:
 
     # -- content --------------------------------------------------------------------------
 
-    def _post_line(self, user: User, post: Post) -> dict[str, Any]:
+    def _post_line(self, links: LoginLinks, post: Post) -> dict[str, Any]:
         return {"title": post.title, "kind": post.kind, "ends_at": post.ends_at,
-                "url": mail.public_url("reminders.go", token=login_token(user, post.id)),
-                "plain_url": mail.public_url("sharing.compose", post_id=post.id,
-                                             network=(post.networks or ["linkedin"])[0])}
+                "url": self.url("reminders.go", token=links.token(post.id)),
+                "plain_url": self.url("sharing.compose", post_id=post.id,
+                                      network=(post.networks or ["linkedin"])[0])}
 
     def _live_posts(self, ids: list[int], now: datetime) -> list[Post]:
         posts = [self.posts.get(pid) for pid in ids]
@@ -322,25 +327,26 @@ class Batch:
     def content(self, row: Reminder, user: User, now: datetime) -> dict[str, Any] | None:
         payload = row.payload or {}
         locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        links = LoginLinks(user, self.login_serializer)
         ctx: dict[str, Any] = {"kind": row.kind, "payload": payload, "posts": [],
                                "locale": locale}
         if row.kind in (Kind.DIGEST, Kind.REENGAGE):
             posts = self._live_posts(payload.get("post_ids", []), now)
             if row.kind == Kind.DIGEST and not posts:
                 return None
-            ctx["posts"] = [self._post_line(user, p) for p in posts]
+            ctx["posts"] = [self._post_line(links, p) for p in posts]
         elif row.post_id is not None:
             posts = self._live_posts([row.post_id], now)
             if row.kind == Kind.NUDGE and not posts:
                 return None
-            ctx["posts"] = [self._post_line(user, p) for p in posts]
-        ctx["queue_url"] = mail.public_url("reminders.go", token=login_token(user, None))
+            ctx["posts"] = [self._post_line(links, p) for p in posts]
+        ctx["queue_url"] = self.url("reminders.go", token=links.token(None))
         with force_locale(locale):
             programme = self.programme_name or _("our ambassador programme")
             ctx["programme_name"] = programme
             ctx["chat_text"] = chat_text(row.kind, user, payload, ctx["posts"])
         ctx["chat_link"] = (ctx["posts"][0]["plain_url"] if ctx["posts"]
-                            else mail.public_url("queue.index"))
+                            else self.url("queue.index"))
         return ctx
 
     def message(self, row: Reminder, user: User, content: dict[str, Any]) -> Message:
@@ -350,9 +356,9 @@ class Batch:
         but without parsing every header through the header registry, which was a third of
         the cost of a reminder in bench/reminders.py.
         """
-        unsubscribe = mail.public_url("reminders.unsubscribe",
-                                      token=unsubscribe_token(user.id, row.kind))
-        pixel = (mail.public_url("reminders.opened", token=open_token(row.id))
+        unsubscribe = self.url("reminders.unsubscribe",
+                               token=unsubscribe_token(user.id, row.kind))
+        pixel = (self.url("reminders.opened", token=open_token(row.id))
                  if self.settings.tracking_pixel else None)
         locale = content["locale"]
         subject, text, html = mail.render(

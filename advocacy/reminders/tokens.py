@@ -39,11 +39,30 @@ def _fingerprint(user: User) -> str:
     return hmac.new(_secret().encode(), material.encode(), hashlib.sha256).hexdigest()[:16]
 
 
+class LoginLinks:
+    """Signs the one-click login tokens of one person's message.
+
+    A message carries a link per post plus one to the queue; each has its own single-use id,
+    but the serializer (key derivation) and the person's fingerprint are worked out once.
+    """
+
+    def __init__(self, user: User, serializer: URLSafeTimedSerializer | None = None) -> None:
+        self.serializer = serializer or login_serializer()
+        self.user_id = user.id
+        self.fingerprint = _fingerprint(user)
+
+    def token(self, post_id: int | None) -> str:
+        return self.serializer.dumps(
+            {"u": self.user_id, "p": post_id, "j": secrets.token_hex(16), "f": self.fingerprint}
+        )
+
+
+def login_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(_secret(), salt=LOGIN_SALT)
+
+
 def login_token(user: User, post_id: int | None) -> str:
-    serializer = URLSafeTimedSerializer(_secret(), salt=LOGIN_SALT)
-    return serializer.dumps(
-        {"u": user.id, "p": post_id, "j": secrets.token_hex(16), "f": _fingerprint(user)}
-    )
+    return LoginLinks(user).token(post_id)
 
 
 @dataclass
@@ -54,9 +73,8 @@ class LoginGrant:
 
 def redeem_login(token: str, now: datetime) -> LoginGrant:
     """Check a one-click login token and mark it used (flushes); TokenProblem if not usable."""
-    serializer = URLSafeTimedSerializer(_secret(), salt=LOGIN_SALT)
     try:
-        data = serializer.loads(token, max_age=current_app.config["REMINDER_LOGIN_MAX_AGE"])
+        data = login_serializer().loads(token, max_age=current_app.config["REMINDER_LOGIN_MAX_AGE"])
     except SignatureExpired:
         raise TokenProblem("expired") from None
     except BadSignature:
