@@ -225,27 +225,26 @@ class Batch:
 
     def finish(self, row: Reminder, now: datetime, status: str, error: str | None = None,
                attempts: int | None = None) -> None:
-        values: dict[str, Any] = {**RELEASED, "status": status}
+        values: dict[str, Any] = {"status": status}
         if status == Status.SENT:
             values["sent_at"] = now
-        if error is not None:
-            values["last_error"] = error[:2000]
-        if attempts is not None:
-            values["attempts"] = attempts
-        self.write(update(Reminder).where(Reminder.id == row.id,
-                                          Reminder.claim_token == self.token).values(**values))
-        self.counts[status] = self.counts.get(status, 0) + 1
+        self.release(row, status, values, error, attempts)
 
     def later(self, row: Reminder, due_at: datetime, error: str | None = None,
               attempts: int | None = None) -> None:
-        values: dict[str, Any] = {**RELEASED, "due_at": due_at}
+        self.release(row, "later", {"due_at": due_at}, error, attempts)
+
+    def release(self, row: Reminder, counted: str, values: dict[str, Any],
+                error: str | None, attempts: int | None) -> None:
+        """Give the row's lease back with `values`, if it is still ours, and count it."""
+        values = {**RELEASED, **values}
         if error is not None:
             values["last_error"] = error[:2000]
         if attempts is not None:
             values["attempts"] = attempts
         self.write(update(Reminder).where(Reminder.id == row.id,
                                           Reminder.claim_token == self.token).values(**values))
-        self.counts["later"] += 1
+        self.counts[counted] = self.counts.get(counted, 0) + 1
 
     # -- one row --------------------------------------------------------------------------
 

@@ -61,9 +61,6 @@ def login_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(_secret(), salt=LOGIN_SALT)
 
 
-def login_token(user: User, post_id: int | None) -> str:
-    return LoginLinks(user).token(post_id)
-
 
 @dataclass
 class LoginGrant:

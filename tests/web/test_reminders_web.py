@@ -245,7 +245,7 @@ def test_one_click_link_logs_in_once_and_opens_the_share_page(db_session, smtp, 
 def test_tampered_and_expired_links_change_nothing(db_session, app, client):
     person = f.user()
     with app.test_request_context():
-        token = tokens.login_token(person, None)
+        token = tokens.LoginLinks(person).token(None)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     response = client.get(f"/go/{tampered}")
     assert response.status_code == 400 and "not valid" in response.get_data(as_text=True)
