@@ -25,7 +25,7 @@ from advocacy.content.models import Post
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.programme.models import Programme
-from advocacy.queue.service import live_posts, queue_for
+from advocacy.queue.service import QueueItem, live_posts, queue_for
 from advocacy.reminders.models import (
     Channel,
     Kind,
@@ -43,6 +43,8 @@ DEADLINE_WINDOW = timedelta(hours=48)
 ACTED_ON_WINDOW = timedelta(hours=48)
 UNIT_WINDOW = timedelta(days=28)
 FREQUENCIES = ("daily", "weekly", "off")
+# How far down a person's queue the planners look for new and waiting posts.
+QUEUE_LOOKAHEAD = 1000
 # Personal content (activity figures) never goes to a shared Teams/Slack channel.
 CHAT_KINDS = {Kind.DIGEST, Kind.NUDGE, Kind.NOTICE, Kind.TAKEOVER}
 
@@ -284,6 +286,26 @@ def ambassadors() -> list[User]:
     ))
 
 
+class Queues:
+    """Each person's queue, worked out once per planning run.
+
+    The digest, nudge and re-engagement planners all read it; a shorter look is the top of the
+    same ranking, so only a full look is kept.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.full: dict[int, list[QueueItem]] = {}
+
+    def items(self, person: User, limit: int = QUEUE_LOOKAHEAD) -> list[QueueItem]:
+        if person.id in self.full:
+            return self.full[person.id][:limit]
+        items = queue_for(person, self.now, limit=limit).items
+        if limit == QUEUE_LOOKAHEAD:
+            self.full[person.id] = items
+        return items
+
+
 def digest_period(pref: ReminderPreference, now: datetime, tz: ZoneInfo) -> str | None:
     local = now.astimezone(tz).date()
     if pref.frequency == "daily":
@@ -295,7 +317,7 @@ def digest_period(pref: ReminderPreference, now: datetime, tz: ZoneInfo) -> str 
 
 
 def plan_digests(now: datetime, people: list[User], prefs: dict[int, ReminderPreference],
-                 settings: ReminderSettings, tz: ZoneInfo) -> list[dict[str, Any]]:
+                 settings: ReminderSettings, tz: ZoneInfo, queues: Queues) -> list[dict[str, Any]]:
     """(a) One digest per period with the fitting posts published since the last digest."""
     periods = {p.user_id: digest_period(p, now, tz) for p in prefs.values()}
     done = _existing(Kind.DIGEST, [p for p in periods.values() if p])
@@ -312,7 +334,7 @@ def plan_digests(now: datetime, people: list[User], prefs: dict[int, ReminderPre
         if not channels:
             continue
         since = last.get(person.id)
-        items = queue_for(person, now, limit=1000).items
+        items = queues.items(person)
         fresh = [i.post for i in items if since is None or
                  (i.post.published_at is not None and i.post.published_at > since)]
         if not fresh:
@@ -338,7 +360,7 @@ def register_endorsed_source(source: EndorsedSource) -> EndorsedSource:
 
 
 def plan_nudges(now: datetime, people: list[User], prefs: dict[int, ReminderPreference],
-                settings: ReminderSettings, tz: ZoneInfo) -> list[dict[str, Any]]:
+                settings: ReminderSettings, tz: ZoneInfo, queues: Queues) -> list[dict[str, Any]]:
     """(b) A nudge per person and post when a fitting post is endorsed or ends within 48 h."""
     near = {
         post.id: post for post in db.session.scalars(
@@ -359,7 +381,7 @@ def plan_nudges(now: datetime, people: list[User], prefs: dict[int, ReminderPref
         channels = _channels(pref, Kind.NUDGE, settings)
         if not channels:
             continue
-        waiting = {i.post.id: i.post for i in queue_for(person, now, limit=1000).items}
+        waiting = {i.post.id: i.post for i in queues.items(person)}
         due = next_allowed(pref, now, tz)
         for post_id, post in near.items():
             period = f"deadline:{post_id}"
@@ -377,7 +399,8 @@ def plan_nudges(now: datetime, people: list[User], prefs: dict[int, ReminderPref
 
 
 def plan_reengagement(now: datetime, people: list[User], prefs: dict[int, ReminderPreference],
-                      settings: ReminderSettings, tz: ZoneInfo) -> list[dict[str, Any]]:
+                      settings: ReminderSettings, tz: ZoneInfo,
+                      queues: Queues) -> list[dict[str, Any]]:
     """(c) One message per quiet stretch: N weeks after the last share (or after joining)."""
     last_share = dict(db.session.execute(
         select(Share.user_id, func.max(Share.created_at)).group_by(Share.user_id)
@@ -398,7 +421,7 @@ def plan_reengagement(now: datetime, people: list[User], prefs: dict[int, Remind
         channels = _channels(pref, Kind.REENGAGE, settings)
         if not channels:
             continue
-        items = queue_for(person, now, limit=3).items
+        items = queues.items(person, limit=3)
         payload = {"post_ids": [i.post.id for i in items], "weeks": settings.reengage_weeks}
         due = next_allowed(pref, now, tz)
         rows += [_row(person.id, Kind.REENGAGE, period, c, due, now, payload) for c in channels]
@@ -504,9 +527,10 @@ def plan(now: datetime) -> int:
     people = ambassadors()
     prefs = preferences_by_user(p.id for p in people)
     rows: list[dict[str, Any]] = []
-    rows += plan_digests(now, people, prefs, settings, tz)
-    rows += plan_nudges(now, people, prefs, settings, tz)
-    rows += plan_reengagement(now, people, prefs, settings, tz)
+    queues = Queues(now)
+    rows += plan_digests(now, people, prefs, settings, tz, queues)
+    rows += plan_nudges(now, people, prefs, settings, tz, queues)
+    rows += plan_reengagement(now, people, prefs, settings, tz, queues)
     rows += plan_unit_drops(now, settings, tz)
     rows += plan_year(now, people, prefs, settings, tz)
     added = _insert_ignore(rows)
