@@ -152,12 +152,20 @@ class Post(db.Model):
         present = {v.network for v in self.variants}
         return [n.value for n in Network if n.value in present]
 
-    def is_live(self, now: datetime) -> bool:
+    def deadline_passed(self, now: datetime) -> bool:
+        """A job's application deadline (an instant, entered in ORG_TIMEZONE) has come."""
+        return self.deadline_at is not None and self.deadline_at <= now
+
+    def in_window(self, now: datetime) -> bool:
         return (
             self.status == PostStatus.LIVE
             and (self.starts_at is None or self.starts_at <= now)
             and (self.ends_at is None or self.ends_at > now)
         )
+
+    def is_live(self, now: datetime) -> bool:
+        """Shown and shareable: live, inside its window, and no passed deadline (M18)."""
+        return self.in_window(now) and not self.deadline_passed(now)
 
 
 class PostVariant(db.Model):

@@ -52,7 +52,7 @@ def save_interests(user: User, topic_ids: list[int], networks: list[str], *,
     """Save topics and networks. Returns True if the topics were widened to everything
     because the chosen ones would have left the queue empty (the person must land on a
     queue with something in it)."""
-    from advocacy.queue.service import queue_for
+    from advocacy.queue.service import rank
 
     unknown = [n for n in networks if n not in NETWORK_LIMITS]
     if unknown:
@@ -69,10 +69,10 @@ def save_interests(user: User, topic_ids: list[int], networks: list[str], *,
     record.onboarded_at = record.onboarded_at or now
     db.session.flush()
     widened = False
-    if topics and not queue_for(user, now).items:
+    if topics and not rank(user, now).items:
         user.topics = []
         db.session.flush()
-        widened = bool(queue_for(user, now).items)
+        widened = bool(rank(user, now).items)
         if not widened:
             user.topics = topics
     db.session.flush()

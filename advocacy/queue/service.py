@@ -48,10 +48,12 @@ class Queue:
 
 
 def live_posts(now: datetime):
+    """Live posts inside their window; a job leaves at its application deadline (M18)."""
     return select(Post).where(
         Post.status == PostStatus.LIVE,
         or_(Post.starts_at.is_(None), Post.starts_at <= now),
         or_(Post.ends_at.is_(None), Post.ends_at > now),
+        or_(Post.deadline_at.is_(None), Post.deadline_at > now),
     )
 
 
@@ -85,8 +87,12 @@ def fits(post: Post, unit_ids: set[int], topic_ids: set[int]) -> int | None:
     return overlap
 
 
-def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
-    """The person's short queue: fitting live posts not yet shared, skipped or snoozed."""
+def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
+    """The person's short queue: fitting live posts not yet shared, skipped or snoozed.
+
+    Read-only (reminder planning and onboarding call it): it reads what the fatigue cap has
+    already counted but records nothing, so looking never uses up a person's week (M16).
+    """
     shared = select(Share.post_id).where(Share.user_id == user.id)
     decided = select(QueueDecision.post_id).where(
         QueueDecision.user_id == user.id,
@@ -121,8 +127,19 @@ def queue_for(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queu
     )
     scored = apply_weekly_cap(user, scored, now)
     items = scored[:limit]
-    record_impressions(user, [item.post.id for item in items], now)
     return Queue(items=items, waiting=max(0, len(scored) - limit))
+
+
+def show(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
+    """The queue as the ambassador sees it on their own page: ranked, then the shown posts are
+    recorded as impressions (what the weekly cap counts). Only the queue pages call this."""
+    queue = rank(user, now, limit)
+    record_impressions(user, [item.post.id for item in queue.items], now)
+    return queue
+
+
+# Read-only name kept for callers written before rank/show were split (other branches).
+queue_for = rank
 
 
 # --- fatigue limit (M16): kept apart from the ranking above so each can change on its own.
@@ -182,10 +199,16 @@ def record_impressions(user: User, post_ids: list[int], now: datetime) -> None:
     db.session.flush()
 
 
-def post_for_user(user: User, post_id: int, now: datetime) -> Post | None:
-    """A live post this person may act on, or None (unknown, not live or not aimed at them)."""
+def post_for_user(user: User, post_id: int, now: datetime, *,
+                  closed_too: bool = False) -> Post | None:
+    """A live post this person may act on, or None (unknown, not live or not aimed at them).
+
+    `closed_too` also returns a job whose deadline has passed (otherwise live and aimed at
+    them), so the share page can say why it refuses instead of a bare "not found"."""
     post = db.session.get(Post, post_id)
-    if post is None or not post.is_live(now):
+    if post is None or not post.in_window(now):
+        return None
+    if post.deadline_passed(now) and not closed_too:
         return None
     held_back = select(Post.id).where(Post.id == post.id, released(user, now))
     if db.session.scalar(held_back) is None:

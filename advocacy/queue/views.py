@@ -20,7 +20,7 @@ SNOOZE_CHOICES = {"1": timedelta(days=1), "3": timedelta(days=3), "7": timedelta
 
 
 def queue_context() -> dict:
-    queue = service.queue_for(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"])
+    queue = service.show(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"])
     db.session.commit()  # keeps the impressions the fatigue limit counts
     return {"queue": queue}
 

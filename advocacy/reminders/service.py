@@ -25,7 +25,7 @@ from advocacy.content.models import Post
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.programme.models import Programme
-from advocacy.queue.service import QueueItem, live_posts, queue_for
+from advocacy.queue.service import QueueItem, live_posts, rank
 from advocacy.reminders.models import (
     Channel,
     Kind,
@@ -300,7 +300,7 @@ class Queues:
     def items(self, person: User, limit: int = QUEUE_LOOKAHEAD) -> list[QueueItem]:
         if person.id in self.full:
             return self.full[person.id][:limit]
-        items = queue_for(person, self.now, limit=limit).items
+        items = rank(person, self.now, limit=limit).items
         if limit == QUEUE_LOOKAHEAD:
             self.full[person.id] = items
         return items

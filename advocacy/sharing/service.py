@@ -29,6 +29,9 @@ def new_token() -> str:
 def share(user: User, post: Post, network: str, text: str, now: datetime) -> Share:
     if network not in NETWORK_LIMITS:
         raise ShareError(_l("Unknown network."))
+    if post.deadline_passed(now):
+        raise ShareError(_l("The application deadline has passed; this job can no longer be "
+                            "shared."))
     variant = variant_for(post, network, user.id)
     if variant is None:
         raise ShareError(_l("This post has no suggestion for that network."))

@@ -113,7 +113,7 @@ def test_audience_by_profession_and_language(db_session):
     now = utcnow()
 
     def sees(person):
-        return post.id in [i.post.id for i in queue.queue_for(person, now).items]
+        return post.id in [i.post.id for i in queue.rank(person, now).items]
 
     assert sees(nurse_nb)
     assert not sees(nurse_en)  # wrong language
@@ -128,8 +128,8 @@ def test_audience_by_unit_reaches_sub_units_only(db_session):
     school = f.unit("Skole")
     f.post(units=(health,))
     now = utcnow()
-    assert queue.queue_for(f.user(unit=ward), now).items
-    assert not queue.queue_for(f.user(unit=school), now).items
+    assert queue.rank(f.user(unit=ward), now).items
+    assert not queue.rank(f.user(unit=school), now).items
 
 
 def test_fatigue_cap_limits_new_posts_per_week_preferring_near_deadlines(db_session):
@@ -138,15 +138,15 @@ def test_fatigue_cap_limits_new_posts_per_week_preferring_near_deadlines(db_sess
     far = [f.post(f"far {i}", deadline_at=now + timedelta(days=40)) for i in range(3)]
     f.post("near", deadline_at=now + timedelta(days=2), now=now - timedelta(days=5))
     person = f.user()
-    first = queue.queue_for(person, now)
+    first = queue.show(person, now)
     titles = [i.post.title for i in first.items]
     assert len(titles) == 2 and "near" in titles
     # the same two stay visible; nothing new this week even after sharing one
     f.share(person, first.items[0].post)
-    second = queue.queue_for(person, now + timedelta(days=1))
+    second = queue.show(person, now + timedelta(days=1))
     assert [i.post.id for i in second.items] == [first.items[1].post.id]
     # a week later there is room again
-    later = queue.queue_for(person, now + timedelta(days=8))
+    later = queue.show(person, now + timedelta(days=8))
     assert len(later.items) == 2
     assert {i.post.id for i in later.items} <= {p.id for p in far}
 
@@ -155,7 +155,7 @@ def test_no_cap_means_the_page_size_rules(db_session):
     get_programme().weekly_post_cap = 0
     for _ in range(7):
         f.post()
-    result = queue.queue_for(f.user(), utcnow(), limit=5)
+    result = queue.rank(f.user(), utcnow(), limit=5)
     assert len(result.items) == 5 and result.waiting == 2
 
 

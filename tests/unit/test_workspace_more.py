@@ -62,9 +62,9 @@ def test_onboarding_lands_on_a_queue_that_is_not_empty(db_session):
     person = f.user()
     widened = onboarding.save_interests(person, [quiet.id], ["linkedin", "x"], now=utcnow())
     assert widened and person.topics == []
-    from advocacy.queue.service import queue_for
+    from advocacy.queue.service import rank
 
-    assert queue_for(person, utcnow()).items
+    assert rank(person, utcnow()).items
     assert onboarding.profile(person).networks == ["linkedin", "x"]
     assert not onboarding.save_interests(person, [busy.id], [], now=utcnow())
     assert [t.name for t in person.topics] == ["Busy"]
