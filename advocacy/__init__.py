@@ -88,28 +88,11 @@ def _register_cli(app: Flask) -> None:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """SQLite: real transactions (so savepoints work), foreign keys, and WAL for many processes."""
+    """SQLite: WAL, busy timeout, real transactions (see advocacy.db.tune_sqlite)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from sqlalchemy import event
-
+    from advocacy.db import tune_sqlite
     from advocacy.extensions import db
 
     with app.app_context():
-        engine = db.engine
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # WAL's recommended setting: no fsync per commit, still corruption-safe; a power cut
-        # may lose the last commits (a crash of the process loses none).
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        tune_sqlite(db.engine)

@@ -50,13 +50,13 @@ def scan(self: Task, force_plan: bool = False) -> dict[str, Any]:
     try:
         now = utcnow()
         planned = 0
+        # Each step commits in small batches: on SQLite the write lock is held for
+        # milliseconds at a time, never for the whole scan (issue 10).
         if force_plan or client.set(PLAN_MARK, now.isoformat(), nx=True, ex=PLAN_EVERY):
-            planned = service.plan(now)
-            db.session.commit()
-        acted = service.mark_acted_on(now)
-        db.session.commit()
-        batches = service.dispatch(now)
-        db.session.commit()  # the batch tasks go to the broker after this commit
+            planned = service.plan(now, commit=db.session.commit)
+        acted = service.mark_acted_on(now, commit=db.session.commit)
+        batches = service.dispatch(now, commit=db.session.commit)
+        db.session.commit()  # each batch's task went to the broker as its lease committed
         rows = sum(len(ids) for _token, ids in batches)
         log.info("reminder scan: %s planned, %s batches (%s rows)", planned, len(batches), rows)
         return {"planned": planned, "acted_on": acted, "batches": len(batches), "rows": rows}

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
-from advocacy.db import utcnow
+from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 from advocacy.queue import service
 
@@ -20,8 +20,11 @@ SNOOZE_CHOICES = {"1": timedelta(days=1), "3": timedelta(days=3), "7": timedelta
 
 
 def queue_context() -> dict:
-    queue = service.show(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"])
-    db.session.commit()  # keeps the impressions the fatigue limit counts
+    # A GET that writes (the impressions the fatigue limit counts): on SQLite it begins
+    # deferred, so a lock met on the way is retried with a fresh read.
+    queue = commit_retrying(
+        lambda: service.show(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"])
+    )
     return {"queue": queue}
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import and_, func, or_, select, update
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.content.models import Post
+from advocacy.db import commit_retrying
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.programme.models import Programme
@@ -45,6 +46,8 @@ UNIT_WINDOW = timedelta(days=28)
 FREQUENCIES = ("daily", "weekly", "off")
 # How far down a person's queue the planners look for new and waiting posts.
 QUEUE_LOOKAHEAD = 1000
+# Rows per write transaction when the scan commits as it goes (SQLite: one writer at a time).
+WRITE_BATCH = 500
 # Personal content (activity figures) never goes to a shared Teams/Slack channel.
 CHAT_KINDS = {Kind.DIGEST, Kind.NUDGE, Kind.NOTICE, Kind.TAKEOVER}
 
@@ -520,8 +523,26 @@ def plan_year(now: datetime, people: list[User], prefs: dict[int, ReminderPrefer
     return rows
 
 
-def plan(now: datetime) -> int:
-    """Insert every reminder that is due by `now` (idempotent); returns rows added."""
+def _write_in_batches(rows: list, write: Callable[[list], int],
+                      commit: Callable[[], None] | None) -> int:
+    """Without `commit`: one flush (tests, CLI). With it: the read transaction ends first, then
+    each batch is a short write transaction of its own, retried if SQLite is busy, so the
+    scan never holds the write lock for more than a few milliseconds (issue 10)."""
+    if commit is None:
+        return write(rows)
+    commit()
+    done = 0
+    for start in range(0, len(rows), WRITE_BATCH):
+        chunk = rows[start:start + WRITE_BATCH]
+        done += commit_retrying(lambda chunk=chunk: write(chunk), commit=commit)
+    return done
+
+
+def plan(now: datetime, *, commit: Callable[[], None] | None = None) -> int:
+    """Insert every reminder that is due by `now` (idempotent); returns rows added.
+
+    Planning reads (each person's ranked queue, read-only) and then writes the rows; with
+    `commit` (the scan task) the rows go in batches of WRITE_BATCH, each committed."""
     tz = org_tz()
     settings = read_settings()
     people = ambassadors()
@@ -533,7 +554,7 @@ def plan(now: datetime) -> int:
     rows += plan_reengagement(now, people, prefs, settings, tz, queues)
     rows += plan_unit_drops(now, settings, tz)
     rows += plan_year(now, people, prefs, settings, tz)
-    added = _insert_ignore(rows)
+    added = _write_in_batches(rows, _insert_ignore, commit)
     db.session.flush()
     return added
 
@@ -571,30 +592,50 @@ def claimable(now: datetime):
     )
 
 
-def dispatch(now: datetime, *, limit: int = 100_000) -> list[tuple[str, list[int]]]:
-    """Lease every due row to a batch and enqueue one task per batch (sent after commit)."""
+def dispatch(now: datetime, *, limit: int = 100_000,
+             commit: Callable[[], None] | None = None) -> list[tuple[str, list[int]]]:
+    """Lease every due row to a batch and enqueue one task per batch (sent after commit).
+
+    With `commit` each batch's lease is its own short transaction (its task is sent as it
+    commits); a lock met on SQLite is retried, the conditional UPDATE makes that safe."""
     size = current_app.config["REMINDER_BATCH_SIZE"]
     lease = timedelta(seconds=current_app.config["REMINDER_DISPATCH_LEASE"])
     ids = list(db.session.scalars(
         select(Reminder.id).where(claimable(now), Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id).limit(limit)
     ))
-    batches = []
-    for start in range(0, len(ids), size):
-        token = uuid.uuid4().hex
-        chunk = ids[start:start + size]
-        db.session.execute(
-            update(Reminder).where(Reminder.id.in_(chunk), claimable(now))
-            .values(claim_token=token, claimed_until=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-        enqueue(SEND_BATCH_TASK, token, chunk)
-        batches.append((token, chunk))
+    chunks = [ids[start:start + size] for start in range(0, len(ids), size)]
+
+    def lease_out(group: list[list[int]]) -> int:
+        for chunk in group:
+            token = uuid.uuid4().hex
+            db.session.execute(
+                update(Reminder).where(Reminder.id.in_(chunk), claimable(now))
+                .values(claim_token=token, claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            enqueue(SEND_BATCH_TASK, token, chunk)
+            batches.append((token, chunk))
+        return len(group)
+
+    batches: list[tuple[str, list[int]]] = []
+    if commit is None:
+        lease_out(chunks)
+    else:
+        commit()
+        for chunk in chunks:
+            mark = len(batches)
+
+            def one(chunk=chunk, mark=mark) -> int:
+                del batches[mark:]  # a retried batch is leased (and sent) again, once
+                return lease_out([chunk])
+
+            commit_retrying(one, commit=commit)
     db.session.flush()
     return batches
 
 
-def mark_acted_on(now: datetime) -> int:
+def mark_acted_on(now: datetime, *, commit: Callable[[], None] | None = None) -> int:
     """A reminder was acted on when the person shared within 48 h after it was sent."""
     rows = db.session.execute(
         select(Reminder.id, Reminder.user_id, Reminder.sent_at).where(
@@ -613,15 +654,20 @@ def mark_acted_on(now: datetime) -> int:
         )
     ).tuples():
         shares.setdefault(user_id, []).append(created_at)
-    count = 0
+    acted = []
     for reminder_id, user_id, sent_at in rows:
         hits = [t for t in shares.get(user_id, ()) if sent_at <= t <= sent_at + ACTED_ON_WINDOW]
         if hits:
+            acted.append((reminder_id, min(hits)))
+
+    def write(chunk: list[tuple[int, datetime]]) -> int:
+        for reminder_id, first in chunk:
             db.session.execute(
-                update(Reminder).where(Reminder.id == reminder_id).values(acted_on_at=min(hits))
+                update(Reminder).where(Reminder.id == reminder_id).values(acted_on_at=first)
             )
-            count += 1
-    return count
+        return len(chunk)
+
+    return _write_in_batches(acted, write, commit)
 
 
 # --- the curators' report --------------------------------------------------------------------
