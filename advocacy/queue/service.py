@@ -17,7 +17,7 @@ from advocacy.content.service import audience_fits
 from advocacy.endorsements.models import Endorsement
 from advocacy.endorsements.service import active_endorsements
 from advocacy.extensions import db
-from advocacy.programme.service import get_programme
+from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
 from advocacy.sharing.models import Share
 
@@ -59,7 +59,7 @@ def live_posts(now: datetime):
 
 def released(user: User, now: datetime):
     """Leaders go first (M6): others see a post only once the head start has passed."""
-    minutes = get_programme().leaders_first_minutes
+    minutes = _setting("leaders_first_minutes")
     if minutes <= 0 or user.has_role(RoleName.LEADER):
         return true()
     threshold = now - timedelta(minutes=minutes)
@@ -146,7 +146,13 @@ queue_for = rank
 
 
 def weekly_cap() -> int:
-    return get_programme().weekly_post_cap or 0
+    return _setting("weekly_post_cap")
+
+
+def _setting(name: str) -> int:
+    """A programme setting without creating the row (ranking is read-only); unset is 0."""
+    programme = db.session.get(Programme, 1)
+    return int(getattr(programme, name, 0) or 0) if programme is not None else 0
 
 
 def endorsed_post_ids(items: list[QueueItem]) -> set[int]:
