@@ -1,7 +1,8 @@
 """People import from CSV (M2: HR keeps the list) and deactivating people who left.
 
 The whole file is checked first and nothing is written until the curator confirms. Writing
-uses a handful of bulk statements whatever the file's size: no query per row.
+uses a few bulk statements per batch of rows: no query per row. Who may change whom is one
+rule, `change_problem`, used by the import and by the people page alike (issue 10).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,12 +20,16 @@ from sqlalchemy import insert, select, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES
-from advocacy.db import utcnow
+from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
-MAX_ROWS = 50_000
+# The most people one file may hold: checked and written in a few seconds, inside one web
+# request (docs/curation.md, "Import size"). Larger lists are imported in parts.
+MAX_ROWS = 10_000
+# People per write transaction: on SQLite the write lock is held for one batch at a time.
+WRITE_BATCH = 1_000
 
 HEADERS = {
     "email": ("email", "e-mail", "epost", "e-post", "mail", "e-mail address"),
@@ -95,6 +101,88 @@ class ImportResult:
     unchanged: int
 
 
+# --- who may change whom: one rule for the import and the people page --------------------
+
+
+@dataclass(frozen=True)
+class Importer:
+    """The person doing the change, as plain values (checking a file holds no ORM state)."""
+
+    id: int
+    roles: frozenset[str]
+
+    @classmethod
+    def of(cls, user: User) -> Importer:
+        return cls(id=user.id, roles=frozenset(user.role_names))
+
+    @property
+    def is_admin(self) -> bool:
+        return RoleName.ADMIN in self.roles
+
+
+def grantable_roles(actor: Importer) -> set[str]:
+    """Roles the actor may give by hand. Curators add employees to the programme
+    (ambassador); leader and curator carry powers over others, so only administrators
+    give them (on the administration pages or by import)."""
+    if actor.is_admin:
+        return {RoleName.AMBASSADOR, RoleName.CURATOR, RoleName.LEADER, RoleName.ADMIN}
+    if RoleName.CURATOR in actor.roles:
+        return {RoleName.AMBASSADOR}
+    return set()
+
+
+def change_problem(actor: Importer, person_id: int | None, person_roles: set[str], *,
+                   new_roles: set[str] = frozenset(), changes: bool = False,
+                   by_import: bool = False):
+    """Why `actor` may not make this change to a person (None: allowed).
+
+    `person_id` None is a new person. Nobody changes their own roles; an administrator's
+    account is changed only by an administrator by hand, never by an import; roles given
+    must be ones the actor may give (`grantable_roles`).
+    """
+    if person_id is not None and RoleName.ADMIN in person_roles and (changes or new_roles):
+        if by_import:
+            return _l("This person is an administrator; an import never changes an "
+                      "administrator's account.")
+        if not actor.is_admin:
+            return _l("Only an administrator may change an administrator's account.")
+    if person_id is not None and person_id == actor.id and new_roles:
+        return _l("You cannot change your own roles.")
+    denied = sorted(set(new_roles) - grantable_roles(actor))
+    if denied:
+        return _l("You may not give the role “%(role)s”; ask an administrator.",
+                  role=", ".join(denied))
+    return None
+
+
+@dataclass
+class Directory:
+    """What a check needs from the database, read once so the check itself holds no lock."""
+
+    by_name: dict[str, list[int]]
+    by_path: dict[str, int]
+    existing: dict[str, tuple]
+    roles_of: dict[int, set[str]]
+
+
+def load_directory() -> Directory:
+    by_name, by_path = _unit_lookup()
+    existing = {
+        row.email.lower(): tuple(row)
+        for row in db.session.execute(
+            select(User.id, User.email, User.name, User.title, User.unit_id, User.locale,
+                   User.active)
+        )
+    }
+    roles_of: dict[int, set[str]] = {}
+    for user_id, role in db.session.execute(select(Role.user_id, Role.name)):
+        roles_of.setdefault(user_id, set()).add(role)
+    return Directory(by_name, by_path, existing, roles_of)
+
+
+_KNOWN = ("id", "email", "name", "title", "unit_id", "locale", "active")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else a clear error."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -150,8 +238,21 @@ def _unit_lookup() -> tuple[dict[str, list[int]], dict[str, int]]:
     return by_name, by_path
 
 
-def parse(data: bytes) -> ImportPlan:
-    """Check every row against the database (three queries in all) and plan the changes."""
+def _malformed(line: int, exc: Exception) -> ImportFileError:
+    if "unexpected end of data" in str(exc) or "EOF" in str(exc):
+        return ImportFileError(_l(
+            "Line %(line)d is not valid CSV: a quote (\") opened there is never closed. "
+            "Nothing was imported; fix the line and upload the file again.", line=line))
+    return ImportFileError(_l(
+        "Line %(line)d is not valid CSV (%(reason)s). Nothing was imported; fix the line "
+        "and upload the file again.", line=line, reason=str(exc)))
+
+
+def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> ImportPlan:
+    """Check every row (against `directory`, else three queries) and plan the changes.
+
+    The file is read as strict CSV, one row at a time: a quote that is never closed, or any
+    other malformed line, refuses the whole file naming the line where it starts."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError(_l("The file is larger than %(limit)d MB. Split it into parts.",
                                  limit=MAX_IMPORT_MB))
@@ -160,11 +261,12 @@ def parse(data: bytes) -> ImportPlan:
         raise ImportFileError(_l("The file is empty."))
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=delimiter,
+                        strict=True)
     try:
         header = next(reader)
-    except csv.Error as exc:
-        raise ImportFileError(_l("The file could not be read as CSV.")) from exc
+    except (csv.Error, StopIteration) as exc:
+        raise _malformed(1, exc) from exc
     columns = _header_map(header)
     missing = [name for name in ("email", "name") if name not in columns]
     if missing:
@@ -172,17 +274,11 @@ def parse(data: bytes) -> ImportPlan:
             "The first line must name the columns; “email” and “name” are required "
             "(also possible: unit, title, language, roles)."
         ))
-    by_name, by_path = _unit_lookup()
-    existing = {
-        row.email.lower(): row
-        for row in db.session.execute(
-            select(User.id, User.email, User.name, User.title, User.unit_id, User.locale,
-                   User.active)
-        )
-    }
-    roles_of: dict[int, set[str]] = {}
-    for user_id, role in db.session.execute(select(Role.user_id, Role.name)):
-        roles_of.setdefault(user_id, set()).add(role)
+    directory = directory or load_directory()
+    by_name, by_path = directory.by_name, directory.by_path
+    existing = directory.existing
+    roles_of = directory.roles_of
+    width = len(header)
 
     rows: list[ImportRow] = []
     errors: list[RowError] = []
@@ -194,15 +290,22 @@ def parse(data: bytes) -> ImportPlan:
             return ""
         return values[index].strip()
 
+    start = reader.line_num + 1
     try:
         for values in reader:
-            line = reader.line_num
+            line = start  # a quoted cell may span lines: the row's first line is named
+            start = reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
             if len(rows) + len(errors) >= MAX_ROWS:
                 raise ImportFileError(_l("The file has more than %(n)d rows.", n=MAX_ROWS))
             raw_email = cell(values, "email")
             problems: list[str] = []
+            if any(v.strip() for v in values[width:]):
+                problems.append(str(_l(
+                    "This line has %(cells)d cells but the header names %(columns)d; a cell "
+                    "with the separator in it must be in quotes.",
+                    cells=len(values), columns=width)))
             email = ""
             try:
                 email = validate_email(raw_email, check_deliverability=False).normalized.lower()
@@ -255,13 +358,11 @@ def parse(data: bytes) -> ImportPlan:
                                        line=first_line_of[email])))
             elif email:
                 first_line_of[email] = line
-            if problems:
-                errors.append(RowError(line, raw_email, " ".join(problems)))
-                continue
             row = ImportRow(line, email, name, unit_id, title, locale, roles)
-            known = existing.get(email)
-            if known is not None:
-                row.existing_id = known.id
+            known_row = existing.get(email) if email else None
+            if known_row is not None and not problems:
+                known = dict(zip(_KNOWN, known_row, strict=True))
+                row.existing_id = known["id"]
                 wanted = {"name": name, "active": True}
                 if unit_id is not None:
                     wanted["unit_id"] = unit_id
@@ -269,38 +370,77 @@ def parse(data: bytes) -> ImportPlan:
                     wanted["title"] = title
                 if locale is not None:
                     wanted["locale"] = locale
-                row.changes = {k: v for k, v in wanted.items() if getattr(known, k) != v}
-                row.new_roles = roles - roles_of.get(known.id, set())
+                row.changes = {k: v for k, v in wanted.items() if known[k] != v}
+                row.new_roles = roles - roles_of.get(known["id"], set())
+            if not problems:
+                held = roles_of.get(row.existing_id, set()) if row.existing_id else set()
+                granted = row.new_roles if row.existing_id else roles
+                refused = change_problem(by, row.existing_id, held, new_roles=granted,
+                                         changes=bool(row.changes), by_import=True)
+                if refused:
+                    problems.append(str(refused))
+            if problems:
+                errors.append(RowError(line, raw_email, " ".join(problems)))
+                continue
             rows.append(row)
     except csv.Error as exc:
-        raise ImportFileError(_l("Line %(line)d could not be read as CSV: %(reason)s",
-                                 line=reader.line_num, reason=str(exc))) from exc
+        raise _malformed(start, exc) from exc
     if not rows and not errors:
         raise ImportFileError(_l("The file has a header line but no people."))
     return ImportPlan(encoding=encoding, delimiter=delimiter, rows=rows, errors=errors)
 
 
-def apply(plan: ImportPlan, *, now: datetime) -> ImportResult:
-    """Write the good rows: one bulk insert of people, one of roles, one bulk update."""
-    new_rows = plan.new
-    created_ids: dict[str, int] = {}
-    if new_rows:
-        result = db.session.execute(
-            insert(User).returning(User.id, User.email),
-            [
-                {"email": r.email, "name": r.name, "title": r.title or "", "unit_id": r.unit_id,
-                 "locale": r.locale, "active": True, "session_version": 1, "created_at": now}
-                for r in new_rows
-            ],
-        )
-        created_ids = {email: user_id for user_id, email in result}
+def apply(plan: ImportPlan, *, now: datetime,
+          commit: Callable[[], None] | None = None) -> ImportResult:
+    """Write the good rows: per batch one bulk insert of people, one of roles, bulk updates.
+
+    Without `commit` everything is flushed in the caller's transaction (tests, CLI). With it
+    (the confirm view) each batch of WRITE_BATCH people is its own short transaction,
+    retried if SQLite is busy, so no import holds the write lock for long. The whole file was
+    checked before the first batch; a batch that still fails leaves the earlier ones
+    written, and confirming the same file again finishes the rest (an import is idempotent).
+    """
+    new_rows, updated = plan.new, plan.updated
+    if commit is None:
+        _write_new(new_rows, now)
+        _write_updates(updated, now)
+    else:
+        commit()
+        for start in range(0, len(new_rows), WRITE_BATCH):
+            chunk = new_rows[start:start + WRITE_BATCH]
+            commit_retrying(lambda chunk=chunk: _write_new(chunk, now), commit=commit)
+        for start in range(0, len(updated), WRITE_BATCH):
+            chunk = updated[start:start + WRITE_BATCH]
+            commit_retrying(lambda chunk=chunk: _write_updates(chunk, now), commit=commit)
+    db.session.flush()
+    db.session.expire_all()
+    return ImportResult(created=len(new_rows), updated=len(updated),
+                        unchanged=len(plan.unchanged))
+
+
+def _write_new(new_rows: list[ImportRow], now: datetime) -> None:
+    if not new_rows:
+        return
+    result = db.session.execute(
+        insert(User).returning(User.id, User.email),
+        [
+            {"email": r.email, "name": r.name, "title": r.title or "", "unit_id": r.unit_id,
+             "locale": r.locale, "active": True, "session_version": 1, "created_at": now}
+            for r in new_rows
+        ],
+    )
+    created_ids = {email: user_id for user_id, email in result}
+    role_rows = [
+        {"user_id": created_ids[r.email], "name": role,
+         "unit_id": r.unit_id if role == RoleName.LEADER else None, "created_at": now}
+        for r in new_rows for role in sorted(r.roles)
+    ]
+    if role_rows:
+        db.session.execute(insert(Role), role_rows)
+
+
+def _write_updates(updated: list[ImportRow], now: datetime) -> None:
     role_rows = []
-    for r in new_rows:
-        for role in sorted(r.roles):
-            role_rows.append({"user_id": created_ids[r.email], "name": role,
-                              "unit_id": r.unit_id if role == RoleName.LEADER else None,
-                              "created_at": now})
-    updated = plan.updated
     for r in updated:
         for role in sorted(r.new_roles):
             unit_id = r.unit_id if r.unit_id is not None else r.changes.get("unit_id")
@@ -316,16 +456,15 @@ def apply(plan: ImportPlan, *, now: datetime) -> ImportResult:
         shapes.setdefault(tuple(sorted(change)), []).append(change)
     for batch in shapes.values():
         db.session.execute(update(User), batch)
-    db.session.flush()
-    db.session.expire_all()
-    return ImportResult(created=len(new_rows), updated=len(updated),
-                        unchanged=len(plan.unchanged))
 
 
 def set_active(person: User, active: bool, *, by: User, now: datetime | None = None) -> User:
     """People who left are deactivated, not deleted: their history stays in the rollups."""
     if person.id == by.id and not active:
         raise ValueError(_l("You cannot deactivate yourself."))
+    refused = change_problem(Importer.of(by), person.id, person.role_names, changes=True)
+    if refused:
+        raise ValueError(refused)
     person.active = active
     # Erasure follows the set number of days after someone left (advocacy/privacy).
     person.deactivated_at = None if active else (person.deactivated_at or now or utcnow())

@@ -23,6 +23,21 @@ from advocacy.people.service import ImportFileError
 bp = Blueprint("people", __name__, url_prefix="/curate/people")
 
 
+# The report lists at most this many problem rows (the counts are always complete).
+SHOWN_ERRORS = 200
+
+
+def _check(data: bytes) -> service.ImportPlan:
+    """Read what the check needs, end the transaction, then check the file with no lock held
+    (a POST begins IMMEDIATE on SQLite; parsing a large file takes seconds)."""
+    importer = service.Importer.of(current_user)
+    try:
+        directory = service.load_directory()
+    finally:
+        db.session.rollback()
+    return service.parse(data, by=importer, directory=directory)
+
+
 def _pending_path(token: str) -> Path:
     directory = Path(current_app.config["INSTANCE_DIR"]) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
@@ -54,17 +69,17 @@ def upload():
     if form.validate_on_submit():
         data = form.file.data.stream.read(service.MAX_IMPORT_BYTES + 1)
         try:
-            plan = service.parse(data)
+            plan = _check(data)
         except ImportFileError as exc:
-            db.session.rollback()
             form.file.errors = [*form.file.errors, str(exc)]
         else:
-            db.session.rollback()  # validation only: nothing is written yet
             token = secrets.token_urlsafe(16)
             _pending_path(token).write_bytes(data)
             confirm = ConfirmForm(token=token)
-            return render_template("people/report.html", plan=plan, confirm=confirm)
-    return render_template("people/import.html", form=form), (400 if form.errors else 200)
+            return render_template("people/report.html", plan=plan, confirm=confirm,
+                                   shown_errors=SHOWN_ERRORS)
+    return render_template("people/import.html", form=form, max_rows=service.MAX_ROWS,
+                           max_mb=service.MAX_IMPORT_MB), (400 if form.errors else 200)
 
 
 @bp.post("/import/confirm")
@@ -78,12 +93,12 @@ def confirm():
         flash(_("This import has expired or was already done. Upload the file again."), "error")
         return redirect(url_for("people.upload"))
     try:
-        plan = service.parse(path.read_bytes())
-        result = service.apply(plan, now=utcnow())
+        plan = _check(path.read_bytes())
     except ImportFileError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("people.upload"))
+    # Batches of their own (see service.apply): the write lock is held per batch only.
+    result = service.apply(plan, now=utcnow(), commit=db.session.commit)
     audit.record(current_user.id, "people.import", now=utcnow(), target_type="import",
                  details={"created": result.created, "updated": result.updated,
                           "unchanged": result.unchanged})

@@ -10,6 +10,15 @@ from advocacy.people.service import ImportFileError
 from tests import factories as f
 
 
+# The existing tests import as an administrator (who may give every role but admin);
+# tests/unit/test_import_rules.py checks what curators may do.
+ADMIN = service.Importer(id=0, roles=frozenset({"admin"}))
+
+
+def parse(data: bytes):
+    return service.parse(data, by=ADMIN)
+
+
 def users(session):
     return session.scalar(select(func.count()).select_from(User))
 
@@ -34,7 +43,7 @@ def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(db_sess
         b"\n"
         b"ok@example.org,Ok Person,Helse / Sykehjem Nord,kokk,da,ambassador|curator\n"
     )
-    plan = service.parse(data)
+    plan = parse(data)
     assert users(db_session) == before
     by_line = {e.line: e.reason for e in plan.errors}
     assert set(by_line) == {3, 4, 5, 6, 7}
@@ -55,16 +64,16 @@ def test_import_is_idempotent_and_updates_by_email(db_session, units):
     data = ("email;name;unit;title\n"
             "a@example.org;Anne;Helse;lege\n"
             "b@example.org;Bjørn;Skole;lærer\n").encode()
-    service.apply(service.parse(data), now=utcnow())
+    service.apply(parse(data), now=utcnow())
     count, roles = users(db_session), db_session.scalar(select(func.count()).select_from(Role))
-    again = service.parse(data)
+    again = parse(data)
     assert (len(again.new), len(again.updated), len(again.unchanged)) == (0, 0, 2)
     result = service.apply(again, now=utcnow())
     assert (result.created, result.updated) == (0, 0)
     assert users(db_session) == count
     assert db_session.scalar(select(func.count()).select_from(Role)) == roles
     changed = data.replace("Skole;lærer".encode(), b"Helse;rektor")
-    plan = service.parse(changed)
+    plan = parse(changed)
     assert [r.email for r in plan.updated] == ["b@example.org"]
     service.apply(plan, now=utcnow())
     bjorn = db_session.scalar(select(User).where(User.email == "b@example.org"))
@@ -75,7 +84,7 @@ def test_reimport_reactivates_a_person_who_was_deactivated(db_session, units):
     curator = f.user("curator")
     person = f.user(email="back@example.org", name="Back")
     service.set_active(person, False, by=curator)
-    plan = service.parse(b"email,name\nback@example.org,Back\n")
+    plan = parse(b"email,name\nback@example.org,Back\n")
     assert [r.email for r in plan.updated] == ["back@example.org"]
     service.apply(plan, now=utcnow())
     db_session.refresh(person)
@@ -84,14 +93,14 @@ def test_reimport_reactivates_a_person_who_was_deactivated(db_session, units):
 
 def test_utf8_bom_is_accepted(db_session, units):
     data = "\ufeffemail,name,unit\nå@example.org,Åse Ødegård,Helse\n".encode()
-    plan = service.parse(data)
+    plan = parse(data)
     assert plan.encoding == "UTF-8" and not plan.errors
     assert plan.rows[0].name == "Åse Ødegård"
 
 
 def test_semicolon_separated_windows_1252_from_excel(db_session, units):
     data = "E-post;Navn;Enhet;Tittel;Språk\r\nase@example.org;Åse Ødegård;Skole;lærer;nb\r\n"
-    plan = service.parse(data.encode("cp1252"))
+    plan = parse(data.encode("cp1252"))
     assert (plan.encoding, plan.delimiter) == ("Windows-1252", ";")
     assert not plan.errors and plan.rows[0].name == "Åse Ødegård"
     assert plan.rows[0].unit_id == units["school"].id
@@ -99,40 +108,40 @@ def test_semicolon_separated_windows_1252_from_excel(db_session, units):
 
 def test_utf16_with_bom_from_excel_unicode_text(db_session, units):
     data = "email\tname\nu@example.org\tUlla\n".encode("utf-16")
-    plan = service.parse(data)
+    plan = parse(data)
     assert plan.delimiter == "\t" and plan.rows[0].email == "u@example.org"
 
 
 def test_wrong_encoding_is_refused_with_a_clear_message(db_session):
     data = "email,name\nx@example.org,X\n".encode("utf-16-le")  # no BOM: NUL bytes
     with pytest.raises(ImportFileError, match="encoding"):
-        service.parse(data)
+        parse(data)
     with pytest.raises(ImportFileError, match="encoding"):
-        service.parse(b"email,name\nx@example.org,\x81\x8d\n")
+        parse(b"email,name\nx@example.org,\x81\x8d\n")
 
 
 def test_empty_file_and_header_only(db_session):
     for empty in (b"", b"   \n\n", b"\xef\xbb\xbf"):
         with pytest.raises(ImportFileError, match="empty"):
-            service.parse(empty)
+            parse(empty)
     with pytest.raises(ImportFileError, match="no people"):
-        service.parse(b"email,name\n")
+        parse(b"email,name\n")
     with pytest.raises(ImportFileError, match="“email” and “name”"):
-        service.parse(b"foo,bar\n1,2\n")
+        parse(b"foo,bar\n1,2\n")
 
 
 def test_50_mb_file_is_refused_naming_the_limit(db_session):
     data = b"email,name\n" + b"x" * (50 * 1024 * 1024)
     with pytest.raises(ImportFileError, match="10 MB"):
-        service.parse(data)
+        parse(data)
 
 
 def test_leader_gets_their_unit(db_session, units):
-    plan = service.parse(b"email,name,unit,roles\nl@example.org,Lea,Helse,leader\n")
+    plan = parse(b"email,name,unit,roles\nl@example.org,Lea,Helse,leader\n")
     service.apply(plan, now=utcnow())
     lea = db_session.scalar(select(User).where(User.email == "l@example.org"))
     assert lea.led_unit_ids == {units["health"].id}
-    bad = service.parse(b"email,name,roles\nm@example.org,Mo,leader\n")
+    bad = parse(b"email,name,roles\nm@example.org,Mo,leader\n")
     assert "needs a unit" in bad.errors[0].reason
 
 
@@ -140,7 +149,7 @@ def test_ambiguous_unit_name_asks_for_the_path(db_session):
     north, south = f.unit("Nord"), f.unit("Sør")
     f.unit("Kjøkken", parent=north)
     f.unit("Kjøkken", parent=south)
-    plan = service.parse("email,name,unit\na@example.org,A,Kjøkken\nb@example.org,B,Sør › Kjøkken\n"
+    plan = parse("email,name,unit\na@example.org,A,Kjøkken\nb@example.org,B,Sør › Kjøkken\n"
                          .encode())
     assert "several units" in plan.errors[0].reason
     assert len(plan.rows) == 1
