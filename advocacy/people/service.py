@@ -350,6 +350,9 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
                     roles.add(ROLE_WORDS[word])
                 else:
                     problems.append(str(_l("Unknown role “%(value)s”.", value=word)))
+            # An empty roles cell changes nothing for people we know (like every empty
+            # optional cell); a new person joins as an ambassador.
+            named_roles = set(roles)
             roles = roles or {RoleName.AMBASSADOR}
             if RoleName.LEADER in roles and unit_id is None and not unit_text:
                 problems.append(str(_l("A leader needs a unit.")))
@@ -371,7 +374,7 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
                 if locale is not None:
                     wanted["locale"] = locale
                 row.changes = {k: v for k, v in wanted.items() if known[k] != v}
-                row.new_roles = roles - roles_of.get(known["id"], set())
+                row.new_roles = named_roles - roles_of.get(known["id"], set())
             if not problems:
                 held = roles_of.get(row.existing_id, set()) if row.existing_id else set()
                 granted = row.new_roles if row.existing_id else roles

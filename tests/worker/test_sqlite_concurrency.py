@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import threading
 import time
-
 import urllib.error
 import urllib.parse
 import urllib.request
