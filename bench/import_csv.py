@@ -7,6 +7,11 @@
 Prints the time of each and the ratio. The baseline is what a straightforward
 implementation does: for every row look the person and the unit up, then create the person
 with the accounts service (a query or two and a flush per row).
+
+Issue 10 adds, on SQLite: the check (preview) and the write (confirm) of a file of the
+stated maximum (`people.service.MAX_ROWS`), the check of a 50,000-row file for comparison,
+and how long another writer waits for the write lock while an import of that size is
+written in batches, against the same import written in one transaction (the baseline).
 """
 
 from __future__ import annotations
@@ -65,13 +70,13 @@ def bulk(app, data: bytes) -> float:
 
     with app.app_context():
         start = time.perf_counter()
-        plan = service.parse(data)
+        plan = service.parse(data, by=importer())
         result = service.apply(plan, now=utcnow())
         db.session.commit()
         elapsed = time.perf_counter() - start
         assert result.created == ROWS and not plan.errors, (result, plan.errors[:3])
         again = time.perf_counter()
-        second = service.apply(service.parse(data), now=utcnow())
+        second = service.apply(service.parse(data, by=importer()), now=utcnow())
         db.session.commit()
         print(f"  re-import of the same file: {time.perf_counter() - again:.2f} s, "
               f"{second.created} created, {second.updated} updated")
@@ -102,6 +107,93 @@ def per_row(app, data: bytes) -> float:
     return elapsed
 
 
+def importer():
+    from advocacy.people.service import Importer
+
+    return Importer(id=0, roles=frozenset({"admin"}))
+
+
+def lock_waits(app, url: str, data: bytes, batched: bool) -> tuple[float, float, int]:
+    """Write `data` while another connection commits a one-row write in a loop; returns
+    (import seconds, the other writer's longest wait, its number of writes)."""
+    import sqlite3
+    import threading
+
+    from advocacy.db import utcnow
+    from advocacy.people import service
+
+    path = url.removeprefix("sqlite:///")
+    other = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    other.execute("PRAGMA busy_timeout=60000")
+    other.execute("CREATE TABLE IF NOT EXISTS bench_pings (at REAL)")
+    stop = threading.Event()
+    waits: list[float] = []
+
+    def ping() -> None:
+        while not stop.is_set():
+            start = time.perf_counter()
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO bench_pings VALUES (?)", (start,))
+            other.execute("COMMIT")
+            waits.append(time.perf_counter() - start)
+            time.sleep(0.005)
+
+    with app.app_context():
+        plan = service.parse(data, by=importer())
+        db.session.rollback()
+        thread = threading.Thread(target=ping)
+        thread.start()
+        time.sleep(0.05)
+        start = time.perf_counter()
+        if batched:
+            service.apply(plan, now=utcnow(), commit=db.session.commit)
+        else:
+            service.apply(plan, now=utcnow())
+            db.session.commit()
+        elapsed = time.perf_counter() - start
+        time.sleep(0.05)
+        stop.set()
+        thread.join()
+    other.close()
+    return elapsed, max(waits), len(waits)
+
+
+def issue10() -> None:
+    from advocacy.people import service
+
+    rows = service.MAX_ROWS
+    print(f"\nissue 10 (SQLite): a file of the stated maximum, {rows} rows")
+    data = make_csv(rows, "max.example.org")
+    app = fresh_app(f"sqlite:///{TMP / 'max.db'}")
+    with app.app_context():
+        start = time.perf_counter()
+        plan = service.parse(data, by=importer())
+        check = time.perf_counter() - start
+        db.session.rollback()
+        assert len(plan.new) == rows and not plan.errors
+    print(f"  check (preview) of {rows} rows: {check:.2f} s")
+    big = make_csv(50_000, "big.example.org")
+    saved = service.MAX_ROWS
+    service.MAX_ROWS = 50_000  # only to time the check of the old stated maximum
+    try:
+        with app.app_context():
+            start = time.perf_counter()
+            service.parse(big, by=importer())
+            print(f"  check of 50,000 rows (the old maximum): {time.perf_counter() - start:.2f} s")
+            db.session.rollback()
+    finally:
+        service.MAX_ROWS = saved
+    one_url = f"sqlite:///{TMP / 'one.db'}"
+    one, one_wait, one_n = lock_waits(fresh_app(one_url), one_url, data, batched=False)
+    url = f"sqlite:///{TMP / 'batched.db'}"
+    batched, wait, n = lock_waits(fresh_app(url), url, data, batched=True)
+    print(f"  write in one transaction (baseline): {one:.2f} s, other writer waited at most "
+          f"{one_wait * 1000:.0f} ms ({one_n} writes)")
+    print(f"  write in batches of {service.WRITE_BATCH}: {batched:.2f} s, other writer waited "
+          f"at most {wait * 1000:.0f} ms ({n} writes)")
+    print(f"  longest wait, one transaction / batches: {one_wait / wait:.1f}x")
+
+
 def main() -> int:
     pg = os.environ.get("BENCH_DATABASE_URL")
     url_a = pg or f"sqlite:///{TMP / 'bulk.db'}"
@@ -113,6 +205,8 @@ def main() -> int:
     fast = bulk(fresh_app(url_a), data)
     print(f"  bulk import:        {fast:.2f} s")
     print(f"  ratio baseline/bulk: {baseline / fast:.1f}x")
+    if not pg:
+        issue10()
     return 0
 
 

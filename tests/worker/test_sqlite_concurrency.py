@@ -43,14 +43,24 @@ class Browser:
             urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
 
     def request(self, path: str, data: dict | None = None) -> int:
+        return self.fetch(path, data)[0]
+
+    def fetch(self, path: str, data: dict | None = None, *,
+              file: bytes | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)
+        if file is not None:  # one multipart field "file"
+            boundary = "advocacy-test-boundary"
+            request.data = (
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n".encode()
+                + file + f"\r\n--{boundary}--\r\n".encode())
+            request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
         try:
-            with self.opener.open(self.base + path, data=body, timeout=60) as answer:
-                answer.read()
-                return answer.status
+            with self.opener.open(request, timeout=120) as answer:
+                return answer.status, answer.read().decode()
         except urllib.error.HTTPError as error:
-            error.read()
-            return error.code
+            return error.code, error.read().decode(errors="replace")
 
 
 @pytest.fixture
@@ -142,3 +152,60 @@ def test_scan_and_web_writes_together_on_sqlite_answer_no_5xx(tmp_path, own_redi
     assert set(statuses) <= {200, 302, 400}
     # Enough writes overlapped the scan to mean something.
     assert len(statuses) >= 30, (len(statuses), outcome)
+
+
+def test_a_large_import_and_web_writes_together_on_sqlite_answer_no_5xx(tmp_path, own_redis):
+    """Item 13: while a curator previews and confirms a file of the stated maximum, another
+    person's writes are answered (the import holds the write lock one batch at a time)."""
+    from sqlalchemy import func, select
+
+    from advocacy.accounts.models import User
+    from advocacy.people import service
+
+    app = make_app(f"sqlite:///{tmp_path / 'import.db'}", REDIS_URL=own_redis)
+    upgrade(app)
+    with app.app_context():
+        from advocacy.programme.service import get_programme
+
+        get_programme()
+        f.unit("Helse")
+        curator = f.user("curator")
+        writer = f.user()
+        db.session.commit()
+        emails = (curator.email, writer.email)
+    rows = service.MAX_ROWS
+    data = ("email;name;unit\n" + "".join(
+        f"p{i}@big.example.org;Person {i};Helse\n" for i in range(rows))).encode()
+    outcome: dict = {}
+
+    def run_import(base: str) -> None:
+        web = Browser(base)
+        try:
+            web.request("/login", {"email": emails[0], "password": PASSWORD})
+            status, page = web.fetch("/curate/people/import", file=data)
+            outcome["preview"] = status
+            token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
+            outcome["confirm"] = web.request("/curate/people/import/confirm", {"token": token})
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = repr(exc)
+
+    statuses: list[int] = []
+    with serving(app) as base:
+        web = Browser(base)
+        assert web.request("/login", {"email": emails[1], "password": PASSWORD}) == 302
+        importing = threading.Thread(target=run_import, args=(base,), name="import")
+        importing.start()
+        n = 0
+        while importing.is_alive() or n < 10:
+            statuses.append(web.request("/language", {"locale": ("nb", "en")[n % 2]}))
+            n += 1
+        importing.join(timeout=300)
+    assert "error" not in outcome, outcome
+    assert outcome["preview"] == 200 and outcome["confirm"] == 302
+    with app.app_context():
+        created = db.session.scalar(select(func.count()).select_from(User)
+                                    .where(User.email.like("%@big.example.org")))
+        db.session.remove()
+    assert created == rows
+    assert statuses and not [s for s in statuses if s >= 500]
+    assert set(statuses) == {302}
