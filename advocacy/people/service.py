@@ -29,7 +29,7 @@ MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
 # request (docs/curation.md, "Import size"). Larger lists are imported in parts.
 MAX_ROWS = 10_000
 # People per write transaction: on SQLite the write lock is held for one batch at a time.
-WRITE_BATCH = 1_000
+WRITE_BATCH = 250
 
 HEADERS = {
     "email": ("email", "e-mail", "epost", "e-post", "mail", "e-mail address"),
@@ -298,7 +298,8 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
             if not any(v.strip() for v in values):
                 continue
             if len(rows) + len(errors) >= MAX_ROWS:
-                raise ImportFileError(_l("The file has more than %(n)d rows.", n=MAX_ROWS))
+                raise ImportFileError(_l("The file has more than %(n)d rows. Import the list in "
+                                         "parts of at most %(n)d people.", n=MAX_ROWS))
             raw_email = cell(values, "email")
             problems: list[str] = []
             if any(v.strip() for v in values[width:]):
