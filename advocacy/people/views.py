@@ -59,7 +59,15 @@ def index():
         like = f"%{query.lower()}%"
         stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
     page = paginate(stmt, request.args.get("page", 1), per_page=50)
-    return render_template("people/index.html", page=page, query=query, show=show)
+    actor = service.Importer.of(current_user)
+
+    def may_change(person: User) -> bool:
+        """The same rule the import and the buttons' POST use (service.change_problem)."""
+        return person.id != actor.id and service.change_problem(
+            actor, person.id, person.role_names, changes=True) is None
+
+    return render_template("people/index.html", page=page, query=query, show=show,
+                           may_change=may_change)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -96,7 +96,12 @@ def test_an_administrators_import_may_appoint_leaders_but_not_administrators(db_
 def test_the_people_page_follows_the_same_rule(client, login, db_session):
     admin = f.user("admin", name="The Admin")
     curator = f.user("curator")
+    colleague = f.user(name="A Colleague")
     login(curator)
+    listing = client.get("/curate/people").get_data(as_text=True)
+    assert f"/curate/people/{colleague.id}/deactivate" in listing
+    assert f"/curate/people/{admin.id}/deactivate" not in listing  # no button it would refuse
+    assert f"/curate/people/{curator.id}/deactivate" not in listing
     response = client.post(f"/curate/people/{admin.id}/deactivate", follow_redirects=True)
     assert "Only an administrator may change an administrator" in response.get_data(
         as_text=True)
