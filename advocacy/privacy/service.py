@@ -156,16 +156,14 @@ def set_named(user: User, named: bool) -> None:
 
 
 def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
-    """Groups with fewer members than the programme minimum are merged into one 'other' group."""
+    """Sizes after folding (advocacy.insights.folding.fold_flat): groups under the minimum,
+    and while "other" is still too small the smallest shown group too, go to `other`."""
+    from advocacy.insights.folding import fold_flat
+
     out: dict[str, int] = {}
-    folded = 0
-    for name, size in counts.items():
-        if size >= minimum:
-            out[name] = size
-        else:
-            folded += size
-    if folded:
-        out[other] = out.get(other, 0) + folded
+    for name, target in fold_flat(counts, minimum).items():
+        key = other if target == "other" else name
+        out[key] = out.get(key, 0) + counts[name]
     return out
 
 
