@@ -113,8 +113,9 @@ def health_csv():
         return error
     if not result.enough_people:
         body = service.to_csv(service.Table("none", _("Message"), [("message", _("Message"))], [
-            {"message": _("There are fewer than %(n)d ambassadors here, so no figures are "
-                          "shown.", n=result.min_group)}]))
+            {"message": _("Too few ambassadors here to show figures of their own: fewer than "
+                          "%(n)d, or so few in part of the unit that they are counted with a "
+                          "larger group. The unit above shows them.", n=result.min_group)}]))
         return Response("\ufeff" + body, mimetype="text/csv")
     table = result.table(request.args.get("table", ""))
     if table is None:
