@@ -145,9 +145,10 @@ MATRIX = {
                                                    "curator": 403, "leader": 403, "admin": 200}),
     "privacy.person_view": ("GET", "/admin/privacy/person-view", {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
-    # per-person views are off by default: even the person's own leader is refused
+    # per-person views are off by default: even the person's own leader is refused; the
+    # same page and rule as insights.person (administrators see activity, logged)
     "privacy.leader_person": ("GET", "/leader/people/{owner}", {
-        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 403}),
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
     "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
                                             "curator": 403, "leader": 403, "admin": 200}),
     # last, because it ends the session
