@@ -1,0 +1,1 @@
+"""The installation's accessibility statement (tilgjengelighetserklæring / tilgængelighedserklæring)."""
