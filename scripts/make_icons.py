@@ -1,6 +1,7 @@
 """Draw advocacy's home-screen icons (a white 'share' glyph on the app's blue) with Pillow."""
 import sys
 from pathlib import Path
+
 from PIL import Image, ImageDraw
 
 BLUE = (11, 61, 145, 255)

@@ -1,1 +1,1 @@
-"""The installation's accessibility statement (tilgjengelighetserklæring / tilgængelighedserklæring)."""
+"""The accessibility statement (tilgjengelighetserklæring, tilgængelighedserklæring)."""

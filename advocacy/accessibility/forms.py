@@ -1,4 +1,4 @@
-"""The admin's form for the accessibility statement; the rules themselves live in service.validate."""
+"""The admin's form for the accessibility statement; the rules live in service.validate."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

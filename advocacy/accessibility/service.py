@@ -158,7 +158,7 @@ def validate(data: StatementData, today: date) -> dict[str, Any]:
 
 def save_statement(data: StatementData, *, by_user_id: int | None,
                    now: datetime, today: date) -> AccessibilityStatement:
-    """Validate, then create or update the one statement; raises StatementError and changes nothing."""
+    """Validate, then create or update the one statement; refused input changes nothing."""
     errors = validate(data, today)
     if errors:
         raise StatementError(errors)

@@ -92,7 +92,7 @@ THEME_COLOUR = "#0b3d91"
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    """Web app manifest: staff can add advocacy to a phone's home screen, named in their language."""
+    """Web app manifest: staff add advocacy to a phone's home screen, named in their language."""
     from flask_babel import get_locale
     from flask_babel import gettext as _
 

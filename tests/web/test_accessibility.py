@@ -1,4 +1,4 @@
-"""The accessibility statement: public, linked from every page, edited by admins with real checks."""
+"""The accessibility statement: public, in every footer, edited by admins with real checks."""
 
 from datetime import date, timedelta
 
