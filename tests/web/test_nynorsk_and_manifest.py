@@ -6,7 +6,6 @@ import pytest
 
 from tests import factories as f
 
-
 HEADINGS = {"nb": "Tilgjengelighetserklæring", "nn": "Tilgjengelegheitserklæring",
             "da": "Tilgængelighedserklæring", "en": "Accessibility statement"}
 
