@@ -31,6 +31,9 @@ class StatementForm(FlaskForm):
     complaint_url = StringField(
         _l("Link for complaints (optional)"),
         description=_l("Empty: the supervisory authority's own site."))
+    official_url = StringField(
+        _l("Link to the statement registered with the authority (optional)"),
+        description=_l("Norway: uustatus.no. Denmark: was.digst.dk."))
     statement_date = DateField(_l("Date of the statement"), validators=[Optional()])
     reviewed_date = DateField(_l("Date of the last review"), validators=[Optional()])
 

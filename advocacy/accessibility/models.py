@@ -29,6 +29,8 @@ class AccessibilityStatement(db.Model):
     # "no" (Uutilsynet, Norway) or "dk" (Digitaliseringsstyrelsen, Denmark).
     authority: Mapped[str] = mapped_column(String(2))
     complaint_url: Mapped[str] = mapped_column(String(500), default="")
+    # The statement as registered with the authority (uustatus.no or was.digst.dk), if any.
+    official_url: Mapped[str] = mapped_column(String(500), default="")
     statement_date: Mapped[date] = mapped_column(Date)
     reviewed_date: Mapped[date] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -70,6 +70,7 @@ class StatementData:
     method: str = "self"
     feedback_phone: str = ""
     complaint_url: str = ""
+    official_url: str = ""
 
 
 def get_statement() -> AccessibilityStatement | None:
@@ -138,11 +139,17 @@ def validate(data: StatementData, today: date) -> dict[str, Any]:
         errors["feedback_email"] = _l("Enter a valid e-mail address.")
     if data.feedback_phone and not _PHONE.match(data.feedback_phone):
         errors["feedback_phone"] = _l("Enter a phone number with digits, spaces and + only.")
+    elif not data.feedback_phone.strip() and data.authority == "dk":
+        # Bekendtgørelse nr. 904/2019: a Danish statement gives a phone and a written contact.
+        errors["feedback_phone"] = _l("A Danish statement must give a phone number as well.")
     if data.authority not in AUTHORITIES:
         errors["authority"] = _l("Choose the supervisory authority.")
     if data.complaint_url and (not re.match(r"^https?://[^\s/]+", data.complaint_url)
                                or len(data.complaint_url) > 500):
         errors["complaint_url"] = _l("The link must start with http:// or https://")
+    if data.official_url and (not re.match(r"^https://[^\s/]+", data.official_url)
+                              or len(data.official_url) > 500):
+        errors["official_url"] = _l("The link must start with https://")
     if data.statement_date is None:
         errors["statement_date"] = _l("Give the date of the statement.")
     elif data.statement_date > today:
@@ -173,7 +180,8 @@ def save_statement(data: StatementData, *, by_user_id: int | None,
         "deviations": list(data.deviations), "method": data.method,
         "feedback_email": data.feedback_email.strip(),
         "feedback_phone": data.feedback_phone.strip(), "authority": data.authority,
-        "complaint_url": data.complaint_url.strip(), "statement_date": data.statement_date,
+        "complaint_url": data.complaint_url.strip(), "official_url": data.official_url.strip(),
+        "statement_date": data.statement_date,
         "reviewed_date": data.reviewed_date,
     }
     for name, value in values.items():
@@ -187,6 +195,11 @@ def save_statement(data: StatementData, *, by_user_id: int | None,
                  target_type="accessibility_statement", target_id=statement.id,
                  details={"changed": changed})
     return statement
+
+
+def review_overdue(statement: AccessibilityStatement, today: date) -> bool:
+    """Both countries ask for a review at least once a year."""
+    return (today - statement.reviewed_date).days > 365
 
 
 def complaint_link(statement: AccessibilityStatement) -> dict[str, str]:

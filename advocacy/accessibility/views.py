@@ -20,8 +20,10 @@ bp = Blueprint("accessibility", __name__)
 def statement():
     """Public, like the privacy notice: readers must find it without an account."""
     current = service.get_statement()
+    today = utcnow().astimezone(org_tz()).date()
     return render_template(
         "accessibility/statement.html", statement=current,
+        overdue=bool(current) and service.review_overdue(current, today),
         conformance=service.CONFORMANCE, methods=service.METHODS,
         complaint=service.complaint_link(current) if current else None,
     )
@@ -43,6 +45,7 @@ def edit():
             feedback_email=form.feedback_email.data or "",
             feedback_phone=form.feedback_phone.data or "",
             authority=form.authority.data or "", complaint_url=form.complaint_url.data or "",
+            official_url=form.official_url.data or "",
             statement_date=form.statement_date.data, reviewed_date=form.reviewed_date.data,
         )
         now = utcnow()

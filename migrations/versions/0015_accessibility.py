@@ -28,6 +28,7 @@ def upgrade():
         sa.Column("feedback_phone", sa.String(length=40), nullable=False),
         sa.Column("authority", sa.String(length=2), nullable=False),
         sa.Column("complaint_url", sa.String(length=500), nullable=False),
+        sa.Column("official_url", sa.String(length=500), nullable=False),
         sa.Column("statement_date", sa.Date(), nullable=False),
         sa.Column("reviewed_date", sa.Date(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

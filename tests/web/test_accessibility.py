@@ -83,6 +83,28 @@ def test_admin_saves_and_everyone_reads_the_statement(client, admin, db_session)
     assert "1.4.3 | Fokusringen på blå knapper har svak kontrast | Rettes innen mars 2027" in form
 
 
+def test_danish_statement_needs_a_phone_number(client, admin, db_session):
+    data = {**GOOD, "authority": "dk", "feedback_phone": ""}
+    response = client.post("/accessibility/edit", data=data)
+    assert response.status_code == 400
+    assert "En dansk erklæring må også oppgi et telefonnummer." in response.get_data(as_text=True)
+    assert count(db_session, AccessibilityStatement) == 0
+    norwegian = {**GOOD, "feedback_phone": ""}  # optional in Norway
+    assert client.post("/accessibility/edit", data=norwegian).status_code == 302
+
+
+def test_official_link_and_overdue_review(client, admin, db_session):
+    data = {**GOOD, "official_url": "https://uustatus.no/nb/erklaringer/publisert/123",
+            "statement_date": "2024-01-10", "reviewed_date": "2024-02-01"}
+    assert client.post("/accessibility/edit", data=data).status_code == 302
+    page = client.get("/accessibility").get_data(as_text=True)
+    assert 'href="https://uustatus.no/nb/erklaringer/publisert/123"' in page
+    assert "sist gjennomgått for mer enn et år siden" in page
+    fresh = {**GOOD, "reviewed_date": date.today().isoformat()}
+    assert client.post("/accessibility/edit", data=fresh).status_code == 302
+    assert "mer enn et år siden" not in client.get("/accessibility").get_data(as_text=True)
+
+
 def test_danish_statement_points_to_digitaliseringsstyrelsen(client, admin, db_session):
     data = {**GOOD, "authority": "dk", "conformance": "full", "deviations": ""}
     assert client.post("/accessibility/edit", data=data).status_code == 302
@@ -130,6 +152,7 @@ def test_first_statement_without_contact_creates_no_row(client, login, db_sessio
     ({"reviewed_date": "2026-10-01"}, "Siste gjennomgang kan ikke være før"),
     ({"statement_date": (date.today() + timedelta(days=3)).isoformat()}, "fram i tid"),
     ({"complaint_url": "ftp://x"}, "Lenken må begynne med http"),
+    ({"official_url": "http://uustatus.no/x"}, "Lenken må begynne med https://"),
 ])
 def test_bad_input_gets_a_message_in_the_users_language(client, admin, db_session, change,
                                                          message):
