@@ -67,8 +67,13 @@ def seed_share(live, network: str, *, image: bool = False):
 
 
 def assert_no_sideways_scroll(page):
+    page.wait_for_load_state("load")  # measured with the style sheets applied, also under load
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{page.url} is {width} px wide"
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 391)
+        .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' '
+                         + Math.round(e.getBoundingClientRect().right))""")
+    assert width <= 390, f"{page.url} is {width} px wide: {wide}"
 
 
 def test_web_share_offers_text_and_tracked_link(live, new_context):
