@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from advocacy.accessibility.views import bp as accessibility
     from advocacy.accounts.views import bp as accounts
     from advocacy.activity.views import bp as activity
     from advocacy.audit.views import bp as audit
@@ -68,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         core, accounts, programme, content, queue, sharing, tracking, activity, uploads,
         stories, people, onboarding, takeovers, schedule_calendar, endorsements, insights,
-        privacy, audit, reminders,
+        privacy, audit, reminders, accessibility,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("ADVOCACY_INSTANCE", BASE_DIR / "instance"))
-LANGUAGES = ("nb", "da", "en")
+LANGUAGES = ("nb", "nn", "da", "en")
+# Readers of either Norwegian written form read both (content targeting, see docs/i18n.md).
+NORWEGIAN = frozenset({"nb", "nn"})
 
 
 def _bool(name: str, default: bool) -> bool:

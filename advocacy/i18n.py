@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
-LANGUAGE_NAMES = {"nb": "Norsk bokmål", "da": "Dansk", "en": "English"}
+LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "da": "Dansk", "en": "English"}
+# Browser language tags we understand as one of ours: plain "no" (Norwegian) is Bokmål.
+BROWSER_ALIASES = {"no": "nb"}
 
 
 def select_locale() -> str:
@@ -17,9 +19,9 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    aliases = {alias: code for alias, code in BROWSER_ALIASES.items() if code in languages}
+    best = request.accept_languages.best_match([*languages, *aliases])
+    return aliases.get(best, best) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def month_name(key: str) -> str:

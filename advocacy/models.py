@@ -1,5 +1,6 @@
 """Import every feature's models so that SQLAlchemy and Alembic see all tables."""
 
+from advocacy.accessibility.models import AccessibilityStatement  # noqa: F401
 from advocacy.accounts.models import Role, Unit, User  # noqa: F401
 from advocacy.activity.models import (  # noqa: F401
     ActivityEvent,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from advocacy.accounts import service
 from advocacy.accounts.models import RoleName, Unit
+from advocacy.config import LANGUAGES
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 
@@ -23,7 +24,7 @@ def users_cli() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--title", default="")
 @click.option("--unit", "unit_name", default=None, help="Name of the person's unit.")
-@click.option("--locale", type=click.Choice(["nb", "da", "en"]), default=None)
+@click.option("--locale", type=click.Choice(list(LANGUAGES)), default=None)
 @click.option(
     "--welcome/--no-welcome",
     default=False,

@@ -36,7 +36,9 @@ def role_choices():
 
 
 def language_choices(blank: bool = True):
-    choices = [("nb", "Norsk bokmål"), ("da", "Dansk"), ("en", "English")]
+    from advocacy.i18n import LANGUAGE_NAMES
+
+    choices = list(LANGUAGE_NAMES.items())
     return ([("", _l("Browser's language"))] if blank else []) + choices
 
 

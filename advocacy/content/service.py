@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from advocacy.accounts.models import Unit, User, user_topics
-from advocacy.config import LANGUAGES
+from advocacy.config import LANGUAGES, NORWEGIAN
 from advocacy.content.models import (
     NETWORK_LIMITS,
     Network,
@@ -385,13 +385,16 @@ def audience_fits(post: Post, title: str | None, locale: str | None) -> bool:
 
     A profession matches when it appears in the person's job title ("sykepleier" reaches
     "Intensivsykepleier"). A person who never chose a language is not excluded by language.
+    Bokmål and Nynorsk readers read each other's written form: a post for either reaches both.
     """
     titles = post.audience_titles or []
     if titles:
         own = (title or "").casefold()
         if not own or not any(t.casefold() in own for t in titles):
             return False
-    languages = post.audience_languages or []
+    languages = set(post.audience_languages or [])
+    if languages & NORWEGIAN:
+        languages |= NORWEGIAN
     if languages and locale and locale not in languages:
         return False
     return True

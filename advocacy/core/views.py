@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     current_app,
@@ -77,3 +79,43 @@ def healthz():
         "broker": "ok" if broker else "down",
     }
     return jsonify(body), 200 if database and broker else 503
+
+
+# Home-screen icons drawn once by scripts/make_icons.py and committed under static/icons.
+MANIFEST_ICONS = (
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+)
+THEME_COLOUR = "#0b3d91"
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """Web app manifest: staff add advocacy to a phone's home screen, named in their language."""
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    programme = get_programme()
+    body = {
+        "name": programme.name or _("advocacy: share our stories"),
+        "short_name": "advocacy",
+        "description": _("Share your workplace's stories and job openings in your own words."),
+        "lang": str(get_locale()),
+        "start_url": url_for("core.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": url_for("static", filename=path), "sizes": sizes, "type": "image/png",
+             "purpose": purpose}
+            for path, sizes, purpose in MANIFEST_ICONS
+        ],
+    }
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json"
+    )
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response

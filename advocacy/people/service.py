@@ -339,8 +339,8 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
                 problems.append(str(_l("The title is longer than %(n)d characters.", n=200)))
             locale = cell(values, "language").lower() or None
             if locale and locale not in LANGUAGES:
-                problems.append(str(_l("Unknown language “%(value)s”; use nb, da or en.",
-                                       value=locale)))
+                problems.append(str(_l("Unknown language “%(value)s”; use one of: %(codes)s.",
+                                       value=locale, codes=", ".join(LANGUAGES))))
             roles: set[str] = set()
             for word in _ROLE_SPLIT.split(cell(values, "roles").lower()):
                 if not word:

@@ -1,4 +1,4 @@
-"""The nb, da and en catalogs cover every user-facing string in the code and templates."""
+"""The nb, nn, da and en catalogs cover every user-facing string in the code and templates."""
 
 import re
 import subprocess
@@ -30,14 +30,14 @@ def load(locale):
         return read_po(fh, locale=locale)
 
 
-@pytest.mark.parametrize("locale", ["nb", "da", "en"])
+@pytest.mark.parametrize("locale", ["nb", "nn", "da", "en"])
 def test_catalog_has_every_message(template, locale):
     catalog = load(locale)
     missing = [m.id for m in template if m.id and catalog.get(m.id) is None]
     assert missing == [], f"run `make translations`; missing in {locale}"
 
 
-@pytest.mark.parametrize("locale", ["nb", "da"])
+@pytest.mark.parametrize("locale", ["nb", "nn", "da"])
 def test_every_message_is_translated_with_the_same_placeholders(template, locale):
     catalog = load(locale)
     problems = []

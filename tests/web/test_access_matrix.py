@@ -151,6 +151,10 @@ MATRIX = {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
     "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
                                             "curator": 403, "leader": 403, "admin": 200}),
+    "core.manifest": ("GET", "/manifest.webmanifest", dict.fromkeys(ROLES, 200)),
+    "accessibility.statement": ("GET", "/accessibility", dict.fromkeys(ROLES, 200)),
+    "accessibility.edit": ("GET", "/accessibility/edit", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
 }
