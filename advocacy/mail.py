@@ -124,6 +124,29 @@ def send_welcome(user_id: int) -> bool:
     )
 
 
+def send_lockout_notice(user_id: int, address: str, at_iso: str) -> bool:
+    """Tell the owner that wrong passwords paused logging in to their account from an address."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import format_datetime as babel_datetime
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        log.info("lock-out e-mail not sent: user %s no longer exists", user_id)
+        return False
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    moment = datetime.fromisoformat(at_iso).astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"]))
+    with force_locale(locale):
+        when = babel_datetime(moment.replace(tzinfo=None), "medium")
+    minutes = max(1, current_app.config["LOGIN_LOCKOUT_SECONDS"] // 60)
+    return send_to_user(
+        user, "login_locked", when=when, address=address or "?", minutes=minutes,
+        failures=current_app.config["LOGIN_MAX_FAILURES_PER_EMAIL"],
+        login_url=public_url("accounts.login"),
+    )
+
+
 def is_temporary(exc: BaseException) -> bool:
     """Worth trying again later: the server was unreachable or answered 4xx."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
