@@ -7,6 +7,7 @@ Sending happens in the worker (see worker/tasks.py), never inside a web request.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import ssl
@@ -41,6 +42,17 @@ def public_urls() -> MapAdapter:
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute link for an e-mail: there is no request to take the host from."""
     return public_urls().build(endpoint, values, force_external=True)
+
+
+def stable_message_id(dedupe_key: str, sender: str) -> str:
+    """A Message-ID that is the same every time this message is sent (RFC 5322 section 3.6.4).
+
+    A resend after a crash then is the same message, which mail programs show once. The
+    domain is MAIL_FROM's; the left part is a hash, so it reveals nothing about the key.
+    """
+    domain = sender.rpartition("@")[2].strip(" >") or "localhost"
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
 
 
 def render(name: str, locale: str, **context: Any) -> tuple[str, str, str]:
