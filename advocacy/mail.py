@@ -50,7 +50,7 @@ def stable_message_id(dedupe_key: str, sender: str) -> str:
     A resend after a crash then is the same message, which mail programs show once. The
     domain is MAIL_FROM's; the left part is a hash, so it reveals nothing about the key.
     """
-    domain = sender.rpartition("@")[2].strip(" >") or "localhost"
+    domain = (sender.rpartition("@")[2].strip(" >") if "@" in sender else "") or "localhost"
     digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
     return f"<{digest}@{domain}>"
 
