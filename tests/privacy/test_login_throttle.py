@@ -287,3 +287,14 @@ def test_each_app_keeps_its_own_limiter_storage(app, db_session, embedded_redis)
         assert other_uri == int(embedded_redis.rsplit(":", 1)[1].split("/")[0])
     finally:
         unbind(other)
+
+
+def test_the_redirects_interim_counter_works_on_every_redis(site, redis_url):
+    """kv.hit (the redirect's counter until it moves to the limiter) no longer needs Redis 7."""
+    from advocacy import kv
+
+    with site.app_context():
+        ident = f"visitor-{uuid.uuid4().hex}"
+        counts = [kv.hit("redirect-test", ident, 60) for _ in range(3)]
+        ttl = kv.client().ttl(kv.key("rl", "redirect-test", kv.digest(ident)))
+    assert counts == [1, 2, 3] and 0 < ttl <= 60
