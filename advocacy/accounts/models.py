@@ -64,6 +64,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Bumped at logout: every session cookie issued before stops working (a copied cookie
+    # included). Separate from session_version, which also signs e-mailed login links.
+    login_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     # The person's own choice to be named to leaders, on kudos walls and leaderboards
     # (off by default; read live, so a change takes effect everywhere at once).
@@ -86,8 +89,9 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        # The session version makes old sessions invalid after a password change.
-        return f"{self.id}:{self.session_version}"
+        # Checked on every request (user_for_session): a password change or a logout makes
+        # every earlier session invalid.
+        return f"{self.id}:{self.session_version}:{self.login_generation}"
 
     def has_role(self, name: RoleName | str) -> bool:
         return any(r.name == name for r in self.roles)

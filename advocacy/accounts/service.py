@@ -115,15 +115,23 @@ def create_user(
 
 
 def user_for_session(session_id: str) -> User | None:
-    """Resolve Flask-Login's stored id; a stale session version means the password changed."""
+    """Resolve Flask-Login's stored id on every request: a stale session version (password
+    changed, account closed) or login generation (logged out since) ends the session."""
     try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
+        user_id, version, generation = (int(part) for part in session_id.split(":"))
     except ValueError:
-        return None
+        return None  # also the two-part ids of sessions from before logout was server-side
     user = db.session.get(User, user_id)
-    if user is None or user.session_version != version or not user.active:
+    if (user is None or not user.active or user.session_version != version
+            or user.login_generation != generation):
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the person out everywhere: every session cookie issued so far stops working."""
+    user.login_generation = (user.login_generation or 0) + 1
+    db.session.flush()
 
 
 def all_units() -> list[Unit]:

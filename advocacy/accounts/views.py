@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -20,20 +18,29 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.pagination import paginate
+from advocacy.security import safe_path
 
 bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: '//evil.example' and 'https://evil.example' are refused."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
+    """Only a same-site path: see advocacy.security.safe_path (normalised, host-free)."""
+    return safe_path(target)
+
+
+def _locked_message(wait: int) -> str:
+    return _(
+        "Too many failed attempts. For your safety, logging in is paused for "
+        "%(minutes)d minutes. You can also ask an administrator for help.",
+        minutes=max(1, -(-wait // 60)),
+    )
+
+
+def _unavailable_message() -> str:
+    return _(
+        "Logging in is not possible right now: the protection against password guessing "
+        "cannot be reached. Please try again in a few minutes, or tell an administrator."
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,32 +54,52 @@ def login():
     if form.validate_on_submit():
         email_key = form.email.data.strip().lower()
         address = request.remote_addr or ""
-        wait = throttle.locked_for(email_key, address)
-        if wait:
-            # No password check while locked: the answer reveals nothing about the password.
-            form.password.errors.append(_(
-                "Too many failed attempts. For your safety, logging in is paused for "
-                "%(minutes)d minutes. You can also ask an administrator for help.",
-                minutes=max(1, -(-wait // 60)),
-            ))
-            status = 429
-        else:
-            user = service.find_user_by_email(form.email.data)
-            if service.check_password(user, form.password.data) and user.active:
-                throttle.succeeded(email_key)
-                login_user(user)
-                db.session.commit()
-                return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
-            throttle.failed(email_key, address)
-            form.password.errors.append(_("E-mail or password is wrong."))
+        try:
+            status = _attempt(form, email_key, address)
+        except throttle.Unavailable:
+            # Fail closed: without the limiter nobody is let in (and no password is checked).
+            db.session.rollback()
+            form.password.errors.append(_unavailable_message())
+            status = 503
+        if status == 302:
+            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
     if form.errors and status == 200:
         status = 400
     return render_template("accounts/login.html", form=form), status
 
 
+def _attempt(form, email_key: str, address: str) -> int:
+    """Check the lock, then the password; the HTTP status of the answer (302: logged in)."""
+    wait = throttle.locked_for(email_key, address)
+    if wait:
+        # No password check while locked: the answer reveals nothing about the password.
+        form.password.errors.append(_locked_message(wait))
+        return 429
+    user = service.find_user_by_email(form.email.data)
+    if service.check_password(user, form.password.data) and user.active:
+        throttle.succeeded(email_key, address)
+        login_user(user)
+        db.session.commit()
+        return 302
+    failure = throttle.failed(email_key, address)
+    if failure.account_locked and user is not None:
+        # One warning per lock-out: only the failure that created the lock gets here.
+        enqueue("advocacy.accounts.send_lockout_notice", user.id, address, utcnow().isoformat())
+        db.session.commit()
+    if failure.locked:
+        form.password.errors.append(_locked_message(current_app.config["LOGIN_LOCKOUT_SECONDS"]))
+        return 429
+    form.password.errors.append(_("E-mail or password is wrong."))
+    return 400
+
+
 @bp.post("/logout")
 @login_required
 def logout():
+    # Ends the session for good: the generation in every cookie of this person is now stale,
+    # so a copy of this cookie (or one on another device) no longer logs anyone in.
+    service.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("accounts.login"))

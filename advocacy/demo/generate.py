@@ -553,6 +553,7 @@ class Generator:
             "name": cat.PROGRAMME_NAME,
             "purpose": cat.PURPOSE,
             "guidelines": cat.GUIDELINES,
+            "require_second_approval": True,  # four eyes, as in a new installation
             "updated_at": dt(self.start - 10 * DAY),
             "updated_by_id": self.curator_ids[0],
         }

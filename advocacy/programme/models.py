@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,8 +23,9 @@ class Programme(db.Model):
     guidelines_version: Mapped[int] = mapped_column(default=1)
     min_group_size: Mapped[int] = mapped_column(default=5)
     retention_days: Mapped[int] = mapped_column(default=90)
-    # Review: a post needs a second curator (not its author) to approve it (M2).
-    require_second_approval: Mapped[bool] = mapped_column(default=False)
+    # Review: a post needs a second curator (not its author) to approve it (M2). On from the
+    # start (four eyes by default); a programme with a single curator may switch it off.
+    require_second_approval: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Fatigue limit (M16): new posts shown to one ambassador per 7 days; 0 means no limit.
     weekly_post_cap: Mapped[int] = mapped_column(default=0)
     # Leaders in a post's audience see it this many minutes before everyone else (M6).

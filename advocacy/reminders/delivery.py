@@ -8,8 +8,11 @@
    claim_token = ours). A killed worker leaves its unsent rows leased; when the lease runs
    out the next scan hands them to a new batch.
 3. The residual risk, stated honestly: if the process dies after the SMTP server accepted a
-   message and before the "sent" commit (a few milliseconds), that one message is sent again
-   after the lease expires. SMTP has no idempotency key; we keep the window as small as we can.
+   message and before the "sent" commit, that one message is sent again after the lease
+   expires. SMTP has no idempotency key, so (a) every message carries a Message-ID derived
+   from the reminder's dedupe key, the same on every resend, which mail programs fold into
+   one; (b) on PostgreSQL the row is marked sent before the hand-off in an open transaction
+   that commits right after the server's "250" (send_marked), so the window is one COMMIT.
 
 Failures never stop the batch: a temporary one (SMTP 4xx, connection refused, webhook 5xx or
 timeout) moves `due_at` back with exponential backoff; after REMINDER_MAX_ATTEMPTS, or on a
@@ -35,7 +38,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 from typing import Any
 
 from flask import current_app
@@ -164,6 +167,8 @@ class Batch:
         self.urls = mail.public_urls()
         self.preferences_url = self.url("reminders.preferences")
         self.login_serializer = login_serializer()
+        # See send_marked(): PostgreSQL locks a row, SQLite would lock the whole database.
+        self.mark_before_send = db.session.get_bind().dialect.name == "postgresql"
         programme = db.session.get(Programme, 1)
         self.programme_name = programme.name if programme and programme.name else None
 
@@ -292,6 +297,9 @@ class Batch:
             if row.channel == Channel.CHAT:
                 post_webhook(self.settings.webhook_url, self.settings.webhook_kind,
                              content["chat_text"], content.get("chat_link"))
+            elif self.mark_before_send:
+                self.send_marked(row, self.message(row, user, content))
+                return None
             else:
                 self.smtp.send(self.message(row, user, content))
         except TemporaryFailure as exc:
@@ -310,6 +318,40 @@ class Batch:
                                row.attempts + 1)
         # Accepted by the SMTP server or the webhook: record it at once (see module notes).
         self.finish(row, self.clock(), Status.SENT)
+
+    def send_marked(self, row: Reminder, message: Message) -> None:
+        """Mark the row sent in an open transaction, hand the message over, then commit.
+
+        The SMTP server's "250 accepted" is followed only by the COMMIT, so a kill -9 after
+        the hand-off and before the record is one round trip wide; dying earlier rolls the
+        mark back and the row is sent again later, with the same Message-ID. If the lease
+        was lost meanwhile (another batch owns the row now) nothing is sent. Used where the
+        UPDATE locks one row (PostgreSQL); on SQLite it would hold the database-wide write
+        lock for the whole SMTP conversation, so there the mark follows the hand-off.
+        """
+        self.commit()  # end the read transaction: the mark starts a fresh one
+        marked = db.session.execute(
+            update(Reminder).where(Reminder.id == row.id, Reminder.claim_token == self.token,
+                                   Reminder.status == Status.PENDING)
+            .values(**RELEASED, status=Status.SENT, sent_at=self.clock())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not marked:
+            db.session.rollback()
+            self.counts["skipped"] += 1
+            return
+        try:
+            self.smtp.send(message)
+        except BaseException:
+            db.session.rollback()
+            raise
+        try:
+            self.commit()
+        except OperationalError:
+            db.session.rollback()  # accepted but not recorded: record it with retries
+            self.finish(row, self.clock(), Status.SENT)
+            return
+        self.counts["sent"] += 1
 
     # -- content --------------------------------------------------------------------------
 
@@ -371,7 +413,8 @@ class Batch:
         message["From"] = self.sender
         message["To"] = formataddr((user.name, user.email), charset="utf-8")
         message["Date"] = format_datetime(utcnow())
-        message["Message-ID"] = make_msgid(domain=self.domain)
+        # Derived from the dedupe key: a resend after a crash is the same message.
+        message["Message-ID"] = message_id(row, self.sender)
         message["Auto-Submitted"] = "auto-generated"
         message["Content-Language"] = locale
         # RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs here.
@@ -381,6 +424,15 @@ class Batch:
         message.attach(MIMEText(text, "plain", "utf-8"))
         message.attach(MIMEText(html, "html", "utf-8"))
         return message
+
+
+def dedupe_key(row: Reminder) -> str:
+    """The reminder's unique key (user, kind, period, channel), as one string."""
+    return f"reminder:{row.user_id}:{row.kind}:{row.period}:{row.channel}"
+
+
+def message_id(row: Reminder, sender: str) -> str:
+    return mail.stable_message_id(dedupe_key(row), sender)
 
 
 def chat_text(kind: str, user: User, payload: dict[str, Any], posts: list[dict]) -> str:

@@ -1,7 +1,7 @@
 """accessibility statement: one row per installation
 
 Revision ID: 0015_accessibility
-Revises: 0008
+Revises: 0010_sessions
 Create Date: 2026-12-02 01:45:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_accessibility"
-down_revision = "0008"
+down_revision = "0010_sessions"
 branch_labels = None
 depends_on = None
 

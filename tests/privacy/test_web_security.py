@@ -108,7 +108,13 @@ def test_csv_ordinary_values_are_unchanged():
 
 
 EVIL = ["https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example",
-        "http:evil.example", "javascript:alert(1)", "/%2F%2Fevil.example", " //evil.example"]
+        "http:evil.example", "javascript:alert(1)", "/%2F%2Fevil.example", " //evil.example",
+        # Issue 10: both came back as Location headers.
+        "/.//evil.example", "/%E3%80%82/evil.example",
+        "/\u3002/evil.example", "/%EF%BC%8E/evil.example", "/%EF%BD%A1/evil.example",
+        "/%5C%5Cevil.example", "/%255C%255Cevil.example", "/\t/evil.example", "/%09/evil.example",
+        "/../evil.example", "/%2E%2E//evil.example", "/\uff0f\uff0fevil.example",
+        "\t//evil.example", "/\n/evil.example", "https:/evil.example", "/x/../../evil.example"]
 
 
 def on_site(location: str) -> bool:
@@ -167,3 +173,142 @@ def test_password_rules_are_about_length_only(db_session):
     assert password_problem("alllowercaseletters") is None  # no composition rules
     assert password_problem("short") is not None
     assert password_problem("x" * 257) is not None
+
+
+# -- next= values: a model of how a lenient browser reads a Location header ---------------
+
+import unicodedata  # noqa: E402
+from urllib.parse import unquote, urljoin, urlsplit  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from advocacy.security import safe_path  # noqa: E402
+
+SITE = "https://ambassador.example.no/queue/"
+FULL_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
+def readings(location: str) -> list[str]:
+    """Every way a browser, proxy or a later hop might read the value (WHATWG-ish)."""
+    base = location.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r"
+                          "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+                          "\x1c\x1d\x1e\x1f ")
+    base = base.replace("\t", "").replace("\n", "").replace("\r", "")
+    out = []
+    value = base
+    for _ in range(4):
+        for variant in (value, value.replace("\\", "/"),
+                        unicodedata.normalize("NFKC", value).translate(FULL_STOPS)
+                        .replace("\\", "/")):
+            out.append(variant)
+            # A proxy or framework that resolves dot segments first, then the browser.
+            parts = urlsplit(variant)
+            if not parts.scheme and not parts.netloc:
+                segments, kept = parts.path.split("/"), []
+                for segment in segments:
+                    if segment == "..":
+                        if len(kept) > 1:
+                            kept.pop()
+                    elif segment != ".":
+                        kept.append(segment)
+                out.append("/".join(kept))
+        value = unquote(value)
+    return out
+
+
+def stays_on_site(location: str) -> bool:
+    return all(urlsplit(urljoin(SITE, reading)).netloc == "ambassador.example.no"
+               for reading in readings(location))
+
+
+PIECES = ["/", "//", "\\", ".", "..", "%2F", "%2f", "%5C", "%2E", "%252F", "%255C", "\u3002",
+          "%E3%80%82", "\uff0e", "\uff61", "\uff0f", "%EF%BC%8F", "evil.example", "@", ":",
+          "http:", "https:", "javascript:", " ", "\t", "\n", "%09", "%0a", "?", "#", "queue",
+          "a", "=", "&", "\x00", "\u200b"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=8).map("".join))
+def test_accepted_next_values_stay_on_site_however_they_are_read(target):
+    accepted = safe_path(target)
+    if accepted is not None:
+        assert accepted == target
+        assert stays_on_site(accepted), target
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_arbitrary_text_is_refused_or_stays_on_site(target):
+    accepted = safe_path(target)
+    assert accepted is None or stays_on_site(accepted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"[a-z0-9_-]{1,12}", fullmatch=True), min_size=0, max_size=4),
+       st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+                       st.from_regex(r"[a-zA-Z0-9 %/]{0,10}", fullmatch=True), max_size=3))
+def test_our_own_paths_are_accepted_unchanged(segments, query):
+    from urllib.parse import urlencode
+
+    path = "/" + "/".join(segments) + ("?" + urlencode(query) if query else "")
+    assert safe_path(path) == path
+
+
+@pytest.mark.parametrize("evil", EVIL)
+def test_each_known_trick_is_refused(evil):
+    assert safe_path(evil) is None
+
+
+def test_refused_next_falls_back_home_on_login(client, db_session):
+    person = f.user()
+    data = {"email": person.email, "password": "correct horse battery staple"}
+    for evil in ("/.//evil.example", "/%E3%80%82/evil.example"):
+        response = client.post("/login", query_string={"next": evil}, data=data)
+        assert response.status_code == 302 and response.headers["Location"] == "/", evil
+        client.post("/logout")
+    ok = client.post("/login", query_string={"next": "/settings?tab=2"}, data=data)
+    assert ok.headers["Location"] == "/settings?tab=2"
+
+
+# -- logout ends the session for good ------------------------------------------------------
+
+
+def test_a_cookie_captured_before_logout_no_longer_works(app, client, db_session):
+    person = f.user()
+    data = {"email": person.email, "password": "correct horse battery staple"}
+    assert client.post("/login", data=data).status_code == 302
+    assert client.get("/settings").status_code == 200
+    captured = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+    # The same browser and address replays the old cookie.
+    thief = app.test_client()
+    thief.set_cookie("session", captured)
+    replay = thief.get("/settings")
+    assert replay.status_code == 302 and "/login" in replay.headers["Location"]
+    # Logging in again gives a fresh session that works, and an old cookie still does not.
+    assert client.post("/login", data=data).status_code == 302
+    assert client.get("/settings").status_code == 200
+    assert thief.get("/settings").status_code == 302
+
+
+def test_logout_ends_the_persons_other_sessions_too(app, client, db_session):
+    person = f.user()
+    data = {"email": person.email, "password": "correct horse battery staple"}
+    phone = app.test_client()
+    assert client.post("/login", data=data).status_code == 302
+    assert phone.post("/login", data=data).status_code == 302
+    client.post("/logout")
+    assert phone.get("/settings").status_code == 302
+
+
+def test_logout_keeps_emailed_login_links_working(app, client, db_session):
+    """The login generation is not part of the reminder links' fingerprint."""
+    from advocacy.db import utcnow
+    from advocacy.reminders.tokens import LoginLinks, redeem_login
+
+    person = f.user()
+    token = LoginLinks(person).token(None)
+    client.post("/login", data={"email": person.email, "password": "correct horse battery staple"})
+    client.post("/logout")
+    assert redeem_login(token, utcnow()).user.id == person.id

@@ -168,3 +168,27 @@ def test_people_without_address_or_inactive_are_skipped_with_a_log_line(
 )
 def test_only_temporary_failures_are_retried(exc, temporary):
     assert mail.is_temporary(exc) is temporary
+
+
+def test_a_reminders_message_id_comes_from_its_dedupe_key():
+    import re
+
+    key = "reminder:7:digest:digest:2026-11-23:email"
+    first = mail.stable_message_id(key, "Ambassadør <ambassador@kommune.example.no>")
+    assert re.fullmatch(r"<[0-9a-f]{32}@kommune\.example\.no>", first)
+    assert mail.stable_message_id(key, "ambassador@kommune.example.no") == first  # resends
+    assert mail.stable_message_id(key.replace("7", "8"), "a@kommune.example.no") != first
+    assert "digest" not in first  # a hash, not the key
+    assert mail.stable_message_id(key, "no-domain") == first.split("@")[0] + "@localhost>"
+
+
+def test_the_lockout_notice_names_the_address_and_the_pause(mail_app):
+    person = User(id=42, email="kari@example.org", name="Kari", locale="en", active=True)
+    message = mail.build_message(
+        "login_locked", to_name=person.name, to_email=person.email, locale="en", user=person,
+        when="2 Dec 2026, 02:10", address="192.0.2.7", minutes=15, failures=5,
+        login_url=mail.public_url("accounts.login"))
+    text, html = bodies(message)
+    for body in (text, html):
+        assert "192.0.2.7" in body and "15 minutes" in body and "5 times" in body
+    assert "https://advocacy.example.org/app/login" in text
