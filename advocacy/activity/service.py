@@ -419,6 +419,9 @@ def _new_months(model, column, last_id: int, max_id: int, tz: ZoneInfo) -> set[i
 def rollup_recent(now: datetime, tz: ZoneInfo) -> list[int]:
     """Roll up only the months that received new events or clicks since the last run."""
     _lock()
+    from advocacy.activity import partitions
+
+    partitions.ensure_ahead(db.session, now)  # PostgreSQL: next months' partitions exist
     event_mark, click_mark = _state("event_id"), _state("click_id")
     max_event = db.session.scalar(select(func.max(ActivityEvent.id))) or 0
     max_click = db.session.scalar(select(func.max(Click.id))) or 0
