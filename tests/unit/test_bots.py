@@ -1,4 +1,5 @@
 """Issue 10 item 6: the bot flag catches the public crawler-user-agents list and no browser."""
+# ruff: noqa: E501  (real user agents are long)
 
 import crawleruseragents
 
