@@ -32,7 +32,8 @@ def click(share, when, n):
 def figures(person, post):
     pages = personal_activity(person, OSLO)
     return {
-        "side": [(y["year"], y["shares"], y["clicks"]) for y in years_side_by_side(person.id, OSLO)],
+        "side": [(y["year"], y["shares"], y["clicks"])
+                 for y in years_side_by_side(person.id, OSLO)],
         "years": [(y.key, y.shares, y.clicks) for y in pages],
         "months": [(m.key, m.shares, m.clicks) for y in pages for m in y.months],
         "variants": sorted((r["variant"].label, r["shares"], r["clicks"])
