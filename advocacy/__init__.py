@@ -19,6 +19,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    from advocacy.tracking import fastpath
+
+    fastpath.install(app)  # the lean /r/<token> path, inside any ProxyFix added below
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -83,12 +86,14 @@ def _register_cli(app: Flask) -> None:
     from advocacy.demo.cli import demo_data
     from advocacy.privacy.cli import privacy_cli
     from advocacy.takeovers.cli import takeovers_cli
+    from advocacy.tracking.cli import tracking_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(activity_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(takeovers_cli)
+    app.cli.add_command(tracking_cli)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -62,9 +62,18 @@ def load() -> dict:
             os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "30")
         ),
         "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")),
-        # The public redirect: clicks per visitor per minute that are counted, and answered.
+        # The public redirect: clicks per visitor (address + browser) per minute that are
+        # counted; beyond that the visitor is still sent on. Only an abusive rate (default
+        # 6,000 a minute = 100/s from one address and browser, far above any office's NAT)
+        # gets 429; 0 switches the ceiling off. See docs/tracking.md.
         "REDIRECT_COUNTED_PER_MINUTE": int(os.environ.get("REDIRECT_COUNTED_PER_MINUTE", "10")),
-        "REDIRECT_MAX_PER_MINUTE": int(os.environ.get("REDIRECT_MAX_PER_MINUTE", "120")),
+        "REDIRECT_MAX_PER_MINUTE": int(os.environ.get("REDIRECT_MAX_PER_MINUTE", "6000")),
+        # Clicks wait in a Redis stream (REDIS_URL unless TRACKING_REDIS_URL), or in a local
+        # spool when Redis is away (docs/tracking.md).
+        "TRACKING_REDIS_URL": os.environ.get("TRACKING_REDIS_URL") or None,
+        "TRACKING_REDIS_TIMEOUT": float(os.environ.get("TRACKING_REDIS_TIMEOUT", "0.05")),
+        "TRACKING_SPOOL_DIR": os.environ.get("TRACKING_SPOOL_DIR") or None,
+        "TRACKING_CACHE_TTL": float(os.environ.get("TRACKING_CACHE_TTL", "60")),
         "EXPORT_LINK_MAX_AGE": int(os.environ.get("EXPORT_LINK_MAX_AGE", str(7 * 24 * 3600))),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "8025")),

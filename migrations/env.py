@@ -48,6 +48,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Monthly partitions of the raw record (PostgreSQL, 0012) are not models of their own."""
+    from advocacy.activity.partitions import PARTITION_NAME
+
+    return not (type_ == "table" and name and PARTITION_NAME.match(name))
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -103,6 +110,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         conf_args.setdefault("render_as_batch", True)
         conf_args.setdefault("render_item", render_item)
+        conf_args.setdefault("include_name", include_name)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -109,6 +109,7 @@ def make_app(url: str, **extra):
         # product default (tests/web/test_flows.py checks the browser's choice).
         "BABEL_DEFAULT_LOCALE": "en",
         "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
+        "TRACKING_SPOOL_DIR": str(_TMP / "click-spool"),
     }
     config.update(extra)
     application = create_app(config)
@@ -168,6 +169,20 @@ def _clean_redis_keys():
             client.delete(*keys)
     except redis.RedisError:
         pass
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redirect_state(request):
+    """The redirect's per-process state (breakers, target cache, spool) starts fresh."""
+    yield
+    if "app" in request.fixturenames:
+        import shutil
+
+        application = request.getfixturevalue("app")
+        state = application.extensions.pop("advocacy_tracking", None)
+        application.extensions.pop("advocacy_tracking_drain", None)
+        if state is not None:
+            shutil.rmtree(state.spool.directory, ignore_errors=True)
 
 
 @pytest.fixture

@@ -38,6 +38,13 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "args": [],
         "options": {"expires": 240},
     },
+    # Clicks wait in a Redis stream (advocacy/tracking/fastpath.py): drain every few seconds.
+    "tracking-drain-clicks": {
+        "task": "advocacy.tracking.drain_clicks",
+        "schedule": 5.0,
+        "args": [],
+        "options": {"expires": 5},
+    },
     # Reminders: plan due rows (at most every 5 min), then fan out batches of recipients.
     "reminders-scan": {
         "task": "advocacy.reminders.scan",

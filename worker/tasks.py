@@ -83,3 +83,18 @@ def rollup_recent(self: Task) -> list[str]:
         return activity_tasks.rollup_recent()
     except OperationalError as exc:  # database restarting or a lock timeout: try again
         raise _retry(self, exc) from exc
+
+
+@celery.task(name="advocacy.tracking.drain_clicks", bind=True)
+def drain_clicks(self: Task) -> int:
+    """Move waiting clicks (Redis stream, local spool) into the database; at least once,
+    idempotent by click id, so a repeated or overlapping run adds nothing twice."""
+    from sqlalchemy.exc import OperationalError
+
+    from advocacy.tracking.service import drain_pending_clicks
+
+    try:
+        return drain_pending_clicks(db.session.commit)
+    except OperationalError as exc:  # database restarting: the clicks wait in Redis
+        db.session.rollback()
+        raise _retry(self, exc) from exc

@@ -409,20 +409,20 @@ def variant_for(post: Post, network: str, user_id: int) -> PostVariant | None:
 
 
 def variant_stats(post: Post) -> list[dict[str, Any]]:
-    """Shares and human clicks per variant (M13)."""
+    """Shares and human clicks per variant (M13), clicks through their one owner (raw rows
+    plus what retention pruned), so old months are not undercounted."""
+    from advocacy.activity.clicks import share_totals
     from advocacy.sharing.models import Share
-    from advocacy.tracking.models import Click
 
     shares = dict(db.session.execute(
         select(Share.variant_id, func.count()).where(Share.post_id == post.id)
         .group_by(Share.variant_id)
     ).tuples().all())
-    clicks = dict(db.session.execute(
-        select(Share.variant_id, func.count(Click.id))
-        .join(Click, Click.share_id == Share.id)
-        .where(Share.post_id == post.id, Click.is_bot.is_(False))
-        .group_by(Share.variant_id)
-    ).tuples().all())
+    variant_of = dict(db.session.execute(
+        select(Share.id, Share.variant_id).where(Share.post_id == post.id)).tuples().all())
+    clicks: dict[int | None, int] = {}
+    for share_id, n in share_totals(list(variant_of)).items():
+        clicks[variant_of[share_id]] = clicks.get(variant_of[share_id], 0) + n
     rows = [
         {"variant": v, "shares": shares.get(v.id, 0), "clicks": clicks.get(v.id, 0)}
         for v in sorted(post.variants, key=lambda v: (v.network, v.label))

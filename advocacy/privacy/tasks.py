@@ -18,8 +18,6 @@ log = logging.getLogger(__name__)
 
 BEAT_SCHEDULE = {
     "privacy-retention": {"task": "privacy.retention", "schedule": timedelta(hours=6)},
-    "tracking-drain-pending-clicks": {
-        "task": "tracking.drain_pending_clicks", "schedule": timedelta(minutes=1)},
     "privacy-build-exports": {"task": "privacy.build_exports", "schedule": timedelta(minutes=5)},
     "privacy-send-notices": {"task": "privacy.send_notices", "schedule": timedelta(minutes=15)},
 }

@@ -36,7 +36,6 @@ from advocacy.reminders.models import (
     Status,
 )
 from advocacy.sharing.models import Share
-from advocacy.tracking.models import Click
 
 SEND_BATCH_TASK = "advocacy.reminders.send_batch"
 DIGEST_SIZE = 5
@@ -485,18 +484,18 @@ def plan_unit_drops(now: datetime, settings: ReminderSettings,
 
 
 def year_so_far(user_id: int, year: int, until: datetime, tz: ZoneInfo) -> dict[str, int]:
+    """Shares and human clicks from January up to `until` (the start of a month); clicks
+    through their one owner, so months pruned by retention still count."""
+    from advocacy.activity.clicks import person_clicks_between
+    from advocacy.activity.service import month_of
+
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=tz)
     shares = db.session.scalar(
         select(func.count(Share.id)).where(
             Share.user_id == user_id, Share.created_at >= start, Share.created_at < until
         )
     ) or 0
-    clicks = db.session.scalar(
-        select(func.count(Click.id)).join(Share, Share.id == Click.share_id).where(
-            Share.user_id == user_id, Click.is_bot.is_(False),
-            Click.created_at >= start, Click.created_at < until,
-        )
-    ) or 0
+    clicks = person_clicks_between(user_id, year * 12, month_of(until, tz), tz)
     return {"shares": int(shares), "clicks": int(clicks)}
 
 

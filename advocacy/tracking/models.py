@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
@@ -25,5 +25,12 @@ class Click(db.Model):
     is_bot: Mapped[bool] = mapped_column(default=False)
     # Same visitor, same share, within the hour: counted apart from first clicks.
     is_repeat: Mapped[bool] = mapped_column(default=False)
+    # Made by the redirect before the click waits in the stream or the spool: replaying a
+    # batch twice inserts nothing twice (with created_at, as PostgreSQL's monthly partitions
+    # need the partition key in every unique constraint).
+    click_id: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_clicks_share_id_created_at", "share_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_clicks_share_id_created_at", "share_id", "created_at"),
+        UniqueConstraint("click_id", "created_at", name="uq_clicks_click_id_created_at"),
+    )

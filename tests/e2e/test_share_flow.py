@@ -95,9 +95,16 @@ def test_share_on_linkedin_copy_text_and_count_the_click(live, new_context):
         "utm_campaign": [f"post-{post_id}"],
     }
 
+    # the click waits in the Redis stream until the worker's drain records it
+    from advocacy.extensions import db
+    from advocacy.tracking.service import drain_until_empty
+
+    with live.app.app_context():
+        assert drain_until_empty(db.session.commit, timeout=20) == 1
+
     page.get_by_role("link", name="My activity").click()
     expect(page).to_have_url(f"{live.url}/activity")
-    year = page.locator("table").first.locator("tbody tr").first
+    year = page.locator("section[aria-labelledby=years-heading] table tbody tr").first
     expect(year.locator("td")).to_have_text(["1", "1", "1"])  # shares, clicks, visitors
     line = page.locator("details[open] tbody tr", has_text=title)
     expect(line).to_have_count(1)

@@ -77,6 +77,9 @@ def test_share_flow_records_share_and_redirect_counts_click(client, login, db_se
     redirect = client.get(f"/r/{record.token}", headers={"User-Agent": "Mozilla/5.0 Firefox"})
     assert redirect.status_code == 302
     assert redirect.headers["Location"].startswith("https://jobb.example.no/1?utm_source=linkedin")
+    from advocacy.tracking.service import drain_until_empty
+
+    assert drain_until_empty(db_session.commit, timeout=10) == 1
     assert count(db_session, Click) == 1
     activity = client.get("/activity").get_data(as_text=True)
     assert item.title in activity
