@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010_sessions'
-down_revision = '0008'
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ include the partition keys. Existing rows are copied; the id sequences are kept.
 unchanged apart from the new column.
 
 Revision ID: 0012_clicks
-Revises: 0008
+Revises: 0010_sessions
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012_clicks'
-down_revision = '0008'
+down_revision = "0010_sessions"
 branch_labels = None
 depends_on = None
 

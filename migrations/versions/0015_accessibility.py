@@ -1,7 +1,7 @@
 """accessibility statement: one row per installation
 
 Revision ID: 0015_accessibility
-Revises: 0010_sessions
+Revises: 0012_clicks
 Create Date: 2026-12-02 01:45:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_accessibility"
-down_revision = "0010_sessions"
+down_revision = "0012_clicks"
 branch_labels = None
 depends_on = None
 
