@@ -28,6 +28,13 @@ from advocacy.privacy.models import (  # noqa: F401
 )
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision, QueueImpression  # noqa: F401
+from advocacy.recruitment.models import (  # noqa: F401
+    Application,
+    JobFeed,
+    JobFeedItem,
+    JobFeedRun,
+    SurveyChoice,
+)
 from advocacy.reminders.models import (  # noqa: F401
     Reminder,
     ReminderPreference,
