@@ -71,6 +71,20 @@ def _register_blueprints(app: Flask) -> None:
         privacy, audit, reminders,
     ):
         app.register_blueprint(blueprint)
+    _register_api(app)
+
+
+def _register_api(app: Flask) -> None:
+    """The JSON API: token auth only, so no CSRF; its own per-token rate limit."""
+    from advocacy.api import limits
+    from advocacy.api.admin import bp as api_pages
+    from advocacy.api.views import bp as api
+    from advocacy.extensions import csrf
+
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    app.register_blueprint(api_pages)
+    limits.init_app(app, api)
 
 
 def _register_cli(app: Flask) -> None:

@@ -45,3 +45,4 @@ from advocacy.sharing.models import Share  # noqa: F401
 from advocacy.stories.models import Story  # noqa: F401
 from advocacy.takeovers.models import Takeover, TakeoverReminder  # noqa: F401
 from advocacy.tracking.models import Click  # noqa: F401
+from advocacy.api.models import ApiToken, ApiWrite  # noqa: F401

@@ -27,6 +27,8 @@ ACTIONS = (
     # privacy (issue 6)
     "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
     "person.view", "person.erase", "person.erase_participation", "audit.prune",
+    # the JSON API (issue 13)
+    "api_token.create", "api_token.revoke",
 )
 
 
