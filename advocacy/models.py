@@ -9,6 +9,7 @@ from advocacy.activity.models import (  # noqa: F401
     UnitMembership,
     UnitMonth,
 )
+from advocacy.api.models import ApiToken, ApiWrite  # noqa: F401
 from advocacy.audit.models import AuditEntry  # noqa: F401
 from advocacy.content.models import (  # noqa: F401
     Post,
@@ -45,4 +46,3 @@ from advocacy.sharing.models import Share  # noqa: F401
 from advocacy.stories.models import Story  # noqa: F401
 from advocacy.takeovers.models import Takeover, TakeoverReminder  # noqa: F401
 from advocacy.tracking.models import Click  # noqa: F401
-from advocacy.api.models import ApiToken, ApiWrite  # noqa: F401

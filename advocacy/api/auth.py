@@ -1,4 +1,4 @@
-"""Who is calling: a bearer token only (never the session cookie), and the scope each route needs."""
+"""Who is calling: a bearer token only (never the session), and the scope a route needs."""
 
 from __future__ import annotations
 
