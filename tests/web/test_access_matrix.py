@@ -148,6 +148,24 @@ MATRIX = {
     # per-person views are off by default: even the person's own leader is refused
     "privacy.leader_person": ("GET", "/leader/people/{owner}", {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 403}),
+    # the JSON API (issue 13): a session never counts, only a token; the pages are for admins
+    **{endpoint: (method, url, dict.fromkeys(ROLES, 401)) for endpoint, method, url in (
+        ("api.units", "GET", "/api/v1/units"), ("api.unit", "GET", "/api/v1/units/1"),
+        ("api.people", "GET", "/api/v1/people"), ("api.person", "GET", "/api/v1/people/1"),
+        ("api.posts", "GET", "/api/v1/posts"), ("api.post", "GET", "/api/v1/posts/{post}"),
+        ("api.create_post", "POST", "/api/v1/posts"),
+        ("api.share_stats", "GET", "/api/v1/stats/shares"),
+        ("api.report_application", "POST", "/api/v1/applications"),
+        ("api.update_outcome", "PATCH", "/api/v1/jobs/J/applications/A"),
+        ("api.feeds", "GET", "/api/v1/job-feeds"),
+        ("api.corps_health", "GET", "/api/v1/corps-health"),
+    )},
+    "api.openapi": ("GET", "/api/v1/openapi.json", dict.fromkeys(ROLES, 200)),
+    "api_pages.docs": ("GET", "/api/v1/docs", dict.fromkeys(ROLES, 200)),
+    "api_pages.token_list": ("GET", "/admin/api-tokens", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    "api_pages.revoke": ("POST", "/admin/api-tokens/999999/revoke", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 404}),
     "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
                                             "curator": 403, "leader": 403, "admin": 200}),
     # last, because it ends the session
