@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
 from advocacy.extensions import db
@@ -21,14 +21,12 @@ class ApiToken(db.Model):
     # sha256 of the whole secret: the secret itself is shown once and never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list] = mapped_column(JSON, default=list)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who made and revoked it is in the audit log (api_token.create / api_token.revoke), which
+    # erasure already handles; the token row itself points at no person.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_used_at: Mapped[datetime | None] = mapped_column()
-
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
 
     def status(self, now: datetime) -> str:
         if self.revoked_at is not None:

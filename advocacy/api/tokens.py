@@ -63,7 +63,7 @@ def create_token(*, name: str, scopes: list[str], days: int | None, user, now: d
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name, prefix=secret[: len(PREFIX) + 6], token_hash=digest(secret), scopes=chosen,
-        created_by_id=user.id if user else None, created_at=now,
+        created_at=now,
         expires_at=now + timedelta(days=days) if days else None,
     )
     db.session.add(token)
@@ -77,7 +77,6 @@ def revoke_token(token: ApiToken, *, user, now: datetime) -> ApiToken:
     """Revocation is immediate and final; the row stays so the audit trail makes sense."""
     if token.revoked_at is None:
         token.revoked_at = now
-        token.revoked_by_id = user.id if user else None
         db.session.flush()
         audit(user.id if user else None, "api_token.revoke", now=now,
               target_type="api_token", target_id=token.id)
