@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal_column, or_, select
 
+from advocacy import access
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity import dashboards
@@ -45,6 +46,7 @@ from advocacy.activity.service import month_key, month_of, parse_month
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
 from advocacy.extensions import db
+from advocacy.insights import folding as fold
 from advocacy.programme.service import get_programme
 
 RESOLUTIONS = {"month": 1, "quarter": 3, "year": 12}
@@ -234,7 +236,9 @@ class Table:
             "type": self.chart["type"],
             "labels": [str(row[label_key]) for row in self.rows],
             "datasets": [
-                {"label": str(labels[key]), "data": [row.get(key) for row in self.rows]}
+                {"label": str(labels[key]),
+                 "data": [v if isinstance(v, int | float) else None
+                          for v in (row.get(key) for row in self.rows)]}
                 for key in self.chart["series"]
             ],
         }
@@ -251,6 +255,7 @@ class Health:
     first_month: int = 0  # the months the figures cover: whole periods, up to now
     last_month: int = 0
     units: Any = None  # the unit tree as read for this page (Units)
+    looked_at: dict[str, set[int]] = field(default_factory=dict)  # named people shown
 
     def table(self, key: str) -> Table | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -312,17 +317,12 @@ class Units:
         return mapping, labels
 
 
+def _safe_group(n: int, min_group: int) -> bool:
+    return n == 0 or n >= min_group
+
+
 def _in_scope(column, ids: set[int] | None):
     return literal_column("1") == 1 if ids is None else column.in_(ids)
-
-
-def _fold(sizes: dict[Any, int], min_group: int) -> dict[Any, Any]:
-    """Groups smaller than the minimum go to OTHER; returns group -> shown group."""
-    return {g: (g if n >= min_group else OTHER) for g, n in sizes.items()}
-
-
-def _label(group: Any, labels: dict[int, str]) -> str:
-    return str(_l("Other")) if group == OTHER else labels.get(group, "?")
 
 
 @dataclass
@@ -344,6 +344,15 @@ class Context:
     labels: dict[int, str]
     units: Units
     rows: int | None
+    folding: fold.Folding | None = None
+    scope_key: int = 0
+    row_of: dict[int, Any] = field(default_factory=dict)
+    row_labels: dict[Any, str] = field(default_factory=dict)
+    viewer: Any = None  # access.Viewer: the one rule for named people
+    looked_at: dict[str, set[int]] = field(default_factory=dict)
+
+    def seen(self, what: str, user_ids) -> None:
+        self.looked_at.setdefault(what, set()).update(user_ids)
 
     @property
     def resolution(self) -> str:
@@ -379,9 +388,10 @@ def corps_health(
     ctx = Context(unit, scope_ids, unit.id if unit else dashboards.ORGANISATION, query, span,
                   first, last, current, now, min_group, sees_everything(viewer), mapping,
                   labels, units, rows)
+    ctx.viewer = access.Viewer(viewer, now)
     tables: list[Table] = []
-    overview, enrolled, folded = _overview(ctx)
-    if enrolled < min_group:
+    overview = _overview(ctx)
+    if overview is None:
         return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last,
                       units)
     tables.append(overview)
@@ -393,65 +403,90 @@ def corps_health(
     tables.append(_concentration(ctx, scope))
     tables.append(_leaders(ctx, scope, leaders_by_period))
     tables.extend(_dimensions(ctx))
-    tables.append(_unit_warnings(ctx, folded, programme))
-    tables.append(_stopped(ctx, folded))
+    tables.append(_unit_warnings(ctx, programme))
+    tables.append(_stopped(ctx))
     tables.extend(_named(ctx))
-    return Health(query, unit, min_group, True, tables, ctx.names_shown, first, last, units)
+    health = Health(query, unit, min_group, True, tables, ctx.names_shown, first, last, units)
+    health.looked_at = ctx.looked_at
+    return health
 
 
-def _overview(ctx: Context) -> tuple[Table, int, dict[Any, Any]]:
-    """Enrolled and active (30/90 days) per sub-unit now: one row per unit from the table of
-    enrolled people the rollup keeps."""
+def _overview(ctx: Context) -> Table | None:
+    """Enrolled and active (30/90 days) per sub-unit now, folded by `insights.folding`: every
+    row and the "All" row are sums over whole blocks of at least the minimum. None: this
+    scope may not be shown (too few people, or its people are folded into a larger group)."""
     ps = PersonState
     recent30, recent90 = ctx.now - timedelta(days=30), ctx.now - timedelta(days=90)
-    enrolled_by_group: dict[Any, int] = defaultdict(int)
-    active30: dict[Any, int] = defaultdict(int)
-    active90: dict[Any, int] = defaultdict(int)
+    enrolled: dict[int, int] = defaultdict(int)
+    active30: dict[int, int] = defaultdict(int)
+    active90: dict[int, int] = defaultdict(int)
     for unit_id, n, a30, a90 in db.session.execute(
         select(ps.unit_id, func.count(),
                func.count(case((ps.last_share_at >= recent30, 1))),
                func.count(case((ps.last_share_at >= recent90, 1))))
-        .where(_in_scope(ps.unit_id, ctx.scope_ids)).group_by(ps.unit_id)
+        .group_by(ps.unit_id)
     ).tuples():
-        group = ctx.group_of(unit_id)
-        enrolled_by_group[group] += n
-        active30[group] += a30
-        active90[group] += a90
-    min_group = ctx.min_group
-    folded = _fold(enrolled_by_group, min_group)
-    shown: dict[Any, dict] = {}
-    for group, target in folded.items():
-        row = shown.setdefault(target, {"enrolled": 0, "active_30": 0, "active_90": 0})
-        row["enrolled"] += enrolled_by_group[group]
-        row["active_30"] += active30[group]
-        row["active_90"] += active90[group]
+        key = unit_id if unit_id in ctx.units.parents else fold.ORGANISATION
+        enrolled[key] += n
+        active30[key] += a30
+        active90[key] += a90
+    folding = health_folding(ctx.units.parents, enrolled, ctx.min_group)
+    ctx.folding = folding
+    ctx.scope_key = ctx.unit.id if ctx.unit else fold.ORGANISATION
+    if not folding.shown(ctx.scope_key):
+        return None
+    groups = folding.rows(ctx.scope_key)
+    ctx.row_of = {u: key for key, units in groups for u in units}
+    for key, units in groups:
+        ctx.row_labels[key] = _row_label(ctx, key, units)
     overview = Table(
         "overview", _l("Ambassadors now"),
         [("unit", _l("Unit")), ("enrolled", _l("Enrolled")),
          ("active_30", _l("Active, last 30 days")), ("active_90", _l("Active, last 90 days")),
          ("active_share", _l("Active share of the unit (90 days), %"))],
         chart={"type": "bar", "series": ["enrolled", "active_90"]},
-        note=_l("Units with fewer than %(n)d ambassadors are counted under “Other”.",
-                n=min_group),
+        note=_l("Units with fewer than %(n)d ambassadors are counted under “Other”, and so "
+                "is the next smallest unit when “Other” would be too small. A count of 1 to "
+                "%(less)d people reads “<%(n)d”; “–” marks a figure left out because it "
+                "would let a smaller group be worked out.", n=ctx.min_group,
+                less=ctx.min_group - 1),
     )
-    ordered = sorted((g for g in shown if g != OTHER), key=lambda g: ctx.labels.get(g, ""))
-    if OTHER in shown:
-        ordered.append(OTHER)
-    for group in ordered:
-        row = shown[group]
-        small = row["enrolled"] < min_group
-        overview.rows.append({
-            "unit": _label(group, ctx.labels),
-            "enrolled": None if small else row["enrolled"],
-            "active_30": None if small else row["active_30"],
-            "active_90": None if small else row["active_90"],
-            "active_share": None if small else percent(row["active_90"], row["enrolled"]),
-        })
-    total = {k: sum(row[k] for row in shown.values())
-             for k in ("enrolled", "active_30", "active_90")}
-    overview.rows.append({"unit": str(_l("All")), **total,
-                          "active_share": percent(total["active_90"], total["enrolled"])})
-    return overview, total["enrolled"], folded
+    ordered = sorted((g for g, _u in groups if g != fold.OTHER),
+                     key=lambda g: (ctx.row_labels[g], g))
+    if any(g == fold.OTHER for g, _u in groups):
+        ordered.append(fold.OTHER)
+    members = dict(groups)
+    for key in ordered:
+        overview.rows.append(_overview_row(folding, ctx.row_labels[key], members[key],
+                                           active30, active90))
+    overview.rows.append(_overview_row(folding, str(_l("All")),
+                                       folding.subtree(ctx.scope_key), active30, active90))
+    return overview
+
+
+def health_folding(parents: dict[int, int | None], enrolled: dict[int, int],
+                   min_group: int) -> fold.Folding:
+    """The blocks every corps-health figure is folded by (the page, its CSV, the API)."""
+    return fold.fold_units(parents, enrolled, min_group)
+
+
+def _overview_row(folding: fold.Folding, label: str, units: set[int], active30: dict,
+                  active90: dict) -> dict[str, Any]:
+    enrolled = folding.total(units)
+    a30 = folding.count_cell(units, active30)
+    a90 = folding.count_cell(units, active90)
+    return {"unit": label, "enrolled": enrolled, "active_30": a30, "active_90": a90,
+            "active_share": percent(a90, enrolled) if fold.is_exact(a90) else None}
+
+
+def _row_label(ctx: Context, key: Any, units: set[int]) -> str:
+    if key != fold.OTHER:
+        return ctx.units.names.get(key, "?")
+    if units == {ctx.scope_key}:
+        if ctx.unit is None:
+            return str(_l("No unit"))
+        return str(_l("%(unit)s (directly)", unit=ctx.unit.name))
+    return str(_l("Other"))
 
 
 def _scope_periods(ctx: Context) -> dict[int, tuple[int, int, int, int]]:
@@ -536,7 +571,7 @@ def _people(ctx: Context, scope: dict) -> Table:
         people.rows.append({
             "period": period_label(p, ctx.resolution),
             "enrolled": enrolled,
-            "active": active if active >= min_group or active == 0 else None,
+            "active": fold.scope_count(active, min_group),
             "active_share": percent(active, enrolled) if active >= min_group else None,
         })
     return people
@@ -567,7 +602,8 @@ def _retention(ctx: Context) -> Table:
     by_quarter: dict[int, list[int]] = defaultdict(list)
     for joined in sorted(sizes):
         by_quarter[joined // 3].append(joined)
-    folded = _fold({q: sum(sizes[j] for j in js) for q, js in by_quarter.items()}, min_group)
+    folded = fold.fold_flat({q: sum(sizes[j] for j in js) for q, js in by_quarter.items()},
+                            min_group)
     shown: dict[Any, list[int]] = defaultdict(list)
     for quarter, target in folded.items():
         shown[target].extend(by_quarter[quarter])
@@ -577,7 +613,7 @@ def _retention(ctx: Context) -> Table:
         people = sum(sizes[j] for j in joined_months)
         row: dict[str, Any] = {
             "cohort": str(_l("Other")) if key == OTHER else period_label(key, "quarter"),
-            "size": people if people >= min_group else None,
+            "size": fold.scope_count(people, min_group),
         }
         for k in RETENTION_AFTER:
             eligible = sum(sizes[j] for j in joined_months if j + k <= ctx.current)
@@ -604,7 +640,7 @@ def _concentration(ctx: Context, scope: dict) -> Table:
         enough = n >= ctx.min_group
         table.rows.append({
             "period": period_label(p, ctx.resolution),
-            "active": n if enough or n == 0 else None,
+            "active": fold.scope_count(n, ctx.min_group),
             "top_share": percent(top, total) if enough else None,
         })
     return table
@@ -634,17 +670,25 @@ def _leaders(ctx: Context, scope: dict, per_leader: dict) -> Table:
                           n=ctx.min_group)
     for p in ctx.span:
         lead, rest = per_leader.get((p, True), {}), per_leader.get((p, False), {})
+        active, sharing = scope.get(p, (0, 0))[:2]
+        # The activity table shows all shares: leaders' and ambassadors' figures are shown
+        # together or not at all, else one side is the total minus the other. Each side is
+        # a group of people who shared in the period: 0 or at least the minimum.
+        hidden = private or not (_safe_group(sharing, ctx.min_group)
+                                 and _safe_group(active - sharing, ctx.min_group))
         leaders.rows.append({
             "period": period_label(p, ctx.resolution),
-            "leaders_sharing": None if private else scope.get(p, (0, 0))[1],
-            "leader_shares": None if private else lead.get("shares", 0),
-            "leader_hours": None if private else ratio(lead.get("lag_minutes"),
-                                                       (lead.get("lag_count") or 0) * 60, 1),
-            "leader_early": None if private else percent(lead.get("early_shares"),
-                                                         lead.get("lag_count")),
-            "other_shares": rest.get("shares", 0),
-            "other_hours": ratio(rest.get("lag_minutes"), (rest.get("lag_count") or 0) * 60, 1),
-            "other_early": percent(rest.get("early_shares"), rest.get("lag_count")),
+            "leaders_sharing": None if private else fold.scope_count(sharing, ctx.min_group),
+            "leader_shares": None if hidden else lead.get("shares", 0),
+            "leader_hours": None if hidden else ratio(lead.get("lag_minutes"),
+                                                      (lead.get("lag_count") or 0) * 60, 1),
+            "leader_early": None if hidden else percent(lead.get("early_shares"),
+                                                        lead.get("lag_count")),
+            "other_shares": None if hidden else rest.get("shares", 0),
+            "other_hours": None if hidden else ratio(rest.get("lag_minutes"),
+                                                     (rest.get("lag_count") or 0) * 60, 1),
+            "other_early": None if hidden else percent(rest.get("early_shares"),
+                                                       rest.get("lag_count")),
         })
     return leaders
 
@@ -695,7 +739,7 @@ def _network_name(network: str) -> str:
             "instagram": "Instagram"}.get(network, network)
 
 
-def _unit_warnings(ctx: Context, folded: dict, programme) -> Table:
+def _unit_warnings(ctx: Context, programme) -> Table:
     """Groups whose shares in the last three full months fell against a year before
     (about now, whatever span is chosen)."""
     threshold = programme.warning_drop_percent
@@ -719,26 +763,26 @@ def _unit_warnings(ctx: Context, folded: dict, programme) -> Table:
                _in_scope(um.unit_id, ctx.scope_ids))
         .group_by(um.unit_id)
     ).tuples():
-        target = folded.get(ctx.group_of(unit_id), OTHER)
+        target = ctx.row_of.get(unit_id or 0, OTHER)
         recent[target] += int(now_sum or 0)
         if then_sum:
             before[target] += int(then_sum)
-    for group in sorted(before, key=lambda g: str(ctx.labels.get(g, g))):
+    for group in sorted(before, key=lambda g: (g == OTHER, ctx.row_labels.get(g, ""))):
         delta = change(recent[group], before[group])
         if delta is not None and -delta > threshold:
             table.rows.append({
-                "unit": _label(group, ctx.labels),
+                "unit": ctx.row_labels.get(group, str(_l("Other"))),
                 "recent": recent[group], "year_before": before[group], "change": delta,
             })
     return table
 
 
-def _stopped_people(ctx: Context) -> list[tuple[str, int | None, int, int | None]]:
-    """(name, unit now, months with shares in the year before, last month with a share) of
-    the regulars in scope who went quiet, by name; from the people table when it is as of
-    this month."""
+def _stopped_people(ctx: Context) -> list[tuple[int, str, int | None, int, int | None]]:
+    """(id, name, unit now, months with shares in the year before, last month with a share)
+    of the regulars in scope who went quiet and still take part; from the people table when
+    it is as of this month."""
     ps = PersonState
-    in_scope = and_(User.active.is_(True),
+    in_scope = and_(User.active.is_(True), User.joined_at.is_not(None), User.left_at.is_(None),
                     _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
     as_of = db.session.get(RollupState, "people_month")
     if as_of is not None and as_of.value == ctx.current:
@@ -751,7 +795,8 @@ def _stopped_people(ctx: Context) -> list[tuple[str, int | None, int, int | None
             select(User.id, User.name, User.unit_id)
             .where(User.id.in_(flagged or [-1]), in_scope).order_by(User.name, User.id)
         ).tuples().all() if flagged else []
-        return [(name, unit_id, *flagged[user_id]) for user_id, name, unit_id in people]
+        return [(user_id, name, unit_id, *flagged[user_id])
+                for user_id, name, unit_id in people]
     # The month turned and the rollup has not run since: read the monthly rows instead.
     pm = PersonMonth
     quiet_from = ctx.current - STOPPED_QUIET + 1
@@ -770,10 +815,13 @@ def _stopped_people(ctx: Context) -> list[tuple[str, int | None, int, int | None
     ).tuples():
         if user_id in members and before >= STOPPED_MIN_MONTHS and during == 0:
             out.append((user_id, *members[user_id], int(before), int(last)))
-    return [row[1:] for row in sorted(out, key=lambda row: (row[1], row[0]))]
+    return sorted(out, key=lambda row: (row[1], row[0]))
 
 
-def _stopped(ctx: Context, folded: dict) -> Table:
+def _stopped(ctx: Context) -> Table:
+    """Regulars who went quiet: by name to curators and administrators (the rule in
+    `advocacy.access`, kind STOPPED; every name shown is a logged look), else counts per row
+    folded like every other count of people."""
     stopped = _stopped_people(ctx)
     if ctx.names_shown:
         table = Table(
@@ -782,18 +830,23 @@ def _stopped(ctx: Context, folded: dict) -> Table:
              ("active_months", _l("Months with shares in the year before")),
              ("last_month", _l("Last month with a share"))],
             note=_l("Shared in at least %(n)d of 12 months, then nothing for three months. "
-                    "Names are shown to curators and administrators only.",
-                    n=STOPPED_MIN_MONTHS),
+                    "Names are shown to curators and administrators only; each person sees "
+                    "in their privacy log that you looked.", n=STOPPED_MIN_MONTHS),
         )
-        ordered = stopped
+        people = {u.id: u for u in db.session.scalars(
+            select(User).where(User.id.in_([row[0] for row in stopped] or [-1])))}
+        ordered = [row for row in stopped
+                   if ctx.viewer.sees(people.get(row[0])).may(access.STOPPED)]
         if ctx.rows is not None and len(ordered) > ctx.rows:
             table.total_rows, ordered = len(ordered), ordered[:ctx.rows]
-        for name, unit_id, regular, last in ordered:
+        for _user_id, name, unit_id, regular, last in ordered:
             table.rows.append({
                 "name": name, "unit": ctx.units.names.get(unit_id, ""),
                 "active_months": regular,
                 "last_month": month_key(last) if last is not None else "",
             })
+        ctx.seen("health.stopped", [row[0] for row in ordered
+                                    if ctx.viewer.sees(people[row[0]]).logged])
         return table
     table = Table(
         "stopped", _l("Early warning: regular ambassadors who stopped"),
@@ -802,13 +855,17 @@ def _stopped(ctx: Context, folded: dict) -> Table:
                 "Fewer than %(min)d people are not shown.", n=STOPPED_MIN_MONTHS,
                 min=ctx.min_group),
     )
-    counts: dict[Any, int] = defaultdict(int)
-    for _name, unit_id, _regular, _last in stopped:
-        counts[folded.get(ctx.group_of(unit_id), OTHER)] += 1
-    for group, n in sorted(counts.items(), key=lambda kv: str(ctx.labels.get(kv[0], kv[0]))):
+    per_unit: dict[int, int] = defaultdict(int)
+    for _user_id, _name, unit_id, _regular, _last in stopped:
+        per_unit[unit_id or 0] += 1
+    members: dict[Any, set[int]] = defaultdict(set)
+    for unit_id, key in ctx.row_of.items():
+        members[key].add(unit_id)
+    shown = {ctx.row_of.get(u, OTHER) for u in per_unit}
+    for key in sorted(shown, key=lambda g: (g == OTHER, ctx.row_labels.get(g, ""))):
         table.rows.append({
-            "unit": _label(group, ctx.labels),
-            "people": n if n >= ctx.min_group else None,
+            "unit": ctx.row_labels.get(key, str(_l("Other"))),
+            "people": ctx.folding.count_cell(members[key], per_unit),
         })
     return table
 
@@ -816,7 +873,8 @@ def _stopped(ctx: Context, folded: dict) -> Table:
 def _named(ctx: Context) -> list[Table]:
     """Kudos and activity of people who opted in to being named: the unit's own page.
 
-    Who opted in is read live from the people themselves, never from a rollup.
+    Who may be named is the rule in `advocacy.access` (kinds KUDOS and ACTIVITY), read live
+    from the people themselves, never from a rollup; every person shown is a logged look.
     """
     kudos = Table(
         "kudos", _l("Kudos"),
@@ -828,64 +886,76 @@ def _named(ctx: Context) -> list[Table]:
         "named", _l("Ambassadors who agreed to be named"),
         [("name", _l("Name")), ("shares", _l("Shares")), ("clicks", _l("Clicks")),
          ("user_id", "")],
+        note=_l("Only people who agreed to be named are shown; each sees in their privacy "
+                "log that their figures were shown to you."),
     )
     ambassador = select(Role.id).where(Role.user_id == User.id,
                                        Role.name == RoleName.AMBASSADOR).exists()
-    named = and_(User.named_opt_in.is_(True), User.active.is_(True), ambassador,
+    # narrows the candidates in SQL; the rule below decides
+    named = and_(User.named_opt_in.is_(True), User.active.is_(True),
+                 User.joined_at.is_not(None), User.left_at.is_(None), ambassador,
                  _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
-    listed = db.session.execute(
-        select(User.id, User.name, func.count().over()).where(named)
-        .order_by(User.name, User.id).limit(ctx.rows)
-    ).tuples().all()
+    candidates = [u for u in db.session.scalars(
+        select(User).where(named).order_by(User.name, User.id)).all()]
+    listed = [u for u in candidates if ctx.viewer.sees(u).may(access.ACTIVITY)]
     if not listed:
         return [kudos, people]
-    names = {user_id: name for user_id, name, _total in listed}
-    ordered = [user_id for user_id, _name, _total in listed]
-    if listed[0][2] > len(listed):
-        people.total_rows = int(listed[0][2])
+    if ctx.rows is not None and len(listed) > ctx.rows:
+        people.total_rows, listed = len(listed), listed[:ctx.rows]
+    names = {u.id: u.name for u in listed}
+    ordered = [u.id for u in listed]
     # The year's kudos are few: read them first, then keep those to people who may be named.
+    may_kudos = {u.id: u.name for u in candidates if ctx.viewer.sees(u).may(access.KUDOS)}
     sender = User.__table__.alias("sender")
     recent = db.session.execute(
         select(Kudos.to_user_id, sender.c.name, Kudos.message, Kudos.created_at)
         .outerjoin(sender, sender.c.id == Kudos.from_user_id)
-        .where(Kudos.created_at >= ctx.now - timedelta(days=365))
+        .where(Kudos.created_at >= ctx.now - timedelta(days=365),
+               Kudos.to_user_id.in_(list(may_kudos) or [-1]))
         .order_by(Kudos.created_at.desc(), Kudos.id.desc())
     ).tuples().all()
-    recipients = {uid for uid, *_rest in recent}
-    shown = dict(db.session.execute(
-        select(User.id, User.name).where(named, User.id.in_(recipients or {-1}))
-    ).tuples().all()) if recipients else {}
     for to_id, by, message, created in recent:
-        if to_id in shown and len(kudos.rows) < 50:
-            kudos.rows.append({"name": shown[to_id], "by": by or "", "message": message,
+        if len(kudos.rows) < 50:
+            kudos.rows.append({"name": may_kudos[to_id], "by": by or "", "message": message,
                                "date": created.date().isoformat()})
     pm = PersonMonth
-    if people.total_rows:
-        chosen = pm.user_id.in_(ordered)
-    else:
-        chosen = and_(User.id == pm.user_id, named)
-    sums = {uid: (s, c) for uid, s, c in db.session.execute(
-        select(pm.user_id, func.sum(pm.shares), func.sum(pm.clicks))
-        .where(chosen, pm.month >= ctx.first, pm.month <= ctx.last).group_by(pm.user_id)
-    ).tuples()}
+    sums: dict[int, tuple] = {}
+    for chunk in (ordered[i:i + 500] for i in range(0, len(ordered), 500)):
+        sums.update({uid: (sh, cl) for uid, sh, cl in db.session.execute(
+            select(pm.user_id, func.sum(pm.shares), func.sum(pm.clicks))
+            .where(pm.user_id.in_(chunk), pm.month >= ctx.first, pm.month <= ctx.last)
+            .group_by(pm.user_id)
+        ).tuples()})
     for user_id in ordered:
-        s, c = sums.get(user_id, (0, 0))
-        people.rows.append({"name": names[user_id], "shares": int(s or 0),
-                            "clicks": int(c or 0), "user_id": user_id})
+        sh, cl = sums.get(user_id, (0, 0))
+        people.rows.append({"name": names[user_id], "shares": int(sh or 0),
+                            "clicks": int(cl or 0), "user_id": user_id})
+    shown_kudos = {to_id for to_id, *_rest in recent[:50]}
+    ctx.seen("health.named", [u.id for u in listed if ctx.viewer.sees(u).logged])
+    ctx.seen("health.kudos", [u for u in shown_kudos if u != ctx.viewer.user.id])
     return [kudos, people]
 
 
-# --- a person's page for leaders ---------------------------------------------------------
+# --- one person's page (leaders, curators, admins, the person) ------------------------------
 
-def may_see_person(viewer: User, person: User | None) -> bool:
-    """The person, an admin, or a leader of the person's unit if the person opted in."""
-    if person is None:
-        return False
-    if viewer.id == person.id or viewer.has_role(RoleName.ADMIN):
-        return True
-    if not person.named_opt_in or person.unit_id is None:
-        return False
-    return person.unit_id in descendant_ids(viewer.led_unit_ids)
+PERSON_WHAT = "person.page"
+
+
+def person_page(person: User, seen: access.PersonView) -> dict[str, Any]:
+    """What a viewer sees on a person's page: only the kinds the rule allows. The
+    transparency page "what my leader sees" calls this too, for the same person."""
+    from advocacy.activity.service import years_side_by_side
+    from advocacy.endorsements.service import endorsed_shares, kudos_for
+
+    measures = seen.measures()
+    years = years_side_by_side(person.id) if measures else []
+    return {
+        "name": person.name if seen.may(access.NAME) else None,
+        "measures": measures,
+        "years": [{"year": y["year"], **{m: y.get(m, 0) for m in measures}} for y in years],
+        "kudos": kudos_for(person.id) if seen.may(access.KUDOS) else None,
+        "endorsed": endorsed_shares(person.id) if seen.may(access.ACTIVITY) else None,
+    }
 
 
 # --- CSV -----------------------------------------------------------------------------------

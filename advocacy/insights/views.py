@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from advocacy import access
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
-from advocacy.activity.service import month_key, month_of, years_side_by_side
+from advocacy.activity.service import month_key, month_of
+from advocacy.audit import service as audit
 from advocacy.db import utcnow
-from advocacy.endorsements.service import endorsed_shares, kudos_for
 from advocacy.errors import render_error
 from advocacy.extensions import db
 from advocacy.forms import org_tz
@@ -29,14 +30,36 @@ def _health(rows: int | None = service.PAGE_ROWS):
     try:
         query = service.parse_query(request.args, now=now, tz=tz)
     except service.InsightsError as exc:
+        _refused(now, "period")
         return None, render_error(400, str(exc))
     try:
         unit = service.resolve_scope(current_user, query.unit_id)
     except service.NotAllowed:
+        _refused(now, "unit", query.unit_id)
         abort(403)
     except service.NotFound:
+        _refused(now, "unit", query.unit_id)
         abort(404)
-    return service.corps_health(current_user, unit, query, now=now, tz=tz, rows=rows), None
+    result = service.corps_health(current_user, unit, query, now=now, tz=tz, rows=rows)
+    _log_looks(result, now)
+    return result, None
+
+
+def _refused(now, reason: str, target_id: int | None = None) -> None:
+    """A guessed unit, period or person: the same answer as the menus give, and logged."""
+    audit.record(current_user.id, "insights.refused", now=now, target_type=reason,
+                 target_id=target_id if target_id is None or target_id < 2**31 else None,
+                 details={"path": request.path[:200]})
+    db.session.commit()
+
+
+def _log_looks(result: service.Health, now) -> None:
+    """Every named person the page or CSV showed: a look in that person's log."""
+    from advocacy.privacy.service import record_list_access
+
+    for what, user_ids in result.looked_at.items():
+        record_list_access(current_user, sorted(user_ids), what=what, now=now)
+    db.session.commit()
 
 
 def table_body(table: service.Table, too_few: str, *, linked: bool = False) -> Markup:
@@ -90,8 +113,9 @@ def health_csv():
         return error
     if not result.enough_people:
         body = service.to_csv(service.Table("none", _("Message"), [("message", _("Message"))], [
-            {"message": _("There are fewer than %(n)d ambassadors here, so no figures are "
-                          "shown.", n=result.min_group)}]))
+            {"message": _("Too few ambassadors here to show figures of their own: fewer than "
+                          "%(n)d, or so few in part of the unit that they are counted with a "
+                          "larger group. The unit above shows them.", n=result.min_group)}]))
         return Response("\ufeff" + body, mimetype="text/csv")
     table = result.table(request.args.get("table", ""))
     if table is None:
@@ -109,11 +133,23 @@ def health_csv():
 @bp.get("/insights/people/<int:user_id>")
 @login_required
 def person(user_id: int):
-    person = db.session.get(User, user_id)
-    if not service.may_see_person(current_user, person):
+    return person_response(user_id)
+
+
+def person_response(user_id: int):
+    """One person's page, as the rule in `advocacy.access` allows; every look by someone
+    else is logged for the person; a refusal looks the same whatever the reason."""
+    now = utcnow()
+    person = db.session.get(User, user_id) if user_id < 2**31 else None
+    seen = access.person_visibility(current_user, person, now)
+    if not access.can_view_person(current_user, person, now) and not seen.may(access.CHOICES):
+        _refused(now, "user", user_id)
         # Only administrators learn whether the person exists.
         abort(404 if person is None and current_user.has_role("admin") else 403)
-    return render_template(
-        "insights/person.html", person=person, years=years_side_by_side(person.id),
-        kudos=kudos_for(person.id), endorsed=endorsed_shares(person.id),
-    )
+    if seen.logged:
+        from advocacy.privacy.service import record_personal_data_access
+
+        record_personal_data_access(current_user, person, what=service.PERSON_WHAT, now=now)
+        db.session.commit()
+    return render_template("insights/person.html", person=person, seen=seen,
+                           page=service.person_page(person, seen))

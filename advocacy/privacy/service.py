@@ -156,16 +156,14 @@ def set_named(user: User, named: bool) -> None:
 
 
 def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
-    """Groups with fewer members than the programme minimum are merged into one 'other' group."""
+    """Sizes after folding (advocacy.insights.folding.fold_flat): groups under the minimum,
+    and while "other" is still too small the smallest shown group too, go to `other`."""
+    from advocacy.insights.folding import fold_flat
+
     out: dict[str, int] = {}
-    folded = 0
-    for name, size in counts.items():
-        if size >= minimum:
-            out[name] = size
-        else:
-            folded += size
-    if folded:
-        out[other] = out.get(other, 0) + folded
+    for name, target in fold_flat(counts, minimum).items():
+        key = other if target == "other" else name
+        out[key] = out.get(key, 0) + counts[name]
     return out
 
 
@@ -303,20 +301,102 @@ def send_notice_emails(
 # --- the access log people see ------------------------------------------------------------
 
 
+def _purpose(seeing, subject: User) -> str:
+    """The recorded purpose when the look rests on the admin's switch, else the reason."""
+    from advocacy import access
+
+    seen = seeing.sees(subject)
+    if access.BECAUSE_SWITCH in seen.reasons and access.BECAUSE_NAMED not in seen.reasons:
+        return get_settings().person_view_purpose
+    return ", ".join(str(ACCESS_REASONS.get(r, r)) for r in seen.reasons)
+
+
+def _viewer(viewer: User, now: datetime):
+    from advocacy import access
+
+    return access.Viewer(viewer, now)
+
+
+ACCESS_REASONS: dict[str, Any] = {
+    "admin": _l("administrator"),
+    "named": _l("you chose to be named"),
+    "person_view": _l("named per-person views are in effect"),
+    "stopped": _l("curators follow up regulars who stopped"),
+}
+
+# What a look was at, as the person's log says it.
+ACCESS_WHAT: dict[str, Any] = {
+    "person.page": _l("Your page: your figures by year, kudos and shares of endorsed posts"),
+    "leader.person": _l("Your per-person figures (leader view)"),
+    "health.named": _l("Your shares and clicks in the corps-health table of people who "
+                       "agreed to be named (page or CSV)"),
+    "health.kudos": _l("Kudos you received, on the corps-health page (page or CSV)"),
+    "health.stopped": _l("Your name in the list of regulars who stopped sharing (page or CSV)"),
+}
+
+
+KIND_ORDER = ("name", "kudos", "activity", "stopped", "choices")
+KIND_LABELS: dict[str, Any] = {
+    "name": _l("your name"),
+    "kudos": _l("the kudos you received"),
+    "activity": _l("your shares and clicks, months with shares, shares within a day and "
+                   "applications attributed to you"),
+    "stopped": _l("whether you were a regular sharer who stopped (months with shares, last "
+                  "month with a share)"),
+    "choices": _l("what you skipped or snoozed and the stories you suggested"),
+}
+
+
+def audiences(person: User, now: datetime) -> list[tuple[str, Any]]:
+    """What a leader of the person's unit, a curator and an administrator may see about the
+    person now: the rule itself (advocacy.access.visibility_for), asked for each of them."""
+    from advocacy import access
+
+    facts = {"is_self": False, "participant": access.visible_in_leader_views(person),
+             "named": bool(person.named_opt_in),
+             "person_view_in_effect": person_view_active(now)}
+    return [
+        ("leader", access.visibility_for(roles={access.LEADER},
+                                         leads_person=person.unit_id is not None, **facts)),
+        ("curator", access.visibility_for(roles={access.CURATOR}, leads_person=False,
+                                          **facts)),
+        ("admin", access.visibility_for(roles={access.ADMIN}, leads_person=False, **facts)),
+    ]
+
+
 def record_personal_data_access(
     viewer: User, subject: User, *, what: str, now: datetime
 ) -> PersonalDataAccess:
     """Every look by someone else at one person's data: in the person's log and the audit log."""
-    settings = get_settings()
     row = PersonalDataAccess(
         subject_id=subject.id, viewer_id=viewer.id, viewed_at=now, what=what,
-        purpose=settings.person_view_purpose if what.startswith("leader.") else "",
+        purpose=_purpose(_viewer(viewer, now), subject),
     )
     db.session.add(row)
     audit.record(viewer.id, "person.view", now=now, target_type="user", target_id=subject.id,
                  details={"what": what})
     db.session.flush()
     return row
+
+
+def record_list_access(viewer: User, subject_ids: list[int], *, what: str,
+                       now: datetime) -> int:
+    """A list that showed several named people (a table, its CSV): one log row per person,
+    one audit entry for the list."""
+    ids = [i for i in subject_ids if i != viewer.id]
+    if not ids:
+        return 0
+    subjects = db.session.scalars(select(User).where(User.id.in_(ids))).all()
+    seeing = _viewer(viewer, now)
+    db.session.add_all([
+        PersonalDataAccess(subject_id=s.id, viewer_id=viewer.id, viewed_at=now, what=what,
+                           purpose=_purpose(seeing, s))
+        for s in subjects
+    ])
+    audit.record(viewer.id, "person.view_list", now=now, target_type="users",
+                 details={"what": what, "people": len(subjects)})
+    db.session.flush()
+    return len(subjects)
 
 
 def accesses_for(subject: User) -> list[PersonalDataAccess]:

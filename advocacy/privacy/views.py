@@ -21,7 +21,6 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from advocacy import access
 from advocacy.access import ADMIN, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.db import utcnow
@@ -79,12 +78,24 @@ def notice():
 @bp.get("/privacy/leader-view")
 @login_required
 def leader_view():
+    """What leaders, curators and administrators see about me: the rule of
+    advocacy/access.py asked about each of them, and the very page they would get."""
+    from advocacy.insights.service import person_page
+
     now = utcnow()
+    person = current_user._get_current_object()
+    audiences = []
+    for key, seen in service.audiences(person, now):
+        audiences.append({"key": key, "seen": seen, "page": person_page(person, seen),
+                          "kinds": [service.KIND_LABELS[k] for k in service.KIND_ORDER
+                                    if seen.may(k)],
+                          "reasons": [service.ACCESS_REASONS[r] for r in seen.reasons
+                                      if r in service.ACCESS_REASONS]})
     return render_template(
         "privacy/leader_view.html", settings=service.get_settings(),
-        active=service.person_view_active(now), leaders=service.leaders_of(current_user),
-        months=service.leader_person_view(current_user), person=current_user,
-        participant=current_user.is_participant, programme=get_programme(),
+        active=service.person_view_active(now), leaders=service.leaders_of(person),
+        person=person, participant=person.is_participant, programme=get_programme(),
+        audiences=audiences,
     )
 
 
@@ -92,7 +103,8 @@ def leader_view():
 @login_required
 def access_log():
     return render_template("privacy/access_log.html",
-                           accesses=service.accesses_for(current_user))
+                           accesses=service.accesses_for(current_user),
+                           labels=service.ACCESS_WHAT)
 
 
 @bp.post("/privacy/notices/<int:notice_id>/seen")
@@ -319,7 +331,7 @@ def person_view():
             return redirect(url_for("privacy.person_view"))
     return render_template(
         "privacy/person_view.html", form=form, off_form=off_form, settings=current,
-        active=service.person_view_active(now),
+        active=service.person_view_active(now), min_group=get_programme().min_group_size,
     ), _status(form)
 
 
@@ -329,12 +341,7 @@ def person_view():
 @bp.get("/leader/people/<int:user_id>")
 @roles_required(LEADER)
 def leader_person(user_id: int):
-    now = utcnow()
-    person = db.session.get(User, user_id)
-    if person is None or not access.can_view_person(current_user, person, now):
-        # Same answer for "no such person", "not yours", "not opted in" and "switch off".
-        abort(403)
-    service.record_personal_data_access(current_user, person, what="leader.person", now=now)
-    db.session.commit()
-    return render_template("privacy/leader_person.html", person=person,
-                           months=service.leader_person_view(person))
+    """The leaders' address for a person's page: the same page and the same rule."""
+    from advocacy.insights.views import person_response
+
+    return person_response(user_id)

@@ -60,8 +60,11 @@ def test_named_opt_in_is_off_by_default_and_takes_effect_at_once(db_session):
 
 
 def test_small_groups_are_folded_into_other():
+    # "other" of 3 next to a total of 15 would be worked out: the smallest group joins it
     assert privacy.fold_small_groups({"A": 7, "B": 2, "C": 5, "D": 1}, 5) == {
-        "A": 7, "C": 5, "other": 3}
+        "A": 7, "other": 8}
+    assert privacy.fold_small_groups({"A": 7, "B": 3, "C": 5, "D": 2}, 5) == {
+        "A": 7, "C": 5, "other": 5}
 
 
 def test_switch_needs_purpose_consultation_dpia_and_notice_period(db_session):

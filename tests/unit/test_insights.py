@@ -98,11 +98,21 @@ def test_enrolled_active_30_90_and_small_units_fold_into_other(curator, min_grou
     shares(people[3], NOW - timedelta(days=200))
     person(tiny), person(tiny)
     overview = rows(health(curator, years=1), "overview", by="unit")
-    assert overview["Care"] == {"unit": "Care", "enrolled": 5, "active_30": 2, "active_90": 3,
-                                "active_share": 60.0}
-    assert "Tiny" not in overview
-    assert overview["Other"]["enrolled"] is None  # two people: too few to show even as "Other"
-    assert overview["All"]["enrolled"] == 7 and overview["All"]["active_90"] == 3
+    # Care next to All would give Tiny = 7 - 5 = 2: Care is folded with it (complement)
+    assert set(overview) == {"Other", "All"} and overview["Other"] == overview["All"] | {
+        "unit": "Other"}
+    assert overview["All"] == {"unit": "All", "enrolled": 7, "active_30": "<5",
+                               "active_90": "<5", "active_share": None}
+    big_unit = f.unit("Big")
+    big = [person(big_unit) for _ in range(6)]
+    for p in big[:5]:
+        shares(p, NOW - timedelta(days=5))
+    overview = rows(health(curator, years=1), "overview", by="unit")
+    # Tiny's two join the smallest block at the top (Care); Big stands alone
+    assert set(overview) == {"Big", "Other", "All"}
+    assert overview["Big"] == {"unit": "Big", "enrolled": 6, "active_30": None,
+                               "active_90": None, "active_share": None}  # 1 did not share
+    assert overview["Other"]["enrolled"] == 7 and overview["All"]["enrolled"] == 13
 
 
 def test_too_few_people_shows_nothing(curator, min_group):
@@ -133,10 +143,14 @@ def test_retention_by_cohort(curator, min_group):
     late = [person(unit, datetime(2026, 2, 1, tzinfo=UTC)) for _ in range(2)]  # small cohort
     shares(late[0], datetime(2026, 4, 1, tzinfo=UTC))
     table = rows(health(curator, years=2), "retention", by="cohort")
+    # two people alone would be All - 2025 Q1: the complement folds 2025 Q1 in as well
+    assert set(table) == {"Other"} and table["Other"]["size"] == 7
+    assert table["Other"]["m3"] == 57.1 and table["Other"]["m6"] is None  # 4 of 7; not yet
+    late += [person(unit, datetime(2026, 2, 1, tzinfo=UTC)) for _ in range(3)]
+    table = rows(health(curator, years=2), "retention", by="cohort")
     assert table["2025 Q1"] == {"cohort": "2025 Q1", "size": 5, "m3": 60.0, "m6": 20.0,
                                 "m12": 0.0, "m24": None, "m36": None}
-    assert table["Other"]["size"] is None  # two people are folded and not shown
-    assert "2026 Q1" not in table
+    assert table["2026 Q1"]["size"] == 5 and "Other" not in table
 
 
 def test_concentration_of_activity_in_the_top_ten_percent(curator, min_group):
@@ -149,7 +163,7 @@ def test_concentration_of_activity_in_the_top_ten_percent(curator, min_group):
         shares(p, datetime(2026, 2, 1, tzinfo=UTC))
     table = rows(health(curator, years=2, resolution="year"), "concentration")
     assert table["2025"] == {"period": "2025", "active": 10, "top_share": 52.6}  # 10 of 19
-    assert table["2026"] == {"period": "2026", "active": None, "top_share": None}
+    assert table["2026"] == {"period": "2026", "active": "<5", "top_share": None}
 
 
 def test_leaders_go_first_next_to_ambassadors(curator, min_group):
@@ -224,8 +238,12 @@ def test_regulars_who_stopped_are_named_to_curators_only(curator, min_group):
     leader = f.user("leader", unit=unit)
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert "name" not in dict(anonymous.columns)
-    assert anonymous.rows == [{"unit": "Care (directly)", "people": None}]  # 4 < 5
+    assert anonymous.rows == [{"unit": "Care (directly)", "people": "<5"}]  # 4 < 5
     min_group(4)
+    anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
+    # 4 of 5 stopped: the one who did not would be 5 - 4 = 1, so the count is left out
+    assert anonymous.rows == [{"unit": "Care (directly)", "people": None}]
+    min_group(1)
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert anonymous.rows == [{"unit": "Care (directly)", "people": 4}]
     # the month turned and the rollup has not run since: the monthly rows give the same

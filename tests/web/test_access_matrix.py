@@ -145,9 +145,10 @@ MATRIX = {
                                                    "curator": 403, "leader": 403, "admin": 200}),
     "privacy.person_view": ("GET", "/admin/privacy/person-view", {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
-    # per-person views are off by default: even the person's own leader is refused
+    # per-person views are off by default: even the person's own leader is refused; the
+    # same page and rule as insights.person (administrators see activity, logged)
     "privacy.leader_person": ("GET", "/leader/people/{owner}", {
-        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 403}),
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
     # the JSON API (issue 13): a session never counts, only a token; the pages are for admins
     **{endpoint: (method, url, dict.fromkeys(ROLES, 401)) for endpoint, method, url in (
         ("api.units", "GET", "/api/v1/units"), ("api.unit", "GET", "/api/v1/units/1"),

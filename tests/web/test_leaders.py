@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -231,7 +235,8 @@ def test_csv_export_folds_small_groups_and_defuses_formulas(client, login, org, 
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert "=cmd" not in text  # the small unit is folded into Other, never named
-    assert "Other" in text and "Health" in text and "Schools" in text
+    # one person alone would be All minus the rest: the smallest unit at the top folds too
+    assert "Other" in text and "Schools" in text and "Health" not in text
     assert client.get("/insights/health.csv?table=nope").status_code == 400
 
 
@@ -289,3 +294,62 @@ def test_long_name_lists_show_their_first_rows_and_the_csv_has_all(client, login
     assert "Named 49" in page and "Named 50" not in page
     text = client.get("/insights/health.csv?table=named").get_data(as_text=True)
     assert len(text.strip().splitlines()) == 53 and "Named 51" in text
+
+
+def _page_tables(page: str) -> dict[str, list[list[str]]]:
+    """Each data table of the page as rows of cell texts ("–" for a figure left out)."""
+    out = {}
+    for key, body in re.findall(r'<table class="data-table" id="table-([\w-]+)">.*?<tbody>(.*?)'
+                                r"</tbody>", page, re.S):
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            rows.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
+        out[key] = rows
+    return out
+
+
+def test_every_csv_is_exactly_the_page_folding_a_single_sharing_leader_included(
+    client, login, org, db_session
+):
+    when = datetime.now(UTC) - timedelta(days=40)
+    for p in org["people"]["health"] + org["people"]["schools"]:
+        activity.record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
+    # five leaders in Health, of whom one shares: the page and the CSV must hide her alike
+    for i in range(4):
+        f.user("leader", unit=org["health"], name=f"Quiet leader {i}")
+    activity.record_event(EventKind.SHARE, user=org["health_leader"], now=when,
+                          network="linkedin", value=30)
+    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    login(org["health_leader"])
+    query = f"unit={org['health'].id}&years=1&resolution=year"
+    page = client.get(f"/insights/health?{query}").get_data(as_text=True)
+    tables = _page_tables(page)
+    assert "leaders" in tables and "overview" in tables
+    for key, rows in tables.items():
+        text = client.get(f"/insights/health.csv?table={key}&{query}").get_data(as_text=True)
+        csv_rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+        assert [[c if c != "–" else "" for c in row] for row in rows] == csv_rows, key
+    leaders = tables["leaders"][-1]
+    assert leaders[1] == "<5"  # one leader shared: a count under the minimum …
+    assert leaders[2:] == ["–"] * 6  # … and neither side's figures (total minus the other)
+
+
+def test_no_subtraction_across_the_scopes_a_leader_can_open(client, login, db_session):
+    """The issue's example: All = 7 next to Care = 5 would give Other = 2."""
+    get_programme().min_group_size = 5
+    top = f.unit("Top")
+    care, small = f.unit("Care", parent=top), f.unit("Small", parent=top)
+    [f.user(unit=care) for _ in range(5)]
+    [f.user(unit=small) for _ in range(2)]
+    boss = f.user("leader", unit=top)
+    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    login(boss)
+    figures = {}
+    for unit in (top, care, small):
+        text = client.get(f"/insights/health.csv?table=overview&unit={unit.id}").get_data(
+            as_text=True)
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        figures[unit.name] = {row[0]: row[1] for row in rows[1:] if len(row) > 1}
+    assert figures["Top"] == {"Other": "7", "All": "7"}  # Care is folded with Small
+    assert figures["Care"] == {} and figures["Small"] == {}  # neither opens on its own

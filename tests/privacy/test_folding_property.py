@@ -1,0 +1,129 @@
+"""No group or count under the minimum can be derived (issue 10, item 2), as a property.
+
+For random unit trees and head counts, everything a leader can fetch about people counts —
+every scope the folding lets them open, each of its rows and its "All" row, page and CSV
+alike, since both come from `advocacy.insights.folding` — is collected as linear equations
+over the units' head counts. Any group whose size follows from them (its indicator lies in
+the span of the published rows, computed exactly over the rationals) must have 0 or at least
+the minimum people; the same for counts inside groups (active people) and their complement.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advocacy.insights import folding as fold
+
+
+@st.composite
+def trees(draw):
+    n = draw(st.integers(min_value=1, max_value=8))
+    parents: dict[int, int | None] = {}
+    for unit in range(1, n + 1):
+        parents[unit] = draw(st.one_of(st.none(), st.integers(1, unit - 1))) if unit > 1 \
+            else None
+    sizes = {u: draw(st.integers(0, 9)) for u in [0, *parents]}
+    active = {u: draw(st.integers(0, sizes[u])) for u in sizes}
+    min_group = draw(st.integers(2, 6))
+    return parents, sizes, active, min_group
+
+
+def published(folding: fold.Folding, active: dict[int, int]):
+    """(units, exact head count) and (units, exact active count) of everything fetchable."""
+    heads, counts = [], []
+    scopes = [fold.ORGANISATION, *folding.parents]
+    for scope in scopes:
+        if not folding.shown(scope):
+            continue
+        groups = [units for _key, units in folding.rows(scope)] + [folding.subtree(scope)]
+        for units in groups:
+            heads.append(frozenset(units))
+            cell = folding.count_cell(set(units), active)
+            if fold.is_exact(cell):
+                counts.append(frozenset(units))
+            else:
+                assert cell is None or cell == fold.below(folding.min_group)
+    return heads, counts
+
+
+def in_span(rows: list[frozenset], target: frozenset, columns: list[int]) -> bool:
+    """Is the indicator of `target` a rational combination of the rows' indicators?"""
+    if not rows:
+        return False
+    matrix = [[Fraction(int(c in r)) for c in columns] for r in rows]
+    vector = [Fraction(int(c in target)) for c in columns]
+    return _rank(matrix + [vector]) == _rank(matrix)
+
+
+def _rank(matrix: list[list[Fraction]]) -> int:
+    rows = [row[:] for row in matrix]
+    rank, width = 0, len(rows[0]) if rows else 0
+    for col in range(width):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                factor = rows[i][col] / rows[rank][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees())
+def test_nothing_under_the_minimum_follows_from_what_can_be_fetched(case):
+    parents, sizes, active, min_group = case
+    folding = fold.fold_units(parents, sizes, min_group)
+    heads, counts = published(folding, active)
+    columns = sorted(sizes)
+    # every published group is made of whole blocks of at least the minimum
+    for units in heads:
+        assert sum(sizes[u] for u in units) == 0 or sum(sizes[u] for u in units) >= min_group
+    for n in range(1, len(columns) + 1):
+        for group in itertools.combinations(columns, n):
+            target = frozenset(group)
+            people = sum(sizes[u] for u in target)
+            if 0 < people < min_group:
+                assert not in_span(heads, target, columns), (group, people)
+            if in_span(counts, target, columns):
+                did = sum(active[u] for u in target)
+                assert did == 0 or did >= min_group, (group, did)
+                assert people - did == 0 or people - did >= min_group, (group, did)
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees())
+def test_a_leader_never_gets_an_exact_row_of_fewer_than_the_minimum(case):
+    parents, sizes, active, min_group = case
+    folding = fold.fold_units(parents, sizes, min_group)
+    for scope in [fold.ORGANISATION, *parents]:
+        rows = folding.rows(scope)
+        if not folding.shown(scope):
+            assert rows == []
+            continue
+        covered = set().union(*(units for _k, units in rows)) if rows else set()
+        assert sum(sizes[u] for u in folding.subtree(scope) - covered) == 0
+        for _key, units in rows:
+            assert sum(sizes[u] for u in units) >= min_group
+
+
+def test_the_issues_example_folds_the_complement():
+    # All = 7 next to Care = 5 would reveal Other = 2
+    folding = fold.fold_units({1: None, 2: None}, {0: 0, 1: 5, 2: 2}, 5)
+    rows = folding.rows(fold.ORGANISATION)
+    assert [key for key, _u in rows] == [fold.OTHER]
+    assert folding.total(rows[0][1]) == 7
+    assert not folding.shown(1) and not folding.shown(2)
+
+
+def test_fold_flat_folds_the_smallest_shown_group_into_a_small_other():
+    assert fold.fold_flat({"a": 5, "b": 2}, 5) == {"a": fold.OTHER, "b": fold.OTHER}
+    assert fold.fold_flat({"a": 5, "b": 6, "c": 2}, 5) == {
+        "a": fold.OTHER, "b": "b", "c": fold.OTHER}
+    assert fold.fold_flat({"a": 5, "b": 5}, 5) == {"a": "a", "b": "b"}
