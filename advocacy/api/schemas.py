@@ -154,11 +154,13 @@ class StatsRow(Out):
     post_id: int | None = None
     unit_id: int | None = Field(
         default=None, description="Null with `folded` true: units too small to show apart.")
+    units: list[int] | None = Field(
+        default=None, description="group_by=unit: the units whose figures the row sums.")
     network: str | None = None
     folded: bool = False
-    shares: int | None = Field(description="Null: a group smaller than the programme minimum.")
-    clicks: int | None
-    applications: int | None
+    shares: int
+    clicks: int
+    applications: int
 
 
 class StatsOut(Out):

@@ -24,6 +24,7 @@ from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.forms import org_tz
+from advocacy.insights import folding as fold
 from advocacy.insights import service as insights
 from advocacy.programme.service import get_programme
 from advocacy.recruitment import service as recruitment
@@ -294,9 +295,10 @@ def share_stats():
     `post`: shares by the month they were made, human clicks by the month they happened
     (raw rows, so only within the click retention), applications to the post by the month
     they were made. `network`: from the rollups (years back) plus attributed applications.
-    `unit`: from the rollups; units with fewer ambassadors than the programme minimum are
-    folded into one row (`folded`), whose figures are left out (null) when even the fold is
-    smaller than the minimum — the same rule as the corps-health page.
+    `unit`: from the rollups, in the corps-health page's rows for the organisation (each
+    top-level unit with its sub-units, and one `folded` row "other"), folded into blocks of
+    at least the programme minimum exactly as the page is: no row, and no difference of
+    rows, is about fewer people. Too few ambassadors in all: no rows.
     """
     query: schemas.StatsQuery = request.context.query
     now = utcnow()
@@ -335,7 +337,10 @@ def _by_post(first: int, last: int, period: str, _min_group: int) -> list[schema
                                                                                   kv[0][0]))]
 
 
-def _by_network(first: int, last: int, period: str, _min_group: int) -> list[schemas.StatsRow]:
+def _by_network(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
+    """Organisation totals per network: none while the whole corps is below the minimum."""
+    if not _org_folding(min_group)[1].shown(fold.ORGANISATION):
+        return []
     tz = org_tz()
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, network, shares, clicks in db.session.execute(
@@ -357,34 +362,44 @@ def _by_network(first: int, last: int, period: str, _min_group: int) -> list[sch
                                                                                   kv[0][0]))]
 
 
+def _org_folding(min_group: int):
+    tree = insights.Units()
+    enrolled: dict[int, int] = defaultdict(int)
+    for unit_id, n in db.session.execute(
+            select(PersonState.unit_id, func.count()).group_by(PersonState.unit_id)).tuples():
+        enrolled[unit_id if unit_id in tree.parents else fold.ORGANISATION] += n
+    return tree, insights.health_folding(tree.parents, enrolled, min_group)
+
+
 def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
-    sizes = dict(db.session.execute(
-        select(PersonState.unit_id, func.count()).group_by(PersonState.unit_id)).tuples().all())
-    shown = {uid for uid, n in sizes.items() if uid and n >= min_group}
-    folded_people = sum(n for uid, n in sizes.items() if uid not in shown)
-    sums: dict[tuple[int | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    """The corps-health page's rows for the whole organisation, folded the page's way
+    (`insights.health_folding`): every row is a union of whole blocks of at least the
+    minimum, so no sum or difference of rows (or of rows and the network totals) is about
+    fewer people."""
+    tree, folding = _org_folding(min_group)
+    if not folding.shown(fold.ORGANISATION):
+        return []
+    groups = folding.rows(fold.ORGANISATION)
+    row_of = {u: key for key, units in groups for u in units}
+    sums: dict[tuple[object, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, unit_id, shares, clicks, applications in db.session.execute(
             select(UnitMonth.month, UnitMonth.unit_id, func.sum(UnitMonth.shares),
                    func.sum(UnitMonth.clicks), func.sum(UnitMonth.applications))
             .where(UnitMonth.month >= first, UnitMonth.month <= last)
             .group_by(UnitMonth.month, UnitMonth.unit_id)).tuples():
-        key = (unit_id if unit_id in shown else None, _period(month, period))
-        row = sums[key]
+        key = row_of.get(unit_id if unit_id in tree.parents else fold.ORGANISATION, fold.OTHER)
+        row = sums[(key, _period(month, period))]
         row[0] += int(shares or 0)
         row[1] += int(clicks or 0)
         row[2] += int(applications or 0)
+    members = dict(groups)
     out = []
-    for (unit_id, p), (s, c, a) in sorted(sums.items(),
-                                          key=lambda kv: (kv[0][1], kv[0][0] or 0)):
-        if unit_id is None:
-            hidden = folded_people < min_group
-            out.append(schemas.StatsRow(period=p, unit_id=None, folded=True,
-                                        shares=None if hidden else s,
-                                        clicks=None if hidden else c,
-                                        applications=None if hidden else a))
-        else:
-            out.append(schemas.StatsRow(period=p, unit_id=unit_id, shares=s, clicks=c,
-                                        applications=a))
+    for (key, p), (s, c, a) in sorted(sums.items(), key=lambda kv: (
+            kv[0][1], kv[0][0] == fold.OTHER, kv[0][0] if kv[0][0] != fold.OTHER else 0)):
+        units = sorted(u for u in members.get(key, ()) if u != fold.ORGANISATION)
+        out.append(schemas.StatsRow(
+            period=p, unit_id=None if key == fold.OTHER else key, folded=key == fold.OTHER,
+            units=units, shares=s, clicks=c, applications=a))
     return out
 
 

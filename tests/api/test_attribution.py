@@ -51,17 +51,29 @@ def test_share_click_application_counted(app, client, db_session, bearer):
     assert (unit_row["shares"], unit_row["clicks"], unit_row["applications"]) == (1, 1, 1)
 
 
-def test_small_units_are_folded_and_hidden(client, db_session, bearer):
-    """A unit below the minimum is never shown apart; a fold below it shows no figures."""
-    small = f.unit("Lite kontor")
-    lonely = f.user("ambassador", unit=small)
+def test_small_units_are_folded_like_the_page(client, db_session, bearer):
+    """A unit below the minimum is never a row of its own, and "other" is never smaller
+    than the minimum either: the next smallest unit is folded in with it."""
+    big, middle, small = f.unit("Sykehus"), f.unit("Skole"), f.unit("Lite kontor")
     job = f.post(kind="job")
-    f.share(lonely, job)
+    for unit, n in ((big, 7), (middle, 5), (small, 1)):
+        for _ in range(n):
+            f.share(f.user("ambassador", unit=unit), job)
     rollup_recent(utcnow(), TZ)
     rows = client.get("/api/v1/stats/shares?group_by=unit", headers=bearer).get_json()["rows"]
-    assert all(r["unit_id"] != small.id for r in rows)
-    folded = [r for r in rows if r["folded"]]
-    assert folded and all(r["shares"] is None and r["clicks"] is None for r in folded)
+    shown = {r["unit_id"] for r in rows if not r["folded"]}
+    assert big.id in shown and small.id not in shown and middle.id not in shown
+    other = next(r for r in rows if r["folded"])
+    assert {small.id, middle.id} <= set(other["units"]) and other["shares"] == 6
+    assert sum(r["shares"] for r in rows) == 13
+
+
+def test_too_few_people_in_all_gives_no_unit_rows(client, db_session, bearer):
+    lonely = f.user("ambassador", unit=f.unit())
+    f.share(lonely, f.post(kind="job"))
+    rollup_recent(utcnow(), TZ)
+    body = client.get("/api/v1/stats/shares?group_by=unit", headers=bearer).get_json()
+    assert body["rows"] == [] and body["min_group"] == 5
 
 
 def test_corps_health_uses_the_page_service_and_names_nobody(client, db_session, bearer):
@@ -80,3 +92,11 @@ def test_corps_health_uses_the_page_service_and_names_nobody(client, db_session,
     assert not keys & {"kudos", "named"}
     text = str(body)
     assert all(person.name not in text for person in people)
+
+
+def test_too_few_people_in_all_gives_no_network_rows(client, db_session, bearer):
+    lonely = f.user("ambassador", unit=f.unit())
+    f.share(lonely, f.post(kind="job"))
+    rollup_recent(utcnow(), TZ)
+    body = client.get("/api/v1/stats/shares?group_by=network", headers=bearer).get_json()
+    assert body["rows"] == []
