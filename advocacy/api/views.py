@@ -53,7 +53,8 @@ def operation(scope: str, **validate):
     document as the bearer scheme's scope) and its spectree validation."""
 
     def decorator(view):
-        return spec.validate(security={"bearer": [scope]}, **validate)(needs(scope)(view))
+        return spec.validate(security={"bearer": [scope]}, operation_id=view.__name__,
+                             **validate)(needs(scope)(view))
 
     return decorator
 
