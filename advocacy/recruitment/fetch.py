@@ -113,7 +113,7 @@ def fetch(url: str, *, timeout: float = 10.0, max_bytes: int = 2_000_000,
                     raise FetchError(f"the feed is larger than {max_bytes // 1000} kB")
                 chunks.append(chunk)
             return Fetched(url, response.getheader("Content-Type", ""), b"".join(chunks))
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise FetchError(f"no answer within {timeout:g} seconds") from exc
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(f"the connection failed: {exc}") from exc
