@@ -372,12 +372,13 @@ def import_csv(data: bytes, *, now: datetime) -> int:
                         "The same application is also on line %(line)d.", line=seen[key]))))
                     continue
                 seen[key] = line
-                source = cell("source")
+                source, answer = (cell("source") or "").lower() or None, cell("answer")
+                if source and source not in SOURCES and match_choice(source):
+                    source, answer = None, answer or source  # "finn": a survey choice
                 try:
                     record_application(
                         job_reference=key[0], ats_application_id=key[1],
-                        share_reference=cell("share_reference"),
-                        source=source.lower() if source else None, answer=cell("answer"),
+                        share_reference=cell("share_reference"), source=source, answer=answer,
                         outcome=(cell("outcome") or "").lower() or None, now=now,
                         via=VIA_CSV,
                     )
