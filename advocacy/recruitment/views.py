@@ -285,13 +285,18 @@ def survey(reference: str):
         if form.validate_on_submit():
             import secrets
 
-            service.record_application(
-                job_reference=post.job_reference, share_reference=share_ref,
-                # without the ATS's id the answer still counts, as its own application
-                ats_application_id=application_id or f"survey-{secrets.token_hex(8)}",
-                source=None, answer=form.choice.data, outcome=None, now=utcnow(),
-                via=service.VIA_SURVEY,
-            )
+            try:
+                service.record_application(
+                    job_reference=post.job_reference, share_reference=share_ref,
+                    # without the ATS's id the answer still counts, as its own application
+                    ats_application_id=(application_id or "").strip()
+                    or f"survey-{secrets.token_hex(8)}",
+                    source=None, answer=form.choice.data, outcome=None, now=utcnow(),
+                    via=service.VIA_SURVEY,
+                )
+            except service.RecruitmentError as exc:
+                db.session.rollback()
+                return render_error(400, str(exc))
             db.session.commit()
             return render_template("recruitment/survey_thanks.html", post=post)
     status = 400 if form.errors else 200
