@@ -27,6 +27,8 @@ ACTIONS = (
     # privacy (issue 6)
     "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
     "person.view", "person.erase", "person.erase_participation", "audit.prune",
+    # recruitment (issue 13)
+    "job_feed.add", "applications.import",
 )
 
 

@@ -264,9 +264,14 @@ def add_feed(url: str, name: str, *, by_user_id: int | None, now: datetime) -> J
         raise FeedError(str(_l("Use at most %(n)d characters.", n=2000)))
     if db.session.scalar(select(JobFeed.id).where(JobFeed.url == url)):
         raise FeedError(str(_l("This feed has been added already.")))
-    feed = JobFeed(url=url, name=name, created_by_id=by_user_id, created_at=now)
+    feed = JobFeed(url=url, name=name, created_at=now)
     db.session.add(feed)
     db.session.flush()
+    # who added it goes to the audit log (erasure rules there), not onto the feed
+    from advocacy.audit import service as audit
+
+    audit.record(by_user_id, "job_feed.add", now=now, target_type="job_feed",
+                 target_id=feed.id, details={"url": url})
     return feed
 
 

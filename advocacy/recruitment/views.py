@@ -179,6 +179,10 @@ def import_applications():
                 form.file.errors = [*form.file.errors, str(exc)]
                 problems = exc.problems
             else:
+                from advocacy.audit import service as audit
+
+                audit.record(current_user.id, "applications.import", now=utcnow(),
+                             details={"rows": count})
                 db.session.commit()
                 flash(_("%(n)d applications imported.", n=count), "success")
                 return redirect(url_for("recruitment.import_applications"))
