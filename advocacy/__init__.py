@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
+    from advocacy.recruitment.views import bp as recruitment
     from advocacy.reminders.views import bp as reminders
     from advocacy.schedule_calendar.views import bp as schedule_calendar
     from advocacy.sharing.views import bp as sharing
@@ -68,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         core, accounts, programme, content, queue, sharing, tracking, activity, uploads,
         stories, people, onboarding, takeovers, schedule_calendar, endorsements, insights,
-        privacy, audit, reminders,
+        privacy, audit, reminders, recruitment,
     ):
         app.register_blueprint(blueprint)
     _register_api(app)

@@ -61,7 +61,6 @@ class JobFeed(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_run_at: Mapped[datetime | None] = mapped_column()
     last_ok: Mapped[bool | None] = mapped_column()

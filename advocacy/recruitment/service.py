@@ -7,6 +7,7 @@ reference). Services flush; views, tasks and CLI commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -265,3 +266,158 @@ def active_choices() -> list[SurveyChoice]:
 def all_choices() -> list[SurveyChoice]:
     return list(db.session.scalars(
         select(SurveyChoice).order_by(SurveyChoice.position, SurveyChoice.id)))
+
+
+# --- an ambassador's credit ---------------------------------------------------------------
+
+def credit_by_year(user_id: int, tz) -> list[dict]:
+    """Applications and hires the person's shares brought, per year, newest first.
+
+    Counts only: who applied is never shown (and never known beyond the ATS's id).
+    """
+    years: dict[int, dict] = {}
+    for applied_at, outcome in db.session.execute(
+        select(Application.applied_at, Application.outcome)
+        .join(Share, Share.id == Application.share_id).where(Share.user_id == user_id)
+    ).tuples():
+        year = applied_at.astimezone(tz).year
+        entry = years.setdefault(year, {"year": year, "applications": 0, "hires": 0})
+        entry["applications"] += 1
+        entry["hires"] += int(outcome == HIRED)
+    return [years[y] for y in sorted(years, reverse=True)]
+
+
+# --- a curator's CSV of applications --------------------------------------------------------
+
+MAX_CSV_BYTES = 2_000_000
+CSV_HEADERS = {
+    "job_reference": {"job_reference", "job reference", "job", "stillingsreferanse",
+                      "referanse", "stillingsnummer", "jobreference", "reference"},
+    "application_id": {"application_id", "application id", "application", "søknads-id",
+                       "søknadsid", "ansøgnings-id", "ansøgningsid", "id"},
+    "share_reference": {"share_reference", "share reference", "utm_content", "delingsreferanse"},
+    "source": {"source", "kilde", "channel", "kanal"},
+    "answer": {"answer", "svar", "where did you first see this job?"},
+    "outcome": {"outcome", "status", "resultat", "utfall"},
+}
+
+
+@dataclass
+class CsvProblem:
+    line: int
+    message: str
+
+
+class CsvImportError(ValueError):
+    """The file as a whole is refused; `problems` lists bad rows by line."""
+
+    def __init__(self, message, problems: list[CsvProblem] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.problems = problems or []
+
+
+def import_csv(data: bytes, *, now: datetime) -> int:
+    """All rows or none: each row goes through record_application in one savepoint.
+
+    Uses the people import's file conventions (encodings, Excel's semicolons).
+    """
+    import csv
+    import io
+
+    from advocacy.people.service import ImportFileError, decode, sniff_delimiter
+
+    if len(data) > MAX_CSV_BYTES:
+        raise CsvImportError(_l("The file is larger than %(limit)d MB. Split it into parts.",
+                                limit=MAX_CSV_BYTES // 1_000_000))
+    try:
+        text, _encoding = decode(data)
+    except ImportFileError as exc:
+        raise CsvImportError(str(exc)) from exc
+    if not text.strip():
+        raise CsvImportError(_l("The file is empty."))
+    delimiter = sniff_delimiter(text.lstrip().split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            key = " ".join(cell.strip().lower().split())
+            for name, aliases in CSV_HEADERS.items():
+                if key in aliases and name not in columns:
+                    columns[name] = index
+        if "job_reference" not in columns or "application_id" not in columns:
+            raise CsvImportError(_l(
+                "The first line must name the columns; “job_reference” and “application_id” "
+                "are required (also possible: share_reference, source, answer, outcome)."))
+        problems: list[CsvProblem] = []
+        count = 0
+        seen: dict[tuple[str, str], int] = {}
+        savepoint = db.session.begin_nested()
+        try:
+            for values in reader:
+                line = reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+
+                def cell(name: str, values=values) -> str | None:
+                    index = columns.get(name)
+                    if index is None or index >= len(values):
+                        return None
+                    return values[index].strip() or None
+
+                key = (cell("job_reference") or "", cell("application_id") or "")
+                if key in seen:
+                    problems.append(CsvProblem(line, str(_l(
+                        "The same application is also on line %(line)d.", line=seen[key]))))
+                    continue
+                seen[key] = line
+                source, answer = (cell("source") or "").lower() or None, cell("answer")
+                if source and source not in SOURCES and match_choice(source):
+                    source, answer = None, answer or source  # "finn": a survey choice
+                try:
+                    record_application(
+                        job_reference=key[0], ats_application_id=key[1],
+                        share_reference=cell("share_reference"), source=source, answer=answer,
+                        outcome=(cell("outcome") or "").lower() or None, now=now,
+                        via=VIA_CSV,
+                    )
+                    count += 1
+                except RecruitmentError as exc:
+                    problems.append(CsvProblem(line, str(exc)))
+                if len(problems) >= 100:
+                    break
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if problems:
+            savepoint.rollback()
+            raise CsvImportError(_l("Nothing was imported: fix the lines below and try again."),
+                                 problems)
+        savepoint.commit()
+    except csv.Error as exc:
+        raise CsvImportError(_l("Line %(line)d could not be read as CSV: %(reason)s",
+                                line=reader.line_num, reason=str(exc))) from exc
+    if not count:
+        raise CsvImportError(_l("The file has no applications."))
+    return count
+
+
+# --- retention ----------------------------------------------------------------------------
+
+def anonymise_applications(now: datetime, keep_days: int) -> int:
+    """Applications untouched for the retention period lose the ATS's id (the only link to
+    the applicant) and the answer; the anonymous row still counts in every report."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    limit = now - timedelta(days=keep_days)
+    result = db.session.execute(
+        update(Application)
+        .where(Application.updated_at < limit, Application.anonymised_at.is_(None))
+        .values(ats_application_id=None, answer=None, anonymised_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    return result.rowcount or 0

@@ -85,12 +85,10 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('url', sa.String(length=2000), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_run_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_ok', sa.Boolean(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_job_feeds_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_feeds')),
     sa.UniqueConstraint('url', name=op.f('uq_job_feeds_url'))
     )

@@ -169,6 +169,18 @@ MATRIX = {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 404}),
     "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
                                             "curator": 403, "leader": 403, "admin": 200}),
+    # issue 13: recruitment
+    "recruitment.channels": ("GET", "/recruitment", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 200, "admin": 200}),
+    "recruitment.channels_csv": ("GET", "/recruitment/channels.csv", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 200, "admin": 200}),
+    "recruitment.feed_list": ("GET", "/recruitment/feeds", curator_only(200)),
+    "recruitment.feed_read": ("POST", "/recruitment/feeds/0/read", curator_only(404)),
+    "recruitment.feed_active": ("POST", "/recruitment/feeds/0/active", curator_only(404)),
+    "recruitment.import_applications": ("GET", "/recruitment/import", curator_only(200)),
+    "recruitment.choices": ("GET", "/recruitment/choices", curator_only(200)),
+    "recruitment.choice": ("GET", "/recruitment/choices/0", curator_only(404)),
+    "recruitment.survey": ("GET", "/jobs/M-1/source", dict.fromkeys(ROLES, 200)),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
 }
@@ -184,7 +196,7 @@ def test_every_route_is_in_the_matrix(app):
 def test_routes_by_role(role, app, client, login, db_session):
     team = f.unit()
     owner = f.user("ambassador", unit=team)
-    item = f.post()
+    item = f.post(job_reference="M-1")
     record = f.share(owner, item)
     draft = f.post(status="draft")
     story = f.story(owner, photo=True)
