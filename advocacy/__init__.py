@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme
     from advocacy.queue.views import bp as queue
+    from advocacy.recruitment.views import bp as recruitment
     from advocacy.reminders.views import bp as reminders
     from advocacy.schedule_calendar.views import bp as schedule_calendar
     from advocacy.sharing.views import bp as sharing
@@ -75,9 +76,23 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         core, accounts, programme, content, queue, sharing, tracking, activity, uploads,
         stories, people, onboarding, takeovers, schedule_calendar, endorsements, insights,
-        privacy, audit, reminders, accessibility,
+        privacy, audit, reminders, accessibility, recruitment,
     ):
         app.register_blueprint(blueprint)
+    _register_api(app)
+
+
+def _register_api(app: Flask) -> None:
+    """The JSON API: token auth only, so no CSRF; its own per-token rate limit."""
+    from advocacy.api import limits
+    from advocacy.api.admin import bp as api_pages
+    from advocacy.api.views import bp as api
+    from advocacy.extensions import csrf
+
+    csrf.exempt(api)
+    app.register_blueprint(api)
+    app.register_blueprint(api_pages)
+    limits.init_app(app, api)
 
 
 def _register_cli(app: Flask) -> None:

@@ -74,6 +74,13 @@ def load() -> dict:
         "TRACKING_REDIS_TIMEOUT": float(os.environ.get("TRACKING_REDIS_TIMEOUT", "0.05")),
         "TRACKING_SPOOL_DIR": os.environ.get("TRACKING_SPOOL_DIR") or None,
         "TRACKING_CACHE_TTL": float(os.environ.get("TRACKING_CACHE_TTL", "60")),
+        # Job feeds (issue 13): each read is time- and size-limited; private addresses are
+        # refused unless this is switched on (tests read feeds from 127.0.0.1).
+        "JOB_FEED_TIMEOUT": float(os.environ.get("JOB_FEED_TIMEOUT", "15")),
+        "JOB_FEED_MAX_BYTES": int(os.environ.get("JOB_FEED_MAX_BYTES", str(5_000_000))),
+        "JOB_FEED_ALLOW_PRIVATE": _bool("JOB_FEED_ALLOW_PRIVATE", False),
+        # The public "where did you first see this job?" page: answers per address per hour.
+        "SURVEY_MAX_PER_HOUR": int(os.environ.get("SURVEY_MAX_PER_HOUR", "20")),
         "EXPORT_LINK_MAX_AGE": int(os.environ.get("EXPORT_LINK_MAX_AGE", str(7 * 24 * 3600))),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "8025")),

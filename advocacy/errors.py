@@ -26,6 +26,10 @@ def wants_json() -> bool:
 
 
 def render_error(code: int, message: str | None = None):
+    if request.path.startswith("/api/"):
+        from advocacy.api.errors import error_response
+
+        return error_response(code, message=str(message) if message else None)
     title, default = MESSAGES.get(code, MESSAGES[500])
     text = message or str(default)
     if wants_json():
@@ -41,6 +45,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if request.path.startswith("/api/"):
+            from advocacy.api.errors import http_error
+
+            return http_error(error)
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

@@ -10,6 +10,7 @@ from advocacy.activity.models import (  # noqa: F401
     UnitMembership,
     UnitMonth,
 )
+from advocacy.api.models import ApiToken, ApiWrite  # noqa: F401
 from advocacy.audit.models import AuditEntry  # noqa: F401
 from advocacy.content.models import (  # noqa: F401
     Post,
@@ -29,6 +30,13 @@ from advocacy.privacy.models import (  # noqa: F401
 )
 from advocacy.programme.models import Programme  # noqa: F401
 from advocacy.queue.models import QueueDecision, QueueImpression  # noqa: F401
+from advocacy.recruitment.models import (  # noqa: F401
+    Application,
+    JobFeed,
+    JobFeedItem,
+    JobFeedRun,
+    SurveyChoice,
+)
 from advocacy.reminders.models import (  # noqa: F401
     Reminder,
     ReminderPreference,

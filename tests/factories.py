@@ -74,6 +74,7 @@ def post(
     audience_titles: tuple[str, ...] = (),
     audience_languages: tuple[str, ...] = (),
     texts_b: dict[str, str] | None = None,
+    job_reference: str = "",
 ) -> Post:
     now = now or utcnow()
     if kind == "job" and deadline_at is None:
@@ -98,6 +99,7 @@ def post(
         event_at=event_at,
         audience_titles=list(audience_titles),
         audience_languages=list(audience_languages),
+        job_reference=job_reference,
     )
     created = content.create_post(data, by_user_id=None, now=now - timedelta(seconds=1))
     return created

@@ -54,7 +54,8 @@ def make_celery(flask_app: Flask) -> Celery:
         enable_utc=True,
         beat_schedule=SCHEDULE,
         beat_schedule_filename=str(Path(config["INSTANCE_DIR"]) / "celerybeat-schedule"),
-        include=["worker.tasks", "worker.reminder_tasks", "advocacy.privacy.tasks"],
+        include=["worker.tasks", "worker.reminder_tasks", "advocacy.privacy.tasks",
+                 "worker.recruitment_tasks"],
     )
     flask_app.extensions["celery"] = celery_app
     return celery_app

@@ -52,6 +52,13 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "args": [],
         "options": {"expires": 55},
     },
+    # issue 13: job feeds from the applicant-tracking system (one task per feed)
+    "recruitment-read-feeds": {
+        "task": "advocacy.recruitment.read_feeds",
+        "schedule": 1800.0,
+        "args": [],
+        "options": {"expires": 1500},
+    },
 }
 
 # issue 6: retention, buffered clicks, exports, privacy notices

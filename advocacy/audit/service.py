@@ -29,6 +29,10 @@ ACTIONS = (
     "person.view", "person.erase", "person.erase_participation", "audit.prune",
     # accessibility statement (issue 14)
     "accessibility.update",
+    # the JSON API (issue 13)
+    "api_token.create", "api_token.revoke",
+    # recruitment (issue 13)
+    "job_feed.add", "applications.import",
 )
 
 

@@ -54,6 +54,11 @@ class PostForm(FlaskForm):
         _l("Place of work"), validators=[Optional(), Length(max=200)],
         description=_l("Job openings only."),
     )
+    job_reference = StringField(
+        _l("Job reference in the applicant-tracking system"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Job openings only. Applications are reported against it."),
+    )
     event_at = _when(_l("Event date and time"), _l("Events only."))
     starts_at = _when(_l("Visible from"), _l("Empty: as soon as it is approved."))
     ends_at = _when(_l("Visible until"))

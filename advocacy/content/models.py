@@ -103,6 +103,8 @@ class Post(db.Model):
     # Jobs: the application deadline and the place of work; events: when it happens (M18).
     deadline_at: Mapped[datetime | None] = mapped_column()
     place: Mapped[str] = mapped_column(String(200), default="")
+    # Jobs: the applicant-tracking system's own reference, the key applications join on.
+    job_reference: Mapped[str | None] = mapped_column(String(100), unique=True)
     event_at: Mapped[datetime | None] = mapped_column()
     image_name: Mapped[str | None] = mapped_column(String(100))
     # Audience beyond units (M12): professions (job titles) and languages; empty = everyone.

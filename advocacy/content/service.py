@@ -59,6 +59,8 @@ class PostData:
     event_at: datetime | None = None
     audience_titles: list[str] = field(default_factory=list)
     audience_languages: list[str] = field(default_factory=list)
+    # Jobs: the applicant-tracking system's reference (applications are reported against it).
+    job_reference: str = ""
 
 
 def link_problem(link: str):
@@ -118,6 +120,8 @@ def validate(data: PostData) -> dict[str, str]:
             errors["place"] = _l("A job opening needs a place of work.")
     if len(data.place.strip()) > 200:
         errors["place"] = _l("Use at most %(n)d characters.", n=200)
+    if len(data.job_reference.strip()) > 100:
+        errors["job_reference"] = _l("Use at most %(n)d characters.", n=100)
     if data.kind == PostKind.EVENT and data.event_at is None:
         errors["event_at"] = _l("An event needs a date and time.")
     for key, texts in (("text", data.texts), ("text_b", data.texts_b)):
@@ -153,6 +157,7 @@ def snapshot(post: Post) -> dict[str, Any]:
         "ends_at": _iso(post.ends_at),
         "deadline_at": _iso(post.deadline_at),
         "place": post.place or "",
+        "job_reference": post.job_reference or "",
         "event_at": _iso(post.event_at),
         "image": post.image_name,
         "topics": sorted(t.name for t in post.topics),
@@ -188,6 +193,7 @@ def _apply(post: Post, data: PostData, now: datetime) -> None:
     post.ends_at = data.ends_at
     post.deadline_at = data.deadline_at if data.kind == PostKind.JOB else None
     post.place = data.place.strip() if data.kind == PostKind.JOB else ""
+    post.job_reference = (data.job_reference.strip() or None) if data.kind == PostKind.JOB else None
     post.event_at = data.event_at if data.kind == PostKind.EVENT else None
     post.audience_titles = list(data.audience_titles)
     post.audience_languages = list(data.audience_languages)
@@ -224,8 +230,19 @@ def _apply(post: Post, data: PostData, now: datetime) -> None:
                 )
 
 
+def _reference_taken(data: PostData, post_id: int | None) -> dict[str, str]:
+    """A job reference names one job post: a second one would split its applications."""
+    reference = data.job_reference.strip()
+    if data.kind != PostKind.JOB or not reference:
+        return {}
+    other = db.session.scalar(select(Post.id).where(Post.job_reference == reference))
+    if other is not None and other != post_id:
+        return {"job_reference": _l("Another job post already has this reference.")}
+    return {}
+
+
 def create_post(data: PostData, *, by_user_id: int | None, now: datetime) -> Post:
-    errors = validate(data)
+    errors = validate(data) or _reference_taken(data, None)
     if errors:
         raise ContentError(errors)
     post = Post(created_by_id=by_user_id, status=PostStatus.DRAFT)
@@ -240,7 +257,7 @@ def create_post(data: PostData, *, by_user_id: int | None, now: datetime) -> Pos
 def update_post(post: Post, data: PostData, *, now: datetime,
                 by_user_id: int | None = None) -> Post:
     """Change a post (live ones too); the history keeps what changed, by whom and when."""
-    errors = validate(data)
+    errors = validate(data) or _reference_taken(data, post.id)
     if errors:
         raise ContentError(errors)
     before = snapshot(post)

@@ -69,6 +69,7 @@ def _post_form(post: Post | None) -> PostForm:
         form.deadline_at.data = utc_to_local(post.deadline_at)
         form.event_at.data = utc_to_local(post.event_at)
         form.place.data = post.place
+        form.job_reference.data = post.job_reference or ""
         form.topic_ids.data = [t.id for t in post.topics]
         form.unit_ids.data = [u.id for u in post.units]
         form.audience_titles.data = ", ".join(post.audience_titles or [])
@@ -90,6 +91,7 @@ def _data(form: PostForm, status: str) -> PostData:
         ends_at=local_to_utc(form.ends_at.data),
         deadline_at=local_to_utc(form.deadline_at.data),
         place=form.place.data or "",
+        job_reference=form.job_reference.data or "",
         event_at=local_to_utc(form.event_at.data),
         topic_ids=list(form.topic_ids.data or []),
         unit_ids=list(form.unit_ids.data or []),

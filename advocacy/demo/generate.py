@@ -44,6 +44,7 @@ from advocacy.demo.bulk import insert_rows, is_postgres, reserve_ids
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision
+from advocacy.recruitment.models import Application
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
 
@@ -221,6 +222,8 @@ class Generator:
         self.years = years
         # Made-up data that must repeat for a seed; nothing secret comes from it.
         self.rng = random.Random(seed)  # nosec B311
+        # Recruitment (issue 13) draws from its own generator: the rest stays as it was.
+        self.side_rng = random.Random(seed * 7919 + 13)  # nosec B311
         self.now = int(now.timestamp())
         self.start = self.now - int(round(years * 365.25)) * DAY
         self.password_hash = password_hash
@@ -591,12 +594,13 @@ class Generator:
         self.write(
             Post.__table__,
             ("id", "title", "link", "kind", "status", "starts_at", "ends_at", "published_at",
-             "created_by_id", "created_at", "updated_at"),
+             "created_by_id", "created_at", "updated_at", "job_reference"),
             ((s.id, s.title, s.link, s.kind, s.status,
               None if s.starts is None else dt(s.starts),
               None if s.ends is None else dt(s.ends),
               None if s.published is None else dt(s.published),
-              s.creator, dt(s.created), dt(s.updated)) for s in specs),
+              s.creator, dt(s.created), dt(s.updated),
+              f"EK-{10000 + s.n}" if s.kind == "job" else None) for s in specs),
         )
         first_variant = reserve_ids(
             self.conn, PostVariant.__table__, sum(len(s.texts) for s in specs))
@@ -834,10 +838,14 @@ class Generator:
         shares = [s for s in shares if s[0] < now]
         first = reserve_ids(self.conn, Share.__table__, len(shares))
         tokens = self.tokens(len(shares))
+        # Share references (utm_content) from a generator of their own, so adding them
+        # left every other demo row as it was for a seed.
+        references = self.tokens(len(shares), rng=self.side_rng)
         self.write(
-            Share.__table__, ("id", "user_id", "post_id", "network", "text", "token", "created_at"),
-            ((first + i, s[1], s[2].id, NETWORKS[s[3]], s[4], tokens[i], dt(s[0]))
-             for i, s in enumerate(shares)),
+            Share.__table__,
+            ("id", "user_id", "post_id", "network", "text", "token", "created_at", "reference"),
+            ((first + i, s[1], s[2].id, NETWORKS[s[3]], s[4], tokens[i], dt(s[0]),
+              references[i]) for i, s in enumerate(shares)),
         )
         if shares:
             self.first_share, self.last_share = dt(shares[0][0]), dt(shares[-1][0])
@@ -923,9 +931,9 @@ class Generator:
                 until = when + rng.choice((1, 3, 7)) * DAY
                 decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
 
-    def tokens(self, count: int) -> list[str]:
+    def tokens(self, count: int, rng: random.Random | None = None) -> list[str]:
         """128-bit url-safe tokens like the real ones, drawn from the seeded generator."""
-        bits, seen, out = self.rng.getrandbits, set(), []
+        bits, seen, out = (rng or self.rng).getrandbits, set(), []
         while len(out) < count:
             token = base64.urlsafe_b64encode(bits(128).to_bytes(16, "big")).rstrip(b"=").decode()
             if token not in seen:
@@ -1088,6 +1096,7 @@ class Generator:
             events.append((when, EventKind.KUDOS_RECEIVED.value, recipient.id,
                            recipient.stint_at(when)[0], recipient.leads is not None, None,
                            first_kudos + i, None, None))
+        events.extend(self.build_applications(people))
         events = [e for e in events if e[0] < now]
         events.sort(key=lambda e: (e[0], e[1], e[6], e[2]))
         first_event = reserve_ids(self.conn, ActivityEvent.__table__, len(events))
@@ -1100,6 +1109,49 @@ class Generator:
              for i, (at, kind, user_id, unit_id, leader, post_id, ref_id, network, value)
              in enumerate(events)),
         )
+
+    def build_applications(self, people: dict[int, Person]) -> list[tuple]:
+        """Applications for the job posts, as the ATS would report them: some through a
+        share's reference, most from other channels; a few hired. Returns their events."""
+        rng, now = self.side_rng, self.now
+        channels = (("own_pages", 3.0), ("job_board", 4.0), ("print", 0.6),
+                    ("word_of_mouth", 1.5), ("other", 0.5), ("unknown", 1.0))
+        rows: list[tuple] = []  # (at, post_id, channel, network, share_id, outcome)
+        for i, (when, user_id, post, network, _text, _reach) in enumerate(self.shares):
+            if post.kind == "job" and rng.random() < 0.12:
+                at = when + int(rng.expovariate(1 / (2 * DAY)))
+                if at < now:
+                    rows.append((at, post.id, "employee_share", NETWORKS[network],
+                                 self.first_share_id + i, user_id))
+        for post in self.posts:
+            if post.kind != "job" or post.published is None:
+                continue
+            for channel, lam in channels:
+                for _ in range(poisson(rng, lam)):
+                    at = post.published + rng.randrange(21 * DAY)
+                    if at < now:
+                        rows.append((at, post.id, channel, None, None, None))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        first = reserve_ids(self.conn, Application.__table__, len(rows))
+        outcomes = ("applied", "interviewed", "offered", "hired", "withdrawn")
+        picked = [outcomes[bisect.bisect((0.7, 0.85, 0.9, 0.96, 1.0), rng.random())]
+                  for _ in rows]
+        self.write(
+            Application.__table__,
+            ("id", "post_id", "ats_application_id", "channel", "network", "share_id",
+             "reported_via", "outcome", "applied_at", "hired_at", "updated_at"),
+            ((first + i, r[1], f"DEMO-{first + i}", r[2], r[3], r[4], "api", picked[i],
+              dt(r[0]), dt(r[0] + 30 * DAY) if picked[i] == "hired" else None, dt(r[0]))
+             for i, r in enumerate(rows)),
+        )
+        events = []
+        for i, r in enumerate(rows):
+            if r[4] is None:
+                continue
+            person = people[r[5]]
+            events.append((r[0], EventKind.APPLICATION.value, person.id, person.stint_at(r[0])[0],
+                           person.leads is not None, r[1], first + i, r[3], None))
+        return events
 
     def finish(self) -> None:
         if is_postgres(self.conn):  # fresh statistics, so the rollup and dashboards plan well

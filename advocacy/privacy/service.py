@@ -616,6 +616,7 @@ class RetentionReport:
     audit_pruned: int
     exports_expired: int
     people_erased: int
+    applications_anonymised: int = 0
 
 
 def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
@@ -632,4 +633,8 @@ def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
         audit.record(None, "audit.prune", now=now, target_type="audit_entries",
                      details={"entries": audits, "keep_days": settings.audit_retention_days})
     exports = expire_exports(now)
-    return RetentionReport(pruned.clicks, pruned.events, audits, exports, len(erased))
+    from advocacy.recruitment.service import anonymise_applications
+
+    applications = anonymise_applications(now, _programme().retention_days)
+    return RetentionReport(pruned.clicks, pruned.events, audits, exports, len(erased),
+                           applications)

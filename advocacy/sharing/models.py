@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
 from advocacy.extensions import db
+
+
+def new_reference() -> str:
+    """Opaque and unguessable; neither the tracked token nor anything about the person."""
+    return secrets.token_urlsafe(12)
 
 
 class Share(db.Model):
@@ -26,6 +32,8 @@ class Share(db.Model):
     )
     text: Mapped[str] = mapped_column(Text, default="")
     token: Mapped[str] = mapped_column(String(32), unique=True)
+    # Sent as utm_content, so an applicant-tracking system can report applications back.
+    reference: Mapped[str] = mapped_column(String(32), unique=True, default=new_reference)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Human clicks whose raw rows the retention job removed: the person still sees their years.
     pruned_clicks: Mapped[int] = mapped_column(default=0)

@@ -59,8 +59,8 @@ def referrer_host(referrer: str | None) -> str | None:
     return host[:255] if host else None
 
 
-def with_utm(link: str, network: str, post_id: int) -> str:
-    """The one place a share's target URL is built (the redirect caches its result)."""
+def with_utm(link: str, network: str, post_id: int, reference: str | None = None) -> str:
+    """UTM tags for the target; utm_content is the share's reference, for an ATS to report back."""
     parts = urlsplit(link)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.startswith("utm_")]
@@ -69,6 +69,8 @@ def with_utm(link: str, network: str, post_id: int) -> str:
         ("utm_medium", "employee_advocacy"),
         ("utm_campaign", f"post-{post_id}"),
     ]
+    if reference:
+        query.append(("utm_content", reference))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -81,14 +83,14 @@ class Target:
 def find_target(token: str) -> Target | None:
     """One indexed look-up; an unknown token and a malformed one look the same (404)."""
     row = db.session.execute(
-        select(Share.id, Share.network, Post.id, Post.link)
+        select(Share.id, Share.network, Post.id, Post.link, Share.reference)
         .join(Post, Post.id == Share.post_id)
         .where(Share.token == token)
     ).first()
     if row is None:
         return None
-    share_id, network, post_id, link = row
-    return Target(share_id, with_utm(link, network, post_id))
+    share_id, network, post_id, link, reference = row
+    return Target(share_id, with_utm(link, network, post_id, reference))
 
 
 def click_data(

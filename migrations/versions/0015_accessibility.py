@@ -1,7 +1,7 @@
 """accessibility statement: one row per installation
 
 Revision ID: 0015_accessibility
-Revises: 0012_clicks
+Revises: 0014_api_tokens
 Create Date: 2026-12-02 01:45:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_accessibility"
-down_revision = "0012_clicks"
+down_revision = "0014_api_tokens"
 branch_labels = None
 depends_on = None
 

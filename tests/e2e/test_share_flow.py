@@ -89,7 +89,11 @@ def test_share_on_linkedin_copy_text_and_count_the_click(live, new_context):
     visitor.goto(tracked)
     landed = urlsplit(visitor.url)
     assert f"{landed.scheme}://{landed.netloc}{landed.path}" == f"{live.url}/login"
-    assert parse_qs(landed.query) == {
+    landed_query = parse_qs(landed.query)
+    # utm_content is the share's opaque reference (issue 13): not the tracked token
+    reference = landed_query.pop("utm_content")[0]
+    assert len(reference) >= 16 and reference not in tracked
+    assert landed_query == {
         "utm_source": ["linkedin"],
         "utm_medium": ["employee_advocacy"],
         "utm_campaign": [f"post-{post_id}"],

@@ -29,6 +29,7 @@ def test_click_is_recorded_and_redirect_has_utm(db_session):
         "utm_source": ["linkedin"],
         "utm_medium": ["employee_advocacy"],
         "utm_campaign": [f"post-{item.id}"],
+        "utm_content": [record.reference],
     }
     click = db_session.scalar(select(Click))
     assert click.share_id == record.id

@@ -150,12 +150,42 @@ MATRIX = {
     # same page and rule as insights.person (administrators see activity, logged)
     "privacy.leader_person": ("GET", "/leader/people/{owner}", {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    # the JSON API (issue 13): a session never counts, only a token; the pages are for admins
+    **{endpoint: (method, url, dict.fromkeys(ROLES, 401)) for endpoint, method, url in (
+        ("api.units", "GET", "/api/v1/units"), ("api.unit", "GET", "/api/v1/units/1"),
+        ("api.people", "GET", "/api/v1/people"), ("api.person", "GET", "/api/v1/people/1"),
+        ("api.posts", "GET", "/api/v1/posts"), ("api.post", "GET", "/api/v1/posts/{post}"),
+        ("api.create_post", "POST", "/api/v1/posts"),
+        ("api.share_stats", "GET", "/api/v1/stats/shares"),
+        ("api.report_application", "POST", "/api/v1/applications"),
+        ("api.update_outcome", "PATCH", "/api/v1/jobs/J/applications/A"),
+        ("api.feeds", "GET", "/api/v1/job-feeds"),
+        ("api.corps_health", "GET", "/api/v1/corps-health"),
+    )},
+    "api.openapi": ("GET", "/api/v1/openapi.json", dict.fromkeys(ROLES, 200)),
+    "api_pages.docs": ("GET", "/api/v1/docs", dict.fromkeys(ROLES, 200)),
+    "api_pages.token_list": ("GET", "/admin/api-tokens", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    "api_pages.revoke": ("POST", "/admin/api-tokens/999999/revoke", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 404}),
     "audit.index": ("GET", "/admin/audit", {"anonymous": LOGIN, "ambassador": 403,
                                             "curator": 403, "leader": 403, "admin": 200}),
     "core.manifest": ("GET", "/manifest.webmanifest", dict.fromkeys(ROLES, 200)),
     "accessibility.statement": ("GET", "/accessibility", dict.fromkeys(ROLES, 200)),
     "accessibility.edit": ("GET", "/accessibility/edit", {
         "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    # issue 13: recruitment
+    "recruitment.channels": ("GET", "/recruitment", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 200, "admin": 200}),
+    "recruitment.channels_csv": ("GET", "/recruitment/channels.csv", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 200, "leader": 200, "admin": 200}),
+    "recruitment.feed_list": ("GET", "/recruitment/feeds", curator_only(200)),
+    "recruitment.feed_read": ("POST", "/recruitment/feeds/0/read", curator_only(404)),
+    "recruitment.feed_active": ("POST", "/recruitment/feeds/0/active", curator_only(404)),
+    "recruitment.import_applications": ("GET", "/recruitment/import", curator_only(200)),
+    "recruitment.choices": ("GET", "/recruitment/choices", curator_only(200)),
+    "recruitment.choice": ("GET", "/recruitment/choices/0", curator_only(404)),
+    "recruitment.survey": ("GET", "/jobs/M-1/source", dict.fromkeys(ROLES, 200)),
     # last, because it ends the session
     "accounts.logout": ("POST", "/logout", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
 }
@@ -171,7 +201,7 @@ def test_every_route_is_in_the_matrix(app):
 def test_routes_by_role(role, app, client, login, db_session):
     team = f.unit()
     owner = f.user("ambassador", unit=team)
-    item = f.post()
+    item = f.post(job_reference="M-1")
     record = f.share(owner, item)
     draft = f.post(status="draft")
     get_programme().require_second_approval = False  # one curator approves (four eyes off)
