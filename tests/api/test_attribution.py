@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from advocacy.activity.service import month_key, month_of, rollup_recent
 from advocacy.db import utcnow
+from advocacy.tracking.service import drain_until_empty
 from tests import factories as f
 
 TZ = ZoneInfo("Europe/Oslo")
@@ -22,6 +23,8 @@ def test_share_click_application_counted(app, client, db_session, bearer):
     db_session.flush()
     click = client.get(f"/r/{shared.token}", headers=BROWSER)
     assert click.status_code == 302
+    # the click waits in the Redis stream until the drain records it
+    assert drain_until_empty(db_session.commit, timeout=10) == 1
     reported = client.post("/api/v1/applications", headers=bearer, json={
         "job_reference": "WC-500", "ats_application_id": "ATS-1",
         "share_reference": shared.reference})

@@ -15,6 +15,7 @@ from advocacy.db import utcnow
 from advocacy.recruitment import report
 from advocacy.recruitment import service as rec
 from advocacy.recruitment.models import Application, SurveyChoice
+from advocacy.tracking.service import drain_until_empty
 from tests import factories as f
 
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile"
@@ -42,6 +43,8 @@ def test_attribution_end_to_end(app, client, login, db_session, monkeypatch):
     query = parse_qs(urlsplit(response.headers["Location"]).query)
     assert query["utm_content"] == [mine.reference]
     assert query["utm_source"] == ["linkedin"] and query["lang"] == ["nb"]
+    # the click waits in the Redis stream until the drain records it
+    assert drain_until_empty(db_session.commit, timeout=10) == 1
 
     # the ATS kept utm_content and reports it back (the HTTP API does the same call)
     now = utcnow()
