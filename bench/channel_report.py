@@ -103,6 +103,8 @@ def fill(db, applications: int, years: int, now: datetime, rng: random.Random) -
         apps.append(row)
     conn.execute(insert(Application), apps)
     db.session.commit()
+    db.session.execute(text("ANALYZE"))  # fresh statistics after the bulk load, as in production
+    db.session.commit()
 
 
 def from_raw(db, tz, years: int, now: datetime, post_id: int | None, minimum: int):
