@@ -65,7 +65,7 @@ def test_bad_e_mail_or_taken_e_mail_changes_nothing(client, login, db_session):
     taken = client.post(f"/admin/users/{person.id}", data=form_for(
         person, email="TWO@example.org", name="Changed"))
     assert taken.status_code == 400
-    assert "Noen bruker allerede denne e-postadressen" in taken.get_data(as_text=True)
+    assert "Denne e-postadressen er allerede i bruk" in taken.get_data(as_text=True)
     db_session.expire_all()
     person = db_session.get(User, person.id)
     assert (person.email, person.name) == ("one@example.org", "One")
