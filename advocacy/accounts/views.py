@@ -10,8 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from advocacy.access import ADMIN, roles_required
-from advocacy.accounts import service, throttle
-from advocacy.accounts import editing
+from advocacy.accounts import editing, service, throttle
 from advocacy.accounts.forms import (
     PasswordForm,
     SettingsForm,

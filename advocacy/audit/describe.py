@@ -284,7 +284,16 @@ def change_line(key: str, pair: Any) -> str:
              new=value_text(key, new))
 
 
+def _blank_pair(pair: Any) -> bool:
+    empty = (None, "", [])
+    return isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[0] in empty \
+        and pair[1] in empty
+
+
 def history_lines(changes: dict | None) -> list[str]:
-    # status first: it is what a reader looks for
-    keys = sorted((changes or {}), key=lambda k: (k != "status", k))
+    """One sentence per changed field, status first (what a reader looks for); a field empty
+    before and after (a new post's unused fields) is left out."""
+    changes = changes or {}
+    keys = sorted((k for k in changes if not _blank_pair(changes[k])),
+                  key=lambda k: (k != "status", k))
     return [change_line(k, changes[k]) for k in keys]
