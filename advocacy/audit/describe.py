@@ -136,6 +136,9 @@ FIELDS = {
     "description": _l("Description"),
 }
 
+# A person's "title" is their job title, a post's "title" its headline.
+PERSON_FIELDS = {"title": _l("Job title or profession")}
+
 NETWORKS = {"linkedin": "LinkedIn", "facebook": "Facebook", "x": "X", "instagram": "Instagram"}
 
 
@@ -161,7 +164,7 @@ KINDS = {"story": _l("Story"), "job": _l("Job"), "event": _l("Event"), "news": _
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "da": "Dansk", "en": "English"}
 
 
-def value_text(key: str, value: Any) -> str:
+def value_text(key: str, value: Any, person: bool = False) -> str:
     """One stored value as a reader would say it."""
     if value is None or value == "" or value == []:
         return _("(empty)")
@@ -171,7 +174,8 @@ def value_text(key: str, value: Any) -> str:
         if key == "roles":
             return role_labels(value)
         if key == "changed":
-            return ", ".join(field_label(str(v)) for v in value)
+            return ", ".join(str(PERSON_FIELDS.get(v) or field_label(str(v))) if person
+                             else field_label(str(v)) for v in value)
         return ", ".join(value_text(key, v) for v in value)
     if key == "status" and value in STATUSES:
         return str(STATUSES[value])
@@ -200,12 +204,13 @@ REASONS = {
 VIEWS = {"leader.person": _l("a leader's page about one person")}
 
 
-def detail_lines(details: dict | None) -> list[str]:
+def detail_lines(details: dict | None, target_type: str | None = None) -> list[str]:
     """The details of one audit entry as short translated sentences."""
     out: list[str] = []
     for key, value in (details or {}).items():
         if key == "changed":
-            out.append(_("Changed: %(fields)s", fields=value_text(key, value)))
+            out.append(_("Changed: %(fields)s",
+                         fields=value_text(key, value, person=target_type == "user")))
         elif key == "roles":
             out.append(_("Roles: %(roles)s", roles=value_text(key, value)))
         elif key == "status":
@@ -248,7 +253,7 @@ def describe_entry(entry) -> dict[str, Any]:
     return {
         "action": action_label(entry.action),
         "target": target_label(entry.target_type, entry.target_id),
-        "details": detail_lines(entry.details),
+        "details": detail_lines(entry.details, entry.target_type),
     }
 
 

@@ -106,3 +106,13 @@ def test_removed_and_boolean_values(ctx):
         flag = describe.detail_lines({"require_second_approval": True})
     assert removed == "Billede fjernet (var foto.jpg)"
     assert flag == ["Kræver godkendelse af en mere: ja"]
+
+
+def test_a_persons_title_is_their_job_title(ctx):
+    with force_locale("en"):
+        said = describe.describe_entry(entry("user.update", "user", 3,
+                                             changed=["title", "unit", "roles"],
+                                             roles=["ambassador", "leader"]))
+    assert said["target"] == "Person no. 3"
+    assert said["details"] == ["Changed: Job title or profession, Unit, Roles",
+                               "Roles: Ambassador, Leader"]
