@@ -44,3 +44,14 @@ def test_role_names_are_translated_on_the_people_lists(client, login, db_session
     people = main_text(client.get("/admin/users").get_data(as_text=True))
     assert "Kurator, Leder" in people
     assert "curator" not in people
+
+
+def test_admins_reach_the_edit_page_from_the_curators_people_list(client, login, db_session):
+    person = f.user(name="Per Person")
+    login(f.user("curator"))
+    assert f"/admin/users/{person.id}" not in client.get("/curate/people?q=Per").get_data(
+        as_text=True)
+    client.post("/logout")
+    login(f.user("admin", "curator"))
+    assert f"/admin/users/{person.id}" in client.get("/curate/people?q=Per").get_data(
+        as_text=True)
