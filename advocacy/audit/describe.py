@@ -164,6 +164,14 @@ KINDS = {"story": _l("Story"), "job": _l("Job"), "event": _l("Event"), "news": _
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "da": "Dansk", "en": "English"}
 
 
+def network_names(keys: Iterable[str]) -> str:
+    return ", ".join(NETWORKS.get(k) or humanise(k) for k in keys)
+
+
+def language_names(codes: Iterable[str]) -> str:
+    return ", ".join(LANGUAGE_NAMES.get(c) or c for c in codes)
+
+
 def value_text(key: str, value: Any, person: bool = False) -> str:
     """One stored value as a reader would say it."""
     if value is None or value == "" or value == []:

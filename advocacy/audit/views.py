@@ -12,6 +12,8 @@ bp = Blueprint("audit", __name__)
 
 # Readable sentences instead of internal keys, on every page (issue 14, item 5).
 bp.add_app_template_filter(describe.role_labels, "role_labels")
+bp.add_app_template_filter(describe.network_names, "network_names")
+bp.add_app_template_filter(describe.language_names, "language_names")
 bp.add_app_template_global(describe.history_action, "history_action")
 bp.add_app_template_global(describe.history_lines, "history_lines")
 

@@ -116,3 +116,11 @@ def test_a_persons_title_is_their_job_title(ctx):
     assert said["target"] == "Person no. 3"
     assert said["details"] == ["Changed: Job title or profession, Unit, Roles",
                                "Roles: Ambassador, Leader"]
+
+
+def test_networks_and_languages_read_as_names(ctx):
+    assert describe.network_names(["linkedin", "x"]) == "LinkedIn, X"
+    assert describe.language_names(["nb", "da"]) == "Norsk bokmål, Dansk"
+    with force_locale("nb"):
+        assert describe.change_line("languages", [[], ["nb", "da"]]) == \
+            "Språk: Norsk bokmål, Dansk"
