@@ -58,6 +58,18 @@ class UserForm(FlaskForm):
     )
 
 
+class UserEditForm(FlaskForm):
+    """The same fields as adding a person, without the password (issue 14, item 8)."""
+
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Job title or profession"), validators=[Optional(), Length(max=200)])
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[Optional()])
+    locale = SelectField(_l("Language"), choices=language_choices(), validators=[Optional()])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices())
+    led_unit_ids = MultiCheckboxField(_l("Leads these units"), coerce=int)
+
+
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()])
@@ -81,3 +93,10 @@ class PasswordForm(FlaskForm):
         description=_l("At least %(n)d characters. A few unrelated words make a good one.",
                        n=MIN_PASSWORD_LENGTH),
     )
+
+
+class UnitEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    # Choices leave out the unit and its sub-units; a crafted value gets the service's message.
+    parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()],
+                            validate_choice=False)

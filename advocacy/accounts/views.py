@@ -8,8 +8,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from advocacy.access import ADMIN, roles_required
-from advocacy.accounts import service, throttle
-from advocacy.accounts.forms import PasswordForm, SettingsForm, UnitForm, UserForm
+from advocacy.accounts import editing, service, throttle
+from advocacy.accounts.forms import (
+    PasswordForm,
+    SettingsForm,
+    UnitEditForm,
+    UnitForm,
+    UserEditForm,
+    UserForm,
+)
 from advocacy.accounts.models import RoleName, Unit, User
 from advocacy.accounts.service import AccountError
 from advocacy.audit import service as audit
@@ -204,6 +211,113 @@ def new_user():
                 flash(_("%(name)s is added.", name=user.name), "success")
                 return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form), (400 if form.errors else 200)
+
+
+def _own_field(form, name: str):
+    return getattr(form, name, None) or form.name
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_user(user_id: int):
+    """Change a person's name, e-mail, unit, job title, language and roles (issue 14)."""
+    person = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm()
+    form.unit_id.choices = _unit_choices(_("No unit"))
+    form.led_unit_ids.choices = _unit_choices("")[1:]
+    if request.method == "GET":
+        form.email.data, form.name.data, form.title.data = person.email, person.name, person.title
+        form.unit_id.data = person.unit_id or 0
+        form.locale.data = person.locale or ""
+        form.roles.data = sorted(person.role_names)
+        form.led_unit_ids.data = sorted(person.led_unit_ids)
+    elif form.validate_on_submit():
+        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+        led = [db.session.get(Unit, uid) for uid in form.led_unit_ids.data or []]
+        change = editing.PersonChange(
+            email=form.email.data, name=form.name.data, title=form.title.data or "",
+            unit=unit, locale=form.locale.data or None, roles=frozenset(form.roles.data or []),
+            led_units=tuple(u for u in led if u is not None))
+        try:
+            changed = editing.update_person(person, change, by=current_user, now=utcnow())
+        except AccountError as exc:
+            db.session.rollback()
+            field = getattr(exc, "field", "email")
+            _own_field(form, field).errors.append(str(exc))
+        else:
+            if changed:
+                details = {"changed": changed}
+                if "roles" in changed:
+                    details["roles"] = sorted(person.role_names)
+                audit.record(current_user.id, "user.update", now=utcnow(), target_type="user",
+                             target_id=person.id, details=details)
+            db.session.commit()
+            flash(_("The changes to %(name)s are saved.", name=person.name) if changed
+                  else _("Nothing was changed."), "success")
+            return redirect(url_for("accounts.edit_user", user_id=person.id))
+    return render_template("accounts/user_edit.html", form=form, person=person,
+                           is_self=person.id == current_user.id), (400 if form.errors else 200)
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@roles_required(ADMIN)
+def set_user_active(user_id: int):
+    """Deactivate (the person left) or reactivate; history is kept either way."""
+    from advocacy.people.service import set_active
+
+    person = db.session.get(User, user_id) or abort(404)
+    wanted = request.form.get("active")
+    if wanted not in ("0", "1"):
+        abort(400)
+    active = wanted == "1"
+    if person.active != active:
+        try:
+            set_active(person, active, by=current_user, now=utcnow())
+        except ValueError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("accounts.edit_user", user_id=person.id))
+        audit.record(current_user.id, "user.reactivate" if active else "user.deactivate",
+                     now=utcnow(), target_type="user", target_id=person.id)
+        db.session.commit()
+    flash(_("%(name)s is active again.", name=person.name) if active
+          else _("%(name)s is deactivated; their history is kept.", name=person.name),
+          "success")
+    return redirect(url_for("accounts.edit_user", user_id=person.id))
+
+
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_unit(unit_id: int):
+    """Rename a unit or move it in the tree; never under itself or its own sub-units."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    below = service.descendant_ids([unit.id])
+    form = UnitEditForm()
+    form.parent_id.choices = [c for c in _unit_choices(_("Top level")) if c[0] not in below]
+    if request.method == "GET":
+        form.name.data = unit.name
+        form.parent_id.data = unit.parent_id or 0
+    elif form.validate_on_submit():
+        parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
+        if form.parent_id.data and parent is None:
+            form.parent_id.errors.append(_("Choose a unit from the list."))
+        else:
+            try:
+                changed = editing.update_unit(unit, name=form.name.data, parent=parent)
+            except AccountError as exc:
+                db.session.rollback()
+                _own_field(form, getattr(exc, "field", "name")).errors.append(str(exc))
+            else:
+                if changed:
+                    audit.record(current_user.id, "unit.update", now=utcnow(),
+                                 target_type="unit", target_id=unit.id,
+                                 details={"changed": changed})
+                db.session.commit()
+                flash(_("The unit is saved.") if changed else _("Nothing was changed."),
+                      "success")
+                return redirect(url_for("accounts.units"))
+    return render_template("accounts/unit_edit.html", form=form, unit=unit), \
+        (400 if form.errors else 200)
 
 
 @bp.route("/admin/units", methods=["GET", "POST"])

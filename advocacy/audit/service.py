@@ -14,6 +14,7 @@ from advocacy.extensions import db
 ACTIONS = (
     # people, units, programme
     "user.create", "unit.create", "people.import", "user.deactivate", "user.reactivate",
+    "user.update", "unit.update",
     "programme.update",
     # posts and their review (issue 3)
     "post.create", "post.update", "post.submit", "post.approve", "post.return",

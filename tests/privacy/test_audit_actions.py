@@ -117,5 +117,6 @@ def test_admin_filters_the_log_by_a_new_action(client, login, db_session):
     client.post("/logout")
     login(f.user("admin"))
     page = client.get("/admin/audit?action=post.submit").get_data(as_text=True)
-    assert f"post #{item.id}" in page and curator.name in page
-    assert "post #" not in client.get("/admin/audit?action=post.archive").get_data(as_text=True)
+    assert f"Post no. {item.id}" in page and curator.name in page  # readable (issue 14)
+    assert "Post no." not in client.get("/admin/audit?action=post.archive").get_data(
+        as_text=True)

@@ -109,11 +109,13 @@ def test_curator_and_admin_actions_are_audited_and_listed(client, login, db_sess
         (curator.id, "topic.create"), (curator.id, "post.create"),
         (curator.id, "programme.update"), (admin.id, "unit.create"), (admin.id, "user.create")]
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "topic.create" in page and "user.create" in page
+    # shown as readable sentences (issue 14), never as keys
+    assert "<td>Added a topic</td>" in page and "<td>Added a person</td>" in page
+    assert "topic.create</td>" not in page
     filtered = client.get("/admin/audit?action=unit.create").get_data(as_text=True)
-    assert "unit.create" in filtered and "topic.create</td>" not in filtered
+    assert "<td>Added a unit</td>" in filtered and "<td>Added a topic</td>" not in filtered
     by_actor = client.get(f"/admin/audit?actor={curator.id}").get_data(as_text=True)
-    assert "user.create</td>" not in by_actor and "post.create</td>" in by_actor
+    assert "<td>Added a person</td>" not in by_actor and "<td>Created a post</td>" in by_actor
     # nothing personal in the details
     for entry in db_session.scalars(select(AuditEntry)):
         assert "Ny Person" not in str(entry.details) and "ny@example.org" not in str(entry.details)

@@ -39,6 +39,12 @@ MATRIX = {
                                                       "curator": 403, "leader": 403, "admin": 200}),
     "accounts.units": ("GET", "/admin/units", {"anonymous": LOGIN, "ambassador": 403,
                                                "curator": 403, "leader": 403, "admin": 200}),
+    "accounts.edit_user": ("GET", "/admin/users/{person}", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
+    "accounts.set_user_active": ("POST", "/admin/users/{person}/active", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 400}),
+    "accounts.edit_unit": ("GET", "/admin/units/{unit}", {
+        "anonymous": LOGIN, "ambassador": 403, "curator": 403, "leader": 403, "admin": 200}),
     "programme.guidelines": ("GET", "/guidelines", {"anonymous": LOGIN, **ALL}),
     "programme.edit": ("GET", "/curate/programme", {"anonymous": LOGIN, "ambassador": 403,
                                                     "curator": 200, "leader": 403, "admin": 200}),
@@ -215,7 +221,7 @@ def test_routes_by_role(role, app, client, login, db_session):
     values = {"post": item.id, "share": record.id, "token": record.token, "draft": draft.id,
               "topic": f.topic().id, "story": story.id, "person": f.user().id,
               "takeover": f.takeover(owner).id, "image": story.photo_name,
-              "owner": owner.id, "notice": notice.id, "victim": victim.id,
+              "owner": owner.id, "notice": notice.id, "victim": victim.id, "unit": team.id,
               "export_token": privacy.export_token(export, app.config["SECRET_KEY"])}
     if role == "ambassador":
         login(owner)

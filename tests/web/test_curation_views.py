@@ -97,7 +97,7 @@ def test_two_curators_review_through_http(client, login, db_session):
     client.post("/logout")
     login(reviewer)
     page = client.get(f"/curate/posts/{post.id}").get_data(as_text=True)
-    assert "Ready when you are" in page and "sent for review" in page
+    assert "Ready when you are" in page and "Sent for review" in page
     assert client.post(f"/curate/posts/{post.id}/approve").status_code == 302
     assert post.status == "live" and post.approved_by_id == reviewer.id
     assert response.status_code == 302
@@ -105,7 +105,7 @@ def test_two_curators_review_through_http(client, login, db_session):
     edited = post_form(title="Karrieredag 1. desember")
     assert client.post(f"/curate/posts/{post.id}/edit", data=edited).status_code == 302
     page = client.get(f"/curate/posts/{post.id}").get_data(as_text=True)
-    assert "Karrieredag 1. desember" in page and "changed" in page
+    assert "<td>Changed</td>" in page and "→ Karrieredag 1. desember" in page
     listing = client.get("/curate/posts?status=live").get_data(as_text=True)
     assert "Karrieredag 1. desember" in listing
 
