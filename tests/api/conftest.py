@@ -7,7 +7,6 @@ import pytest
 from advocacy.api import tokens
 from advocacy.db import utcnow
 from tests import factories as f
-from tests.e2e.conftest import browser, live, new_context  # noqa: F401  (browser fixtures)
 
 ALL_SCOPES = tuple(tokens.SCOPES)
 
