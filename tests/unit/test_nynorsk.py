@@ -73,11 +73,12 @@ def test_babel_formats_dates_and_numbers_in_nynorsk(app):
 
 def test_people_import_accepts_nn_and_refuses_unknown_codes(db_session):
     f.unit("Helse")
+    importer = people.Importer.of(f.user("curator"))
     before = db_session.scalar(select(func.count()).select_from(User))
     data = (b"email,name,unit,language\n"
             b"ingrid@example.org,Ingrid,Helse,nn\n"
             b"olav@example.org,Olav,Helse,no\n")
-    plan = people.parse(data)
+    plan = people.parse(data, by=importer)
     assert [r.email for r in plan.new] == ["ingrid@example.org"]
     assert [e.line for e in plan.errors] == [3]
     assert "Unknown language “no”; use one of: nb, nn, da, en." in plan.errors[0].reason

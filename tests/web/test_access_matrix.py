@@ -223,6 +223,9 @@ def test_routes_by_role(role, app, client, login, db_session):
               "takeover": f.takeover(owner).id, "image": story.photo_name,
               "owner": owner.id, "notice": notice.id, "victim": victim.id, "unit": team.id,
               "export_token": privacy.export_token(export, app.config["SECRET_KEY"])}
+    # Committed into the test's outer transaction, so a view that rolls back its own work
+    # (a refused link, say) does not take the rows later routes need with it.
+    db_session.commit()
     if role == "ambassador":
         login(owner)
     elif role == "leader":
