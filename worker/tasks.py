@@ -69,3 +69,18 @@ def rollup_recent(self: Task) -> list[str]:
         return activity_tasks.rollup_recent()
     except OperationalError as exc:  # database restarting or a lock timeout: try again
         raise _retry(self, exc) from exc
+
+
+CANARY_MAX_HOLD = 30.0
+
+
+@celery.task(name="advocacy.ops.canary", bind=True)
+def canary(self: Task, hold_seconds: float = 0.0) -> dict:
+    """Proves the worker consumes (fault suite, readiness probes); may hold a while, bounded."""
+    import time
+
+    hold = max(0.0, min(float(hold_seconds), CANARY_MAX_HOLD))
+    started = time.time()
+    if hold:
+        time.sleep(hold)
+    return {"started": started, "finished": time.time(), "hostname": self.request.hostname}
