@@ -39,11 +39,30 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
         sent = mail.send_welcome(user_id)
     except Exception as exc:
         db.session.rollback()
-        if mail.is_temporary(exc):
+        if mail.is_temporary(exc) and self.request.retries < MAX_RETRIES:
             raise _retry(self, exc) from exc
+        record_mail_failure("welcome", user_id, exc)
         raise
     db.session.commit()
     return sent
+
+
+def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> None:
+    """A permanent failure (or the last retry) shows on the curators' reminders page, not
+    only in the log. Only the SMTP code and the error's class are kept (no address)."""
+    from advocacy.audit import service as audit
+    from advocacy.db import utcnow
+
+    code = getattr(exc, "smtp_code", None)
+    if code is None and getattr(exc, "recipients", None):
+        code = next(iter(exc.recipients.values()))[0]
+    try:
+        audit.record(None, "mail.failed", now=utcnow(), target_type="user", target_id=user_id,
+                     details={"kind": kind, "smtp_code": code, "error": type(exc).__name__})
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the database itself may be what failed
+        db.session.rollback()
+        log.exception("could not record the failed %s e-mail for user %s", kind, user_id)
 
 
 @celery.task(name="advocacy.send_takeover_reminders", bind=True)

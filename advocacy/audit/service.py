@@ -27,6 +27,8 @@ ACTIONS = (
     # privacy (issue 6)
     "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
     "person.view", "person.erase", "person.erase_participation", "audit.prune",
+    # e-mail that could not be delivered for good (issue 10: shown on the reminders page)
+    "mail.failed",
 )
 
 
