@@ -194,11 +194,12 @@ def start_gunicorn(app: str, env: dict, port: int, log_path: str, workers: int,
 
 
 def start_worker(env: dict, log_path: str, concurrency: int = 2,
-                 name: str = "w") -> subprocess.Popen:
+                 name: str = "w", beat: bool = False) -> subprocess.Popen:
+    extra = ["-B"] if beat else []
     with open(log_path, "ab") as log:
         return subprocess.Popen(  # nosec B603
             [str(VENV_BIN / "celery"), "-A", "worker", "worker", "--loglevel=INFO",
              f"--concurrency={concurrency}", "--without-mingle", "--without-gossip",
-             "--hostname", f"{name}-{os.getpid()}@%h"],
+             "--hostname", f"{name}-{os.getpid()}@%h", *extra],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
