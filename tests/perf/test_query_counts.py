@@ -19,6 +19,9 @@ PAGES = {
     "leader": "/insights/health",
     "dashboard": "/insights/health",
 }
+# Measured: queue 11 (35 before the impressions' commit kept the loaded posts), activity 7,
+# leader 17, dashboard 15. A new statement per request must be a deliberate change here.
+LIMITS = {"queue": 12, "activity": 8, "leader": 18, "dashboard": 16}
 WHO = {"queue": "me", "activity": "me", "leader": "leader", "dashboard": "curator"}
 
 
@@ -63,4 +66,4 @@ def test_statements_per_request_do_not_grow_with_the_data(page, app, client, log
         f"{page}: {small.count} statements on small data, {large.count} on larger data\n"
         f"larger:\n{large.report()}"
     )
-    assert small.count < 40, small.report()
+    assert small.count <= LIMITS[page], small.report()
