@@ -239,7 +239,13 @@ def public_base_url(env: dict[str, str]) -> str:
     if env.get("PUBLIC_BASE_URL"):
         return env["PUBLIC_BASE_URL"]
     host = env.get("WEB_HOST", "127.0.0.1")
-    if host in {"0.0.0.0", "::", ""}:  # nosec B104 - compared, not bound
+    import ipaddress
+
+    try:
+        unspecified = not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a host name
+        unspecified = False
+    if unspecified:
         host = "127.0.0.1"
     if ":" in host:
         host = f"[{host}]"

@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
     failures = 0
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(argv)  # nosec B603 - the Procfile's own command line
+        child = subprocess.Popen(argv)  # nosec B603
         code = child.wait()
         if stopping:
             return 128 + stopping[0] if code < 0 else code

@@ -6,7 +6,6 @@ first, then with a real worker and a Redis of the test's own that is killed mid-
 
 from __future__ import annotations
 
-
 import pytest
 import redis
 from celery import Celery
@@ -61,7 +60,8 @@ def test_a_worker_keeps_consuming_after_redis_is_killed_mid_task(own_redis, tmp_
         assert wait_until(lambda: " ready." in open(log_path).read(), 60), open(log_path).read()
         for graceful in (False, True, False):
             started = sender.send_task("advocacy.ops.canary", args=[4])
-            assert wait_until(lambda: started.id in open(log_path).read(), 20)  # running
+            task_id = started.id
+            assert wait_until(lambda t=task_id: t in open(log_path).read(), 20)  # running
             own_redis.restart(graceful=graceful, down_for=1.0)
             assert worker.poll() is None, open(log_path).read()[-3000:]
             after = sender.send_task("advocacy.ops.canary", args=[0])

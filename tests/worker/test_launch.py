@@ -186,3 +186,13 @@ def test_links_follow_the_port_mail_is_caught_and_a_dead_worker_comes_back(tmp_p
         for process in alive:
             process.kill()
         assert alive == [], f"left running: {alive}\n{log_path.read_text()}"
+
+
+def test_public_base_url_follows_the_port_unless_set():
+    from worker.launch import public_base_url
+
+    assert public_base_url({"PORT": "5311"}) == "http://127.0.0.1:5311"
+    assert public_base_url({"PORT": "8000", "WEB_HOST": "0.0.0.0"}) == "http://127.0.0.1:8000"
+    assert public_base_url({"PORT": "8000", "WEB_HOST": "::1"}) == "http://[::1]:8000"
+    assert public_base_url({"PORT": "5311", "PUBLIC_BASE_URL": "https://ambassador.example"}) \
+        == "https://ambassador.example"
