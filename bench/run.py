@@ -368,7 +368,7 @@ def redirect_scenario(run: Run) -> Result:
 
 
 def reminders_scenario(run: Run) -> Result:
-    people = 200 if run.args.smoke else 10_000
+    people = run.args.reminder_people or (200 if run.args.smoke else 10_000)
     redis_db = run.redis.url.rsplit("/", 1)[0] + "/3"
     database = run.args.postgres + ("/bench_smoke_reminders" if run.args.smoke
                                     else "/bench_reminders")
@@ -381,7 +381,7 @@ def reminders_scenario(run: Run) -> Result:
              "--noop", str(max(200, people // 5)), "--database-url", database,
              "--redis-url", redis_db, "--concurrency", "2"],
             cwd=ROOT, env=dict(run.env, PYTHONPATH=str(ROOT)), capture_output=True, text=True,
-            timeout=900, check=True).stdout
+            timeout=1800, check=True).stdout
     finally:
         admin_sql(run.args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     found = re.search(r"reminders:\s+(\d+) e-mails .*?= ([\d,.]+) (?:e-mails|reminders)/s", out)
@@ -503,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
                         or None, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--only", help="comma-separated scenario names")
+    parser.add_argument("--reminder-people", type=int, help="default 10,000 (smoke 200)")
     args = parser.parse_args(argv)
     if args.ambassadors is None:
         args.ambassadors = 30 if args.smoke else 10_000
@@ -538,22 +539,33 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"{scenario.name}: {reason}")
                 continue
             say(f"{scenario.name} …")
-            if scenario.run is not None:
-                result = scenario.run(run)
-            else:
-                cookies = scenario.cookies(run) if scenario.cookies else []
-                paths = scenario.paths(run)
-                expect = 302 if scenario.server.startswith("bare") else 200
-                connections = scenario.connections or args.connections
-                wrk(run, scenario.server, paths, cookies, connections, expect, args.warmup)
-                result = http_result(scenario.name, wrk(
-                    run, scenario.server, paths, cookies, connections, expect))
+            try:
+                result = run_scenario(run, scenario)
+            except Exception as exc:  # noqa: BLE001 - a broken scenario is a reported row
+                result = Result(name=scenario.name, note=f"failed: {exc!r}"[:300])
             results.append(result)
             say(f"{scenario.name}: {fmt(result.rps)} /s, p50 {fmt(result.p50_ms)} ms, "
-                f"p99 {fmt(result.p99_ms)} ms, errors {fmt(result.errors)}")
+                f"p99 {fmt(result.p99_ms)} ms, errors {fmt(result.errors)} {result.note}")
     finally:
         stop_servers(run)
         shutil.rmtree(workdir, ignore_errors=True)
+    return report(args, run, results)
+
+
+def run_scenario(run: Run, scenario: Scenario) -> Result:
+    if scenario.run is not None:
+        return scenario.run(run)
+    args = run.args
+    cookies = scenario.cookies(run) if scenario.cookies else []
+    paths = scenario.paths(run)
+    expect = 302 if scenario.server.startswith("bare") else 200
+    connections = scenario.connections or args.connections
+    wrk(run, scenario.server, paths, cookies, connections, expect, args.warmup)  # warm-up
+    return http_result(scenario.name, wrk(
+        run, scenario.server, paths, cookies, connections, expect))
+
+
+def report(args: argparse.Namespace, run: Run, results: list[Result]) -> int:
     bare = next((r.rps for r in results if r.name == "bare" and r.rps), None)
     for r in results:
         if bare and r.rps is not None and r.name not in {"reminders", "rollups"}:
