@@ -6,6 +6,9 @@
 #                the other variables are listed in worker/launch.py)
 #   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit
 #   make lint    ruff and bandit only
+#   make bench   speed at scale on PostgreSQL (10,000 ambassadors, 5 years; see bench/README.md)
+#   make faults  the fault suite: own PostgreSQL and Redis, killed on purpose (bench/faults.py)
+#   make bench-smoke / make faults-smoke   the same in seconds, on tiny data (part of make test)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -14,10 +17,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-advocacy
 
-.PHONY: help install run test test-sqlite test-postgres lint translations
+.PHONY: help install run test test-sqlite test-postgres lint translations \
+	bench bench-smoke faults faults-smoke wrk
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-installs only when the lock file or pyproject.toml changed (or the venv is new).
 $(STAMP): requirements.lock pyproject.toml
@@ -45,6 +49,8 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory faults-smoke
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(PY) -m pytest
@@ -56,6 +62,28 @@ test-postgres:
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -c pyproject.toml -r advocacy worker -q
+
+# Load tests use Debian's wrk, installed here when it is missing and we are root.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's wrk for the benchmarks"; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; \
+	  else echo "wrk is missing: apt-get install wrk" >&2; exit 1; fi; \
+	fi
+
+# BENCH_POSTGRES: server URL without a database (bench_* databases are created there).
+bench: install wrk
+	PYTHONPATH=. $(PY) bench/run.py
+
+bench-smoke: install wrk
+	PYTHONPATH=. $(PY) bench/run.py --smoke
+
+faults: install wrk
+	PYTHONPATH=. $(PY) bench/faults.py
+
+faults-smoke: install wrk
+	PYTHONPATH=. $(PY) bench/faults.py --smoke
 
 # Extract every user-facing string and merge it into the nb, da and en catalogs.
 translations:

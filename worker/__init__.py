@@ -30,6 +30,9 @@ def make_celery(flask_app: Flask) -> Celery:
             with flask_app.app_context():
                 return self.run(*args, **kwargs)
 
+    from worker import broker
+
+    broker.install()  # a lost broker connection mid-task must not end the worker
     config = flask_app.config
     celery_app = Celery("advocacy", task_cls=FlaskTask, set_as_current=True)
     celery_app.conf.update(

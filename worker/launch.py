@@ -4,7 +4,11 @@
    on a free 127.0.0.1 TCP port and REDIS_URL is exported to every child process.
 2. Without DATABASE_URL, the SQLite file in instance/ is used (the config default).
 3. `flask --app advocacy db upgrade`, then `flask --app advocacy demo-data --if-empty`.
-4. The Procfile's web, worker and beat processes run together under honcho.
+4. The Procfile's web, worker and beat processes run together under honcho; the worker
+   runs under `worker.supervise`, which starts it again when it exits on its own.
+5. Without MAIL_SERVER, a local SMTP sink (`worker.mailsink`) catches every e-mail, prints
+   one line per message and shows them at the printed "caught mail" address.
+6. Without PUBLIC_BASE_URL, links in e-mails and tracked links use http://WEB_HOST:PORT.
 
 Stopping (Ctrl-C, SIGTERM, SIGHUP) stops the three processes, then the embedded Redis.
 
@@ -17,9 +21,12 @@ Environment (all optional):
   WEB_CONCURRENCY     gunicorn worker processes (gunicorn's own variable, default 1)
   WORKER_CONCURRENCY  Celery worker processes (default 2)
   SECRET_KEY          session signing key (default: a random key kept in instance/)
-  PUBLIC_BASE_URL     the address people use, for links in e-mails
+  PUBLIC_BASE_URL     the address people use, for links in e-mails and tracked links
+                      (default here: http://WEB_HOST:PORT, so it follows PORT)
   MAIL_SERVER, MAIL_PORT, MAIL_FROM, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD
-                      SMTP relay for e-mail (default 127.0.0.1:8025, no TLS, no login)
+                      SMTP relay for e-mail; without MAIL_SERVER the launcher's own sink
+                      listens on 127.0.0.1:MAIL_PORT (default: a free port)
+  MAILSINK_PORT       port of the caught-mail page (default: a free port)
   ADVOCACY_INSTANCE   directory for the SQLite file, secret key and beat state
   DEMO_DATA=0         do not fill an empty database with the demo organisation
 """
@@ -177,15 +184,37 @@ def run_step(argv: list[str], env: dict[str, str]) -> None:
         raise SystemExit(f"launch: `{' '.join(argv[2:])}` failed with exit code {code}")
 
 
-def run_processes(env: dict[str, str], names: tuple[str, ...] = PROCESSES) -> int:
-    """Web, worker and beat from the Procfile under honcho; returns when they have stopped."""
+SUPERVISED = ("worker",)
+
+
+def process_commands(env: dict[str, str], names: tuple[str, ...] = PROCESSES) -> dict[str, str]:
+    """The Procfile's command lines, the worker wrapped in the supervisor, plus the mail sink."""
+    import shlex
+
     from honcho.environ import parse_procfile
-    from honcho.manager import Manager
 
     procfile = parse_procfile((ROOT / "Procfile").read_text())
-    manager = Manager()
+    python = shlex.quote(sys.executable)
+    commands: dict[str, str] = {}
+    if env.get("ADVOCACY_MAILSINK"):
+        smtp_port, http_port = env["ADVOCACY_MAILSINK"].split(":")
+        commands["mail"] = (f"{python} -m worker.mailsink --smtp-port {int(smtp_port)} "
+                            f"--http-port {int(http_port)}")
     for name in names:
-        manager.add_process(name, procfile.processes[name], env=env, cwd=str(ROOT))
+        command = procfile.processes[name]
+        if name in SUPERVISED:
+            command = f"{python} -m worker.supervise -- sh -c {shlex.quote(command)}"
+        commands[name] = command
+    return commands
+
+
+def run_processes(env: dict[str, str], names: tuple[str, ...] = PROCESSES) -> int:
+    """Web, worker and beat from the Procfile under honcho; returns when they have stopped."""
+    from honcho.manager import Manager
+
+    manager = Manager()
+    for name, command in process_commands(env, names).items():
+        manager.add_process(name, command, env=env, cwd=str(ROOT))
     # honcho handles SIGINT and SIGTERM itself during loop(); SIGHUP means the same.
     signal.signal(signal.SIGHUP, lambda _signum, _frame: manager.terminate())
     try:
@@ -204,6 +233,37 @@ def child_environment() -> dict[str, str]:
     return env
 
 
+def public_base_url(env: dict[str, str]) -> str:
+    """PUBLIC_BASE_URL when set; otherwise the address this launcher serves, so links in
+    e-mails and tracked links follow PORT (0.0.0.0 and :: become 127.0.0.1)."""
+    if env.get("PUBLIC_BASE_URL"):
+        return env["PUBLIC_BASE_URL"]
+    host = env.get("WEB_HOST", "127.0.0.1")
+    import ipaddress
+
+    try:
+        unspecified = not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:  # a host name
+        unspecified = False
+    if unspecified:
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{env.get('PORT', '5000')}"
+
+
+def configure_mail(env: dict[str, str]) -> str | None:
+    """Without MAIL_SERVER, point the product at the launcher's own sink; the page's URL."""
+    if env.get("MAIL_SERVER"):
+        return None
+    env["MAIL_SERVER"] = "127.0.0.1"
+    env["MAIL_USE_TLS"] = "0"
+    env.setdefault("MAIL_PORT", str(free_port()))
+    env.setdefault("MAILSINK_PORT", str(free_port()))
+    env["ADVOCACY_MAILSINK"] = f"{env['MAIL_PORT']}:{env['MAILSINK_PORT']}"
+    return f"http://127.0.0.1:{env['MAILSINK_PORT']}/"
+
+
 def main() -> int:
     for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_stop)
@@ -220,7 +280,12 @@ def main() -> int:
         run_step([*flask, "db", "upgrade"], env)
         if env.get("DEMO_DATA", "1") != "0":
             run_step([*flask, "demo-data", "--if-empty"], env)
+        env["PUBLIC_BASE_URL"] = public_base_url(env)
+        mail_page = configure_mail(env)
+        if mail_page:
+            say(f"e-mail goes to a local sink: caught mail at {mail_page}")
         host, port = env.get("WEB_HOST", "127.0.0.1"), env.get("PORT", "5000")
+        say(f"links use {env['PUBLIC_BASE_URL']}")
         say(f"starting web, worker and beat: open http://{host}:{port}/")
         return run_processes(env)
     except Stop as stop:

@@ -39,8 +39,9 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
         sent = mail.send_welcome(user_id)
     except Exception as exc:
         db.session.rollback()
-        if mail.is_temporary(exc):
+        if mail.is_temporary(exc) and self.request.retries < MAX_RETRIES:
             raise _retry(self, exc) from exc
+        record_mail_failure("welcome", user_id, exc)
         raise
     db.session.commit()
     return sent
@@ -58,6 +59,22 @@ def send_lockout_notice(self: Task, user_id: int, address: str, at_iso: str) -> 
         raise
     db.session.commit()
     return sent
+def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> None:
+    """A permanent failure (or the last retry) shows on the curators' reminders page, not
+    only in the log. Only the SMTP code and the error's class are kept (no address)."""
+    from advocacy.audit import service as audit
+    from advocacy.db import utcnow
+
+    code = getattr(exc, "smtp_code", None)
+    if code is None and getattr(exc, "recipients", None):
+        code = next(iter(exc.recipients.values()))[0]
+    try:
+        audit.record(None, "mail.failed", now=utcnow(), target_type="user", target_id=user_id,
+                     details={"kind": kind, "smtp_code": code, "error": type(exc).__name__})
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the database itself may be what failed
+        db.session.rollback()
+        log.exception("could not record the failed %s e-mail for user %s", kind, user_id)
 
 
 @celery.task(name="advocacy.send_takeover_reminders", bind=True)
@@ -98,3 +115,16 @@ def drain_clicks(self: Task) -> int:
     except OperationalError as exc:  # database restarting: the clicks wait in Redis
         db.session.rollback()
         raise _retry(self, exc) from exc
+CANARY_MAX_HOLD = 30.0
+
+
+@celery.task(name="advocacy.ops.canary", bind=True)
+def canary(self: Task, hold_seconds: float = 0.0) -> dict:
+    """Proves the worker consumes (fault suite, readiness probes); may hold a while, bounded."""
+    import time
+
+    hold = max(0.0, min(float(hold_seconds), CANARY_MAX_HOLD))
+    started = time.time()
+    if hold:
+        time.sleep(hold)
+    return {"started": started, "finished": time.time(), "hostname": self.request.hostname}

@@ -34,6 +34,8 @@ ACTIONS = (
     "api_token.create", "api_token.revoke",
     # recruitment (issue 13)
     "job_feed.add", "applications.import",
+    # e-mail that could not be delivered for good (issue 10: shown on the reminders page)
+    "mail.failed",
 )
 
 

@@ -58,27 +58,47 @@ def _broker_ok() -> bool:
         client = redis.Redis.from_url(
             current_app.config["REDIS_URL"], socket_connect_timeout=1, socket_timeout=1
         )
-        return bool(client.ping())
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
     except redis.RedisError:
         return False
 
 
-@bp.get("/healthz")
-def healthz():
-    """Both the database and the broker must answer for the instance to take traffic."""
+def _database_ok() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
-        database = True
+        return True
     except Exception:  # noqa: BLE001 - any failure means "down"
         db.session.rollback()
-        database = False
+        return False
+
+
+@bp.get("/healthz")
+@bp.get("/livez")
+def healthz():
+    """Liveness: this web process answers. 200 even when Redis or the database is down, so an
+    orchestrator restarts only a hung process, and a broker blip never takes the site down
+    (the redirect keeps working without Redis). Readiness is /readyz."""
+    response = jsonify({"status": "ok"})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: the database and the broker both answer; 503 names what is down."""
+    database = _database_ok()
     broker = _broker_ok()
     body = {
         "status": "ok" if database and broker else "unavailable",
         "database": "ok" if database else "down",
         "broker": "ok" if broker else "down",
     }
-    return jsonify(body), 200 if database and broker else 503
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if database and broker else 503
 
 
 # Home-screen icons drawn once by scripts/make_icons.py and committed under static/icons.

@@ -127,8 +127,25 @@ def admin():
     return render_template(
         "reminders/admin.html", report=service.report(utcnow(), tz),
         problems=service.problems(), labels=dict(_kind_labels()),
-        settings=service.read_settings(), tz=tz,
+        settings=service.read_settings(), tz=tz, mail_failures=_mail_failures(),
     )
+
+
+def _mail_failures(limit: int = 50) -> list:
+    """E-mail outside the reminder rows (the welcome e-mail) that failed for good:
+    (entry, person or None), newest first."""
+    from sqlalchemy import select
+
+    from advocacy.accounts.models import User
+    from advocacy.audit.models import AuditEntry
+
+    rows = db.session.execute(
+        select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.target_id)
+        .where(AuditEntry.action == "mail.failed")
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+    )
+    return [tuple(row) for row in rows]
 
 
 @bp.route("/curate/reminders/settings", methods=["GET", "POST"])

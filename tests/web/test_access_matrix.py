@@ -27,6 +27,7 @@ def ambassador_only(status: int) -> dict:
 MATRIX = {
     "core.home": ("GET", "/", {"anonymous": LOGIN, **ALL}),
     "core.healthz": ("GET", "/healthz", dict.fromkeys(ROLES, 200)),
+    "core.readyz": ("GET", "/readyz", dict.fromkeys(ROLES, 200)),
     "core.language": ("POST", "/language", dict.fromkeys(ROLES, 302)),
     "accounts.login": ("GET", "/login", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "accounts.settings": ("GET", "/settings", {"anonymous": LOGIN, **ALL}),

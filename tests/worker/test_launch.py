@@ -101,3 +101,98 @@ def test_sigterm_stops_web_worker_beat_and_the_embedded_redis(tmp_path):
                 process.kill()
             except psutil.NoSuchProcess:
                 pass
+
+
+def test_links_follow_the_port_mail_is_caught_and_a_dead_worker_comes_back(tmp_path):
+    """`PORT=… make run`: the welcome e-mail's links carry that port, the launcher's SMTP sink
+    shows the e-mail on its page, and a worker killed with SIGKILL is started again."""
+    from celery import Celery
+
+    from tests import factories
+    from tests.conftest import make_app, upgrade
+
+    database = f"sqlite:///{tmp_path / 'launch.db'}"
+    setup = make_app(database)
+    upgrade(setup)
+    with setup.app_context():
+        from advocacy.extensions import db
+
+        ids = [factories.user("ambassador", email=f"new{i}@example.org").id for i in (1, 2)]
+        db.session.commit()
+
+    (tmp_path / "instance").mkdir()
+    port, mail_page_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"REDIS_URL", "DATABASE_URL", "TEST_DATABASE_URL", "PUBLIC_BASE_URL",
+                        "MAIL_SERVER", "MAIL_PORT"}}
+    env.update(PORT=str(port), DEMO_DATA="0", DATABASE_URL=database,
+               ADVOCACY_INSTANCE=str(tmp_path / "instance"), WORKER_CONCURRENCY="1",
+               WEB_CONCURRENCY="1", MAILSINK_PORT=str(mail_page_port))
+    log_path = tmp_path / "launch.log"
+    with open(log_path, "wb") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "worker.launch"], cwd=ROOT, env=env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{mail_page_port}/", timeout=1) as r:
+                return r.read().decode()
+        except OSError:
+            return ""
+
+    descendants: list[psutil.Process] = []
+    try:
+        assert wait_until(lambda: healthy(port) or launcher.poll() is not None, 40), \
+            log_path.read_text()
+        text = log_path.read_text()
+        assert f"links use http://127.0.0.1:{port}" in text
+        assert f"caught mail at http://127.0.0.1:{mail_page_port}/" in text
+        redis_url = re.search(r"embedded Redis on (redis://\S+)", text).group(1)
+        sender = Celery(broker=redis_url)
+        sender.send_task("advocacy.send_welcome_email", args=[ids[0]])
+        assert wait_until(lambda: "new1@example.org" in page(), 30), log_path.read_text()
+        assert f"http://127.0.0.1:{port}/login" in page()
+        assert "http://127.0.0.1:5000" not in page()
+        assert wait_until(lambda: "mail | to new1@example.org" in log_path.read_text(), 10)
+
+        descendants = psutil.Process(launcher.pid).children(recursive=True)
+        def is_celery_worker(process: psutil.Process) -> bool:
+            argv = process.cmdline()
+            return any(a.endswith("/celery") or a == "celery" for a in argv[:2]) \
+                and "worker" in argv[2:] and "beat" not in argv
+
+        workers = [p for p in descendants
+                   if is_celery_worker(p) and not is_celery_worker(p.parent())]
+        assert workers, [p.cmdline() for p in descendants]
+        workers[0].kill()
+        assert wait_until(lambda: "starting it again" in log_path.read_text(), 10)
+        sender.send_task("advocacy.send_welcome_email", args=[ids[1]])
+        assert wait_until(lambda: "new2@example.org" in page(), 45), log_path.read_text()
+        assert launcher.poll() is None
+    finally:
+        try:
+            descendants += psutil.Process(launcher.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            pass
+        launcher.send_signal(signal.SIGTERM)
+        try:
+            launcher.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+        _gone, alive = psutil.wait_procs(descendants, timeout=5)
+        for process in alive:
+            process.kill()
+        assert alive == [], f"left running: {alive}\n{log_path.read_text()}"
+
+
+def test_public_base_url_follows_the_port_unless_set():
+    from worker.launch import public_base_url
+
+    assert public_base_url({"PORT": "5311"}) == "http://127.0.0.1:5311"
+    assert public_base_url({"PORT": "8000", "WEB_HOST": "0.0.0.0"}) == "http://127.0.0.1:8000"
+    assert public_base_url({"PORT": "8000", "WEB_HOST": "::1"}) == "http://[::1]:8000"
+    assert public_base_url({"PORT": "5311", "PUBLIC_BASE_URL": "https://ambassador.example"}) \
+        == "https://ambassador.example"
