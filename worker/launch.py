@@ -93,9 +93,12 @@ class EmbeddedRedis:
     running whenever another client is still connected at exit.)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, directory: str | os.PathLike | None = None) -> None:
+        """With `directory`, the data is kept there between runs (append-only file): clicks
+        waiting in the stream survive a stop (docs/tracking.md). Without, a temporary one."""
         self.process: subprocess.Popen | None = None
-        self.directory: str | None = None
+        self.keep = directory is not None
+        self.directory: str | None = str(directory) if directory is not None else None
         self.url: str | None = None
 
     @staticmethod
@@ -108,14 +111,18 @@ class EmbeddedRedis:
         return found
 
     def start(self, timeout: float = 10.0) -> str:
-        self.directory = tempfile.mkdtemp(prefix="advocacy-redis-")
+        if self.keep:
+            os.makedirs(self.directory, exist_ok=True)
+        else:
+            self.directory = tempfile.mkdtemp(prefix="advocacy-redis-")
         log = os.path.join(self.directory, "redis.log")
         for _attempt in range(3):
             port = free_port()
             command = [
                 self.executable(), "--port", str(port), "--bind", "127.0.0.1",
                 "--protected-mode", "yes", "--daemonize", "no", "--save", "",
-                "--appendonly", "no", "--dir", self.directory, "--logfile", log,
+                "--appendonly", "yes" if self.keep else "no", "--appendfsync", "everysec",
+                "--dir", self.directory, "--logfile", log,
             ]
             # Fixed argument list, no shell.
             self.process = subprocess.Popen(  # nosec B603
@@ -163,7 +170,7 @@ class EmbeddedRedis:
 
     def stop(self) -> None:
         self._terminate()
-        if self.directory:
+        if self.directory and not self.keep:
             shutil.rmtree(self.directory, ignore_errors=True)
             self.directory = None
 
@@ -272,7 +279,9 @@ def main() -> int:
     flask = [sys.executable, "-m", "flask", "--app", "advocacy"]
     try:
         if not env.get("REDIS_URL"):
-            embedded = EmbeddedRedis()
+            from advocacy.config import INSTANCE_DIR
+
+            embedded = EmbeddedRedis(INSTANCE_DIR / "redis")
             env["REDIS_URL"] = embedded.start()
             say(f"embedded Redis on {env['REDIS_URL']} (pid {embedded.process.pid})")
         if not env.get("DATABASE_URL"):

@@ -21,7 +21,8 @@ PAGES = {
 }
 # Measured: queue 11 (35 before the impressions' commit kept the loaded posts), activity 7,
 # leader 17, dashboard 15. A new statement per request must be a deliberate change here.
-LIMITS = {"queue": 12, "activity": 8, "leader": 18, "dashboard": 16}
+# Counted after the privacy rule, click owner and applications joined these pages.
+LIMITS = {"queue": 12, "activity": 13, "leader": 22, "dashboard": 18}
 WHO = {"queue": "me", "activity": "me", "leader": "leader", "dashboard": "curator"}
 
 

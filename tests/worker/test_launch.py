@@ -196,3 +196,23 @@ def test_public_base_url_follows_the_port_unless_set():
     assert public_base_url({"PORT": "8000", "WEB_HOST": "::1"}) == "http://[::1]:8000"
     assert public_base_url({"PORT": "5311", "PUBLIC_BASE_URL": "https://ambassador.example"}) \
         == "https://ambassador.example"
+
+
+def test_embedded_redis_keeps_the_click_stream_across_a_restart(tmp_path):
+    """Under `make run` clicks wait in a Redis stream: a stop must not lose them."""
+    folder = tmp_path / "redis"
+    server = EmbeddedRedis(folder)
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        client.xadd("clicks:stream", {"c": "kept"})
+    finally:
+        server.stop()  # SIGTERM: redis-server writes its append-only file before it exits
+    assert folder.exists()
+    again = EmbeddedRedis(folder)
+    url = again.start()
+    try:
+        entries = redis.Redis.from_url(url).xrange("clicks:stream")
+        assert [fields[b"c"] for _id, fields in entries] == [b"kept"]
+    finally:
+        again.stop()
