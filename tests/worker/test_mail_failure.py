@@ -44,6 +44,10 @@ def test_a_refused_welcome_email_is_listed_for_curators(app, client, login, db_s
 
     page = client.get("/curate/reminders").get_data(as_text=True)
     assert "E-mail that could not be delivered" in page
+    # the table is in the page's main content, not in its <title>
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "could not be delivered" not in title and "Reminders" in title
+    assert page.index("<main") < page.index("E-mail that could not be delivered")
     assert "Nora Nykommer" in page
     assert "The mail server answered 550." in page
     assert "No failed e-mail." not in page
