@@ -395,14 +395,18 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
 
 
 def apply(plan: ImportPlan, *, now: datetime,
-          commit: Callable[[], None] | None = None) -> ImportResult:
+          commit: Callable[[], None] | None = None,
+          progress: Callable[[int], None] | None = None) -> ImportResult:
     """Write the good rows: per batch one bulk insert of people, one of roles, bulk updates.
 
-    Without `commit` everything is flushed in the caller's transaction (tests, CLI). With it
-    (the confirm view) each batch of WRITE_BATCH people is its own short transaction,
-    retried if SQLite is busy, so no import holds the write lock for long. The whole file was
-    checked before the first batch; a batch that still fails leaves the earlier ones
-    written, and confirming the same file again finishes the rest (an import is idempotent).
+    Without `commit` everything is flushed in the caller's transaction: all or nothing (the
+    CLI, tests, and the confirm view on PostgreSQL, where an import's rows lock only
+    themselves). With it (the confirm view on SQLite, whose one write lock would stop every
+    other writer for the whole import) each batch of WRITE_BATCH people is its own short
+    transaction, retried if SQLite is busy, and `progress(done)` is told after each. The
+    whole file was checked before the first batch; a batch that still fails leaves the
+    earlier ones written, the view says so and offers to finish, and confirming the same
+    file again writes the rest without duplicates (an import is idempotent by e-mail).
     """
     new_rows, updated = plan.new, plan.updated
     if commit is None:
@@ -410,12 +414,15 @@ def apply(plan: ImportPlan, *, now: datetime,
         _write_updates(updated, now)
     else:
         commit()
-        for start in range(0, len(new_rows), WRITE_BATCH):
-            chunk = new_rows[start:start + WRITE_BATCH]
-            commit_retrying(lambda chunk=chunk: _write_new(chunk, now), commit=commit)
-        for start in range(0, len(updated), WRITE_BATCH):
-            chunk = updated[start:start + WRITE_BATCH]
-            commit_retrying(lambda chunk=chunk: _write_updates(chunk, now), commit=commit)
+        done = 0
+        for rows, write in ((new_rows, _write_new), (updated, _write_updates)):
+            for start in range(0, len(rows), WRITE_BATCH):
+                chunk = rows[start:start + WRITE_BATCH]
+                commit_retrying(lambda chunk=chunk, write=write: write(chunk, now),
+                                commit=commit)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done)
     db.session.flush()
     db.session.expire_all()
     return ImportResult(created=len(new_rows), updated=len(updated),

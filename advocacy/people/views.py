@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.models import User
@@ -38,10 +41,49 @@ def _check(data: bytes) -> service.ImportPlan:
     return service.parse(data, by=importer, directory=directory)
 
 
-def _pending_path(token: str) -> Path:
+def _imports_dir() -> Path:
     directory = Path(current_app.config["INSTANCE_DIR"]) / "imports"
     directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"{current_user.id}-{token}.csv"
+    return directory
+
+
+def _pending_path(token: str) -> Path:
+    return _imports_dir() / f"{current_user.id}-{token}.csv"
+
+
+# An import being written keeps a note beside its file: how many people it has and how many
+# are written. The note outlives a failed or killed confirm, so the curator sees that the
+# file is not fully imported and can finish it (confirming again is idempotent).
+STALLED_AFTER = timedelta(minutes=2)  # a note not touched for this long: the writer stopped
+
+
+def _write_note(path: Path, *, total: int, done: int, started: str,
+                stopped: bool = False) -> None:
+    note = {"total": total, "done": done, "started": started, "stopped": stopped,
+            "touched": utcnow().isoformat()}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(note))
+    tmp.replace(path.with_suffix(".json"))
+
+
+def unfinished_imports() -> list[dict]:
+    """The current curator's imports that were started and not finished, oldest first."""
+    found = []
+    for note_path in _imports_dir().glob(f"{current_user.id}-*.json"):
+        csv_path = note_path.with_suffix(".csv")
+        try:
+            note = json.loads(note_path.read_text())
+        except (OSError, ValueError):
+            continue
+        if not csv_path.exists():
+            note_path.unlink(missing_ok=True)
+            continue
+        touched = datetime.fromisoformat(note["touched"])
+        found.append({"token": note_path.stem.split("-", 1)[1], "total": note["total"],
+                      "done": note["done"], "started": datetime.fromisoformat(note["started"]),
+                      "running": not note.get("stopped")
+                      and utcnow() - touched < STALLED_AFTER})
+    return sorted(found, key=lambda item: item["started"])
 
 
 @bp.get("")
@@ -87,7 +129,8 @@ def upload():
             return render_template("people/report.html", plan=plan, confirm=confirm,
                                    shown_errors=SHOWN_ERRORS)
     return render_template("people/import.html", form=form, max_rows=service.MAX_ROWS,
-                           max_mb=service.MAX_IMPORT_MB), (400 if form.errors else 200)
+                           max_mb=service.MAX_IMPORT_MB, unfinished=unfinished_imports(),
+                           finish=ConfirmForm()), (400 if form.errors else 200)
 
 
 @bp.post("/import/confirm")
@@ -105,13 +148,38 @@ def confirm():
     except ImportFileError as exc:
         flash(str(exc), "error")
         return redirect(url_for("people.upload"))
-    # Batches of their own (see service.apply): the write lock is held per batch only.
-    result = service.apply(plan, now=utcnow(), commit=db.session.commit)
-    audit.record(current_user.id, "people.import", now=utcnow(), target_type="import",
-                 details={"created": result.created, "updated": result.updated,
-                          "unchanged": result.unchanged})
-    db.session.commit()
+    # On SQLite batches of their own (see service.apply): the write lock is held per batch
+    # only. On PostgreSQL one transaction: an import's rows lock only themselves.
+    total = len(plan.new) + len(plan.updated)
+    started = utcnow().isoformat()
+    _write_note(path, total=total, done=0, started=started)
+    batched = db.session.get_bind().dialect.name == "sqlite"
+    written = 0
+
+    def progress(done: int) -> None:
+        nonlocal written
+        written = done
+        _write_note(path, total=total, done=done, started=started)
+
+    try:
+        result = service.apply(plan, now=utcnow(), commit=db.session.commit if batched else None,
+                               progress=progress)
+        audit.record(current_user.id, "people.import", now=utcnow(), target_type="import",
+                     details={"created": result.created, "updated": result.updated,
+                              "unchanged": result.unchanged})
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("people import stopped after %d of %d", written, total)
+        _write_note(path, total=total, done=written, started=started, stopped=True)
+        flash(_("The import stopped: the database refused a write after %(done)d of %(total)d "
+                "people. The rest is not written yet; finish the import below.",
+                done=written, total=total) if written else
+              _("The import could not be written; nothing was changed. Try again below."),
+              "error")
+        return redirect(url_for("people.upload"))
     path.unlink(missing_ok=True)
+    path.with_suffix(".json").unlink(missing_ok=True)
     flash(_("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
             created=result.created, updated=result.updated, unchanged=result.unchanged),
           "success")
