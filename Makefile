@@ -46,9 +46,10 @@ install: $(STAMP)
 run: install
 	$(PY) -m worker.launch
 
+# The SQLite and PostgreSQL suites run side by side (one per core), each with Redis
+# databases of its own; each suite's output is printed when it ends.
 test: install
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-smoke
 
@@ -57,6 +58,9 @@ test-sqlite:
 
 test-postgres:
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL_PG:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	TEST_REDIS_URL=$${TEST_REDIS_URL_PG:-redis://127.0.0.1:6379/12} \
+	TEST_WORKER_REDIS_URL=$${TEST_WORKER_REDIS_URL_PG:-redis://127.0.0.1:6379/11} \
+	TEST_JOBS_REDIS_URL=$${TEST_JOBS_REDIS_URL_PG:-redis://127.0.0.1:6379/10} \
 	  $(PY) -m pytest
 
 lint:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 
 import pytest
 import redis
@@ -18,7 +19,7 @@ from advocacy.accounts.models import User
 from tests import factories as f
 from tests.worker.conftest import free_port
 
-JOBS_REDIS_URL = "redis://127.0.0.1:6379/13"
+JOBS_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/13")
 WELCOME = "advocacy.send_welcome_email"
 
 
