@@ -29,10 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from advocacy import errors, i18n, models, security  # noqa: F401  (models registers tables)
+    from advocacy import errors, i18n, logs, models, security  # noqa: F401  (models registers tables)
     from advocacy.accounts.service import user_for_session
     from advocacy.extensions import babel, csrf, db, limiter, limiter_config, login_manager, migrate
 
+    logs.init_app(app)
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

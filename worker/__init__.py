@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import setup_logging, worker_process_init
 from flask import Flask, has_app_context
 
 from advocacy import create_app
@@ -62,6 +62,14 @@ def make_celery(flask_app: Flask) -> Celery:
     )
     flask_app.extensions["celery"] = celery_app
     return celery_app
+
+
+@setup_logging.connect
+def _logging(**_kwargs: Any) -> None:
+    """Celery uses our configuration (advocacy/logs.py) instead of replacing the root logger's."""
+    from advocacy import logs
+
+    logs.configure()
 
 
 def _build() -> None:
