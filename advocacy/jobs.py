@@ -1,9 +1,9 @@
 """enqueue(name, *args): send a Celery task only once the database transaction has committed.
 
 A worker that picks up a job must find the rows the job is about, and a job must not run
-for work that was rolled back (warehouse's `_after_commit_hook`). So enqueue() only notes
-the job on the SQLAlchemy session; it goes to the broker from the session's "after_commit"
-hook and is dropped when the transaction (or the savepoint it was noted in) rolls back.
+for work that was rolled back (warehouse's `_after_commit_hook`). So enqueue() notes
+the job with `advocacy.aftercommit.after_commit`: it goes to the broker once the transaction
+commits and is dropped when the transaction (or the savepoint it was noted in) rolls back.
 
 The web tier never imports `worker/` (that would create the app twice and import every
 task); it sends by task name through a small Celery client on REDIS_URL.
@@ -13,19 +13,27 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery
 from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
-from advocacy.extensions import db
+from advocacy.aftercommit import after_commit, waiting
 
 log = logging.getLogger(__name__)
 
-_PENDING = "advocacy.jobs.pending"
 _CLIENT = "advocacy.jobs.client"
+
+
+@dataclass(frozen=True)
+class _Job:
+    name: str
+    args: list[Any]
+
+    def __call__(self) -> None:
+        _send(self.name, self.args)
 
 
 def enqueue(name: str, *args: Any) -> None:
@@ -34,18 +42,12 @@ def enqueue(name: str, *args: Any) -> None:
         json.dumps(args)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"job {name!r}: arguments must be JSON (ids, not objects)") from exc
-    session = db.session()
-    if not session.in_transaction():
-        # Begin now, so that a rollback before any query still drops the job.
-        session.begin()
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, []).append((transaction, name, list(args)))
+    after_commit(_Job(name, list(args)))
 
 
 def pending(session: Session | None = None) -> list[tuple[str, list[Any]]]:
     """The jobs waiting for the current transaction to commit (for tests and debugging)."""
-    session = session or db.session()
-    return [(name, args) for _tx, name, args in session.info.get(_PENDING, [])]
+    return [(job.name, job.args) for job in waiting(session) if isinstance(job, _Job)]
 
 
 def _client(app) -> Celery:
@@ -81,34 +83,3 @@ def _send(name: str, args: list[Any]) -> None:
         _client(app).send_task(name, args=args)
     except Exception:  # noqa: BLE001 - the data is committed; a lost job must not fail the request
         log.exception("job %s %r could not be sent to the broker", name, args)
-
-
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint was released; the outer transaction may still roll back
-    jobs = session.info.pop(_PENDING, None)
-    for _transaction, name, args in jobs or ():
-        _send(name, args)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    jobs = session.info.get(_PENDING)
-    if jobs:
-        jobs[:] = [job for job in jobs if not _within(job[0], previous_transaction)]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        # The outermost transaction ended without a commit (closed or rolled back).
-        session.info.pop(_PENDING, None)

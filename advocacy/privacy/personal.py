@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, delete, event, literal, or_, select, update
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import String, cast, delete, literal, or_, select, update
 
 from advocacy.accounts.models import Unit, User, user_topics
 from advocacy.activity.models import ActivityEvent, PersonMonth, PersonState, UnitMembership
+from advocacy.aftercommit import after_commit
 from advocacy.audit.models import AuditEntry
 from advocacy.content.models import Post, PostComment, PostRevision
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
@@ -326,41 +326,10 @@ def _sweep(person_id: int) -> None:
 
 # --- files go only once the erasure is committed --------------------------------------------
 
-_FILES = "advocacy.privacy.files_to_remove"
-
 
 def remove_after_commit(paths: list[Path]) -> None:
-    session = db.session()
-    if not session.in_transaction():
-        session.begin()
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_FILES, []).extend((transaction, path) for path in paths)
+    def remove() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
 
-
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(Session, "after_commit")
-def _remove_files(session: Session) -> None:
-    if session.in_nested_transaction():
-        return
-    for _transaction, path in session.info.pop(_FILES, None) or ():
-        path.unlink(missing_ok=True)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _keep_files(session: Session, previous_transaction: SessionTransaction) -> None:
-    pending = session.info.get(_FILES)
-    if pending:
-        pending[:] = [item for item in pending if not _within(item[0], previous_transaction)]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_files(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_FILES, None)
+    after_commit(remove)
