@@ -9,8 +9,6 @@ the early-warning list only for curators and administrators.
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal_column, or_, select
 
-from advocacy import access
+from advocacy import access, csvsafe
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity import dashboards
@@ -960,31 +958,8 @@ def person_page(person: User, seen: access.PersonView) -> dict[str, Any]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP).
-
-    Our own numbers are written as numbers (a negative change stays a number).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
 def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
+    """The table as the page folds it, through the product's one CSV writer (csvsafe)."""
     columns = table.shown_columns()
-    writer.writerow([csv_cell(str(label)) for _, label in columns])
-    for row in table.rows:
-        writer.writerow([csv_cell(row.get(k)) for k, _ in columns])
-    return out.getvalue()
+    return csvsafe.to_csv([str(label) for _, label in columns],
+                          ([row.get(k) for k, _ in columns] for row in table.rows))

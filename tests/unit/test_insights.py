@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -322,7 +324,11 @@ def test_csv_cells_that_spreadsheets_would_run_are_defused():
     assert lines[0] == "'=A,B"
     assert lines[1] == "\"'=HYPERLINK(\"\"http://evil\"\")\",-12.5"
     assert lines[2:5] == ["'+1,", "'-x,3", "'@SUM(A1),ok"]
-    assert service.csv_cell("\tTab") == "'\tTab" and service.csv_cell("\rCR") == "'\rCR"
+    rows = list(csv.reader(io.StringIO(service.to_csv(table), newline="")))
+    assert rows[5] == ["'\tTab", "'\rCR"]
+    # full-width formula signs, which spreadsheets also run (the insights copy missed them)
+    wide = service.Table("t", "T", [("a", "A")], [{"a": "\uff1dSUM(A1)"}, {"a": "\uff0b1"}])
+    assert service.to_csv(wide).splitlines()[1:] == ["'\uff1dSUM(A1)", "'\uff0b1"]
 
 
 def test_table_rows_are_escaped_and_blank_figures_say_why(app):
