@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES
@@ -194,3 +194,13 @@ def create_unit(name: str, parent: Unit | None = None) -> Unit:
     db.session.add(unit)
     db.session.flush()
     return unit
+
+
+def user_search(query: str) -> ColumnElement[bool]:
+    """People whose name or e-mail contains `query`, any case: the one user search (admin's
+    users page, curators' people page). `%` and `_` in the query are literal characters."""
+    text = query.strip().lower()
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = f"%{escaped}%"
+    return func.lower(User.name).like(like, escape="\\") | \
+        func.lower(User.email).like(like, escape="\\")

@@ -171,8 +171,7 @@ def users():
     query = request.args.get("q", "").strip()
     stmt = select(User).order_by(func.lower(User.name))
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
+        stmt = stmt.where(service.user_search(query))
     page = paginate(stmt, request.args.get("page", 1), per_page=25)
     return render_template("accounts/users.html", page=page, query=query)
 

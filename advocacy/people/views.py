@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from advocacy.access import CURATOR, roles_required
+from advocacy.accounts import service as accounts_service
 from advocacy.accounts.models import User
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
@@ -98,8 +99,7 @@ def index():
         show = "active"
         stmt = stmt.where(User.active.is_(True))
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(func.lower(User.name).like(like) | func.lower(User.email).like(like))
+        stmt = stmt.where(accounts_service.user_search(query))
     page = paginate(stmt, request.args.get("page", 1), per_page=50)
     actor = service.Importer.of(current_user)
 
