@@ -101,14 +101,12 @@ def _register_cli(app: Flask) -> None:
     from advocacy.activity.cli import activity_cli
     from advocacy.demo.cli import demo_data
     from advocacy.privacy.cli import privacy_cli
-    from advocacy.takeovers.cli import takeovers_cli
     from advocacy.tracking.cli import tracking_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(activity_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(demo_data)
-    app.cli.add_command(takeovers_cli)
     app.cli.add_command(tracking_cli)
 
 

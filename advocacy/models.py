@@ -45,5 +45,5 @@ from advocacy.reminders.models import (  # noqa: F401
 )
 from advocacy.sharing.models import Share  # noqa: F401
 from advocacy.stories.models import Story  # noqa: F401
-from advocacy.takeovers.models import Takeover, TakeoverReminder  # noqa: F401
+from advocacy.takeovers.models import Takeover  # noqa: F401
 from advocacy.tracking.models import Click  # noqa: F401

@@ -24,13 +24,6 @@ from __future__ import annotations
 from typing import Any
 
 SCHEDULE: dict[str, dict[str, Any]] = {
-    # issue 3: reminders the day before an account takeover
-    "takeover-reminders": {
-        "task": "advocacy.send_takeover_reminders",
-        "schedule": 600.0,
-        "args": [],
-        "options": {"expires": 540},
-    },
     # Monthly activity rollups for dashboards: only months with new events are recomputed.
     "activity-rollup-recent": {
         "task": "advocacy.activity.rollup_recent",

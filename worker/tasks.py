@@ -77,20 +77,6 @@ def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> N
         log.exception("could not record the failed %s e-mail for user %s", kind, user_id)
 
 
-@celery.task(name="advocacy.send_takeover_reminders", bind=True)
-def send_takeover_reminders(self: Task) -> int:
-    """The periodic scan for day-before takeover reminders (each row is sent once)."""
-    from advocacy.takeovers.views import send_reminders_now
-
-    try:
-        return send_reminders_now()
-    except Exception as exc:
-        db.session.rollback()
-        if mail.is_temporary(exc):
-            raise _retry(self, exc) from exc
-        raise
-
-
 @celery.task(name=activity_tasks.ROLLUP_TASK, bind=True)
 def rollup_recent(self: Task) -> list[str]:
     """Roll up the months with new activity (idempotent: a repeated run changes nothing)."""

@@ -34,7 +34,7 @@ from advocacy.queue.models import QueueDecision, QueueImpression
 from advocacy.reminders.models import Reminder, ReminderPreference, UsedToken
 from advocacy.sharing.models import Share
 from advocacy.stories.models import Story
-from advocacy.takeovers.models import Takeover, TakeoverReminder
+from advocacy.takeovers.models import Takeover
 from advocacy.tracking.models import Click
 
 # table -> what erasure does with the person's rows (shown in docs/privacy-and-rollups.md too)
@@ -88,7 +88,7 @@ EXPORTED: dict[str, tuple[str, ...]] = {
     "post_comments": ("post_comments",),
     "post_revisions": ("post_revisions",),
     "posts": ("posts",),
-    "takeovers": ("takeovers", "takeover_reminders"),
+    "takeovers": ("takeovers",),
     "data_exports": ("exports",),
     "notice_deliveries": ("notices",),
     "personal_data_accesses": ("access_log", "looks_at_others"),
@@ -208,10 +208,6 @@ def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
     ]
     takeovers = _all(Takeover, Takeover.user_id == uid, order=Takeover.day)
     data["takeovers"] = [_record(t) for t in takeovers]
-    data["takeover_reminders"] = [
-        _record(r) for r in _all(TakeoverReminder, TakeoverReminder.takeover_id.in_(
-            [t.id for t in takeovers] or [-1]))
-    ]
     data["access_log"] = [
         {"viewed_at": _iso(a.viewed_at), "what": a.what, "viewer": names.get(a.viewer_id),
          "purpose": a.purpose}
@@ -296,8 +292,6 @@ def erase_rows(person_id: int) -> list[Path]:
         update(EndorsementRequest).where(EndorsementRequest.requested_by_id == person_id)
         .values(requested_by_id=None, note="")
     )
-    db.session.execute(delete(TakeoverReminder).where(TakeoverReminder.takeover_id.in_(
-        select(Takeover.id).where(Takeover.user_id == person_id))))
     db.session.execute(update(Programme).where(Programme.updated_by_id == person_id)
                        .values(updated_by_id=None))
     _sweep(person_id)

@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -42,7 +42,7 @@ from email.utils import format_datetime, formataddr
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
@@ -288,6 +288,8 @@ class Batch:
             return self.finish(row, now, Status.SKIPPED, "no e-mail address")
         if row.channel == Channel.CHAT and not self.settings.webhook_url:
             return self.finish(row, now, Status.SKIPPED, "no chat webhook configured")
+        if expired(row, now):
+            return self.finish(row, now, Status.SKIPPED, "too late: it expired unsent")
         if not service.allowed_at(pref, now, self.tz):
             return self.later(row, service.next_allowed(pref, now, self.tz))
         try:
@@ -385,6 +387,9 @@ class Batch:
         with force_locale(locale):
             programme = self.programme_name or _("our ambassador programme")
             ctx["programme_name"] = programme
+            if row.kind == Kind.TAKEOVER and payload.get("day"):
+                ctx["day_label"] = format_date(date.fromisoformat(payload["day"]), "full")
+                ctx["guidelines_url"] = self.url("onboarding.guidelines")
             ctx["chat_text"] = chat_text(row.kind, user, payload, ctx["posts"])
         ctx["chat_link"] = (ctx["posts"][0]["plain_url"] if ctx["posts"]
                             else self.url("queue.index"))
@@ -426,6 +431,12 @@ class Batch:
         return message
 
 
+def expired(row: Reminder, now: datetime) -> bool:
+    """A message whose payload says `expires_at` (ISO time) is not sent after it."""
+    until = (row.payload or {}).get("expires_at")
+    return bool(until) and now >= datetime.fromisoformat(until)
+
+
 def dedupe_key(row: Reminder) -> str:
     """The reminder's unique key (user, kind, period, channel), as one string."""
     return f"reminder:{row.user_id}:{row.kind}:{row.period}:{row.channel}"
@@ -447,6 +458,10 @@ def chat_text(kind: str, user: User, payload: dict[str, Any], posts: list[dict])
                      leader=payload.get("endorser", ""), title=title)
         return _("%(name)s: “%(title)s” can be shared for a short while longer.", name=first,
                  title=title)
+    if kind == Kind.TAKEOVER:
+        return _("%(name)s: on %(day)s you run %(account)s.", name=first,
+                 day=format_date(date.fromisoformat(payload["day"]), "full"),
+                 account=payload.get("account", ""))
     return f"{first}: {payload.get('headline', '')}"
 
 

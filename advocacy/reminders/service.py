@@ -89,6 +89,28 @@ def next_allowed(pref: ReminderPreference, now: datetime, tz: ZoneInfo) -> datet
     return now + timedelta(days=3650)  # pragma: no cover - a week always has a window
 
 
+def allowed_before(pref: ReminderPreference, preferred: datetime, deadline: datetime,
+                   now: datetime, tz: ZoneInfo) -> datetime:
+    """When to send something meant for `preferred` that must arrive before `deadline`.
+
+    The first allowed moment from `preferred` (or now, if later) when that comes before the
+    deadline; else the start of the last working window before the deadline, if it is not
+    over yet (a Monday shift is announced on Friday morning, not on Sunday); else, with no
+    working hour left before the deadline, the first allowed moment after all (the morning
+    of the day itself)."""
+    start = max(now, preferred)
+    first = next_allowed(pref, start, tz)
+    if first < deadline:
+        return first
+    hour = deadline.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    while hour > now:
+        hour -= timedelta(hours=1)
+        if allowed_at(pref, hour, tz):
+            window = datetime.combine(hour.date(), time(pref.work_start), tzinfo=tz)
+            return max(window, now).astimezone(now.tzinfo)
+    return first
+
+
 # --- preferences and settings --------------------------------------------------------------
 
 
@@ -559,10 +581,15 @@ def plan(now: datetime, *, commit: Callable[[], None] | None = None) -> int:
 
 
 def notify(person: User, kind: str, payload: dict[str, Any], now: datetime, *,
-           key: str | None = None) -> int:
+           key: str | None = None, not_before: datetime | None = None,
+           deadline: datetime | None = None) -> int:
     """(d)/(e) For other features: tell `person` something (kudos, an endorsement, a takeover
-    shift). `payload` is JSON: {"headline": str, "body": str, "post_id": int | None}. The same
-    `key` (default: a hash of the payload) is sent at most once. Returns rows added; flushes."""
+    shift). `payload` is JSON: {"headline": str, "body": str, "post_id": int | None} or the
+    fields the kind's e-mail template reads; `"expires_at"` (ISO time) drops a message not
+    sent by then. The same `key` (default: a hash of the payload) is sent at most once. It is
+    due at the first moment of the person's working hours from `not_before` (default: now),
+    or, with `deadline`, in their last working window before it (`allowed_before`).
+    Returns rows added; flushes."""
     if kind not in Kind.__members__.values():
         raise ReminderError(f"Unknown reminder kind {kind!r}.")
     try:
@@ -574,7 +601,9 @@ def notify(person: User, kind: str, payload: dict[str, Any], now: datetime, *,
     channels = _channels(pref, kind, read_settings())
     if not person.active or not channels:
         return 0
-    due = next_allowed(pref, now, org_tz())
+    preferred = max(now, not_before) if not_before is not None else now
+    due = (allowed_before(pref, preferred, deadline, now, org_tz()) if deadline is not None
+           else next_allowed(pref, preferred, org_tz()))
     post_id = payload.get("post_id") if isinstance(payload.get("post_id"), int) else None
     rows = [_row(person.id, kind, period[:80], c, due, now, payload, post_id) for c in channels]
     return _insert_ignore(rows)

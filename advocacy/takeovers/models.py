@@ -37,19 +37,3 @@ class Takeover(db.Model):
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])  # noqa: F821
 
     __table_args__ = (Index("ix_takeovers_day_account", "day", "account"),)
-
-
-class TakeoverReminder(db.Model):
-    """The day-before reminder: a due row scanned periodically, sent at most once."""
-
-    __tablename__ = "takeover_reminders"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    takeover_id: Mapped[int] = mapped_column(ForeignKey("takeovers.id", ondelete="CASCADE"))
-    dedupe_key: Mapped[str] = mapped_column(String(100), unique=True)
-    due_at: Mapped[datetime] = mapped_column()
-    sent_at: Mapped[datetime | None] = mapped_column()
-
-    takeover: Mapped[Takeover] = relationship()
-
-    __table_args__ = (Index("ix_takeover_reminders_sent_at_due_at", "sent_at", "due_at"),)

@@ -1,23 +1,23 @@
 """Account takeovers (M17): request, approve, the day-before reminder, past and coming days.
 
-Reminders follow the house pattern: a row with due_at/sent_at and a unique dedupe key,
-found by a periodic scan (not ETA tasks), locked while sent so two workers never both send.
+The day-before reminder is a reminder like every other (advocacy.reminders): planned on
+approval with its dedupe key, sent in the person's language, within their working hours and
+unless they unsubscribed from takeover reminders, and dropped if the day passes unsent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from advocacy.accounts.models import User
 from advocacy.extensions import db
-from advocacy.takeovers.models import Takeover, TakeoverReminder, TakeoverStatus
+from advocacy.reminders import service as reminders
+from advocacy.reminders.models import Kind
+from advocacy.takeovers.models import Takeover, TakeoverStatus
 
 REMINDER_HOUR = time(9, 0)
 MAX_AHEAD = timedelta(days=366)
@@ -69,11 +69,11 @@ def request_takeover(user: User, *, account: str, day: date | None, plan: str,
     return takeover
 
 
-def reminder_due_at(day: date, tz: ZoneInfo) -> datetime:
-    """09:00 local time on the day before."""
-    return datetime.combine(day - timedelta(days=1), REMINDER_HOUR, tzinfo=tz).astimezone(
-        ZoneInfo("UTC")
-    )
+def reminder_window(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The reminder goes from 09:00 local time on the day before, before the day begins."""
+    utc = ZoneInfo("UTC")
+    return (datetime.combine(day - timedelta(days=1), REMINDER_HOUR, tzinfo=tz).astimezone(utc),
+            datetime.combine(day, time(0), tzinfo=tz).astimezone(utc))
 
 
 def approve(takeover: Takeover, curator: User, *, now: datetime, tz: ZoneInfo) -> Takeover:
@@ -84,12 +84,16 @@ def approve(takeover: Takeover, curator: User, *, now: datetime, tz: ZoneInfo) -
     takeover.status = TakeoverStatus.APPROVED
     takeover.decided_by_id = curator.id
     takeover.decided_at = now
-    key = f"takeover:{takeover.id}:day-before"
-    if db.session.scalar(select(TakeoverReminder.id).where(TakeoverReminder.dedupe_key == key)):
-        return takeover
-    db.session.add(TakeoverReminder(takeover_id=takeover.id, dedupe_key=key,
-                                    due_at=reminder_due_at(takeover.day, tz)))
     db.session.flush()
+    if takeover.user is not None:
+        earliest, day_starts = reminder_window(takeover.day, tz)
+        day_ends = day_starts + timedelta(days=1)
+        reminders.notify(
+            takeover.user, Kind.TAKEOVER,
+            {"takeover_id": takeover.id, "account": takeover.account,
+             "day": takeover.day.isoformat(), "expires_at": day_ends.isoformat()},
+            now, key=f"takeover:{takeover.id}:day-before", not_before=earliest,
+            deadline=day_starts)
     return takeover
 
 
@@ -136,55 +140,3 @@ def in_range(start: date, end: date) -> list[Takeover]:
         select(Takeover).where(Takeover.day >= start, Takeover.day < end,
                                Takeover.status != TakeoverStatus.DECLINED)
     ))
-
-
-# --- the reminder scan
-
-Sender = Callable[[str, str, str], None]  # (to, subject, body)
-
-
-def reminder_message(takeover: Takeover, guidelines: str, base_url: str) -> tuple[str, str]:
-    person = takeover.user
-    with force_locale((person.locale if person else None) or "nb"):
-        subject = _("Tomorrow you run %(account)s", account=takeover.account)
-        body = "\n\n".join([
-            _("Hi %(name)s,", name=person.name if person else ""),
-            _("tomorrow, %(day)s, you run %(account)s. Thank you for showing what your work "
-              "is like!", day=takeover.day.isoformat(), account=takeover.account),
-            _("Please read the guidelines once more before you start:"),
-            guidelines or _("(No guidelines written yet.)"),
-            f"{base_url.rstrip('/')}/guidelines",
-        ])
-    return subject, body
-
-
-def due_count(now: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(TakeoverReminder)
-        .where(TakeoverReminder.sent_at.is_(None), TakeoverReminder.due_at <= now)
-    ) or 0
-
-
-def send_due_reminders(now: datetime, send: Sender, *, guidelines: str, base_url: str,
-                       batch: int = 100) -> int:
-    """Send every due, unsent reminder once. Rows are locked (PostgreSQL: SKIP LOCKED) so
-    parallel scans never send twice; the caller commits after each batch."""
-    due = list(db.session.scalars(
-        select(TakeoverReminder)
-        .where(TakeoverReminder.sent_at.is_(None), TakeoverReminder.due_at <= now)
-        .order_by(TakeoverReminder.due_at)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    ))
-    sent = 0
-    for reminder in due:
-        takeover = reminder.takeover
-        still_on = (takeover.status == TakeoverStatus.APPROVED and takeover.user is not None
-                    and takeover.user.active and takeover.day >= now.date())
-        if still_on:
-            subject, body = reminder_message(takeover, guidelines, base_url)
-            send(takeover.user.email, subject, body)
-            sent += 1
-        reminder.sent_at = now
-    db.session.flush()
-    return sent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -93,24 +93,3 @@ def decline(takeover_id: int):
         lambda t, f: service.decline(t, current_user, note=f.note.data or "", now=utcnow()),
         _("The request is declined."), "takeover.decline",
     )
-
-
-def send_reminders_now(limit: int = 1000) -> int:
-    """Scan and send due reminders one by one, committing after each, so a failure never
-    causes a reminder already sent to go out again. Called by the worker and the CLI."""
-    from advocacy.programme.service import get_programme
-    from advocacy.takeovers.mailer import smtp_sender
-
-    programme = get_programme()
-    sender = smtp_sender()
-    total = 0
-    for _round in range(limit):
-        now = utcnow()
-        if not service.due_count(now):
-            break
-        total += service.send_due_reminders(
-            now, sender, guidelines=programme.guidelines,
-            base_url=current_app.config["PUBLIC_BASE_URL"], batch=1,
-        )
-        db.session.commit()
-    return total

@@ -12,7 +12,6 @@ from advocacy.schedule_calendar import service as cal
 from advocacy.stories import service as stories
 from advocacy.stories.service import StoryError
 from advocacy.takeovers import service as takeovers
-from advocacy.takeovers.models import TakeoverReminder
 from advocacy.takeovers.service import TakeoverError
 from tests import factories as f
 
@@ -85,34 +84,6 @@ def test_takeover_request_checks_and_rota(db_session):
     with pytest.raises(TakeoverError):
         f.takeover(f.user(), days_ahead=5)
     assert [t.id for t in takeovers.coming(now.date())] == [first.id, second.id]
-
-
-def test_reminder_is_due_the_day_before_and_sent_once(db_session):
-    person, curator = f.user(locale="en"), f.user("curator")
-    now = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("UTC"))
-    takeover = takeovers.request_takeover(person, account="Instagram @town",
-                                          day=date(2026, 3, 10), plan="", today=now.date(),
-                                          now=now)
-    takeovers.approve(takeover, curator, now=now, tz=OSLO)
-    with pytest.raises(TakeoverError):
-        takeovers.approve(takeover, curator, now=now, tz=OSLO)
-    reminder = db_session.query(TakeoverReminder).one()
-    assert reminder.due_at == datetime(2026, 3, 9, 8, 0, tzinfo=ZoneInfo("UTC"))  # 09:00 Oslo
-    outbox = []
-
-    def send(to, subject, body):
-        outbox.append((to, subject, body))
-
-    kwargs = {"guidelines": "Be kind. No patient data.", "base_url": "http://x"}
-    assert takeovers.send_due_reminders(reminder.due_at - timedelta(minutes=1), send,
-                                        **kwargs) == 0
-    assert takeovers.send_due_reminders(reminder.due_at, send, **kwargs) == 1
-    assert takeovers.send_due_reminders(reminder.due_at + timedelta(hours=1), send,
-                                        **kwargs) == 0
-    assert len(outbox) == 1
-    to, subject, body = outbox[0]
-    assert to == person.email and "Instagram @town" in subject
-    assert "No patient data." in body and "http://x/guidelines" in body
 
 
 def test_calendar_month_shows_posts_events_deadlines_and_takeovers(db_session):
