@@ -192,3 +192,24 @@ def test_the_lockout_notice_names_the_address_and_the_pause(mail_app):
     for body in (text, html):
         assert "192.0.2.7" in body and "15 minutes" in body and "5 times" in body
     assert "https://advocacy.example.org/app/login" in text
+
+
+def test_both_builders_make_the_same_message(mail_app):
+    """One mail module: the bulk (compat32) builder gives what build_message gives."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    person = User(id=42, email="kari@example.org", name="Kari Nordmann", locale="da",
+                  active=True)
+    context = {"user": person, "when": "2 Dec 2026, 02:10", "address": "192.0.2.7",
+               "minutes": 15, "failures": 5, "login_url": mail.public_url("accounts.login")}
+    one = mail.build_message("login_locked", to_name=person.name, to_email=person.email,
+                             locale="da", message_id="<fixed@example.org>", **context)
+    bulk = mail.build_bulk_message("login_locked", to_name=person.name, to_email=person.email,
+                                   locale="da", message_id="<fixed@example.org>",
+                                   headers={"X-Extra": "yes"}, **context)
+    a, b = (message_from_bytes(m.as_bytes(), policy=default) for m in (one, bulk))
+    for header in ("Subject", "From", "To", "Message-ID", "Auto-Submitted", "Content-Language"):
+        assert str(a[header]) == str(b[header]), header
+    assert b["X-Extra"] == "yes" and a["X-Extra"] is None
+    assert [body.strip() for body in bodies(a)] == [body.strip() for body in bodies(b)]
