@@ -57,11 +57,24 @@ def make_celery(flask_app: Flask) -> Celery:
         enable_utc=True,
         beat_schedule=SCHEDULE,
         beat_schedule_filename=str(Path(config["INSTANCE_DIR"]) / "celerybeat-schedule"),
-        include=["worker.tasks", "worker.reminder_tasks", "advocacy.privacy.tasks",
+        include=["worker.tasks", "worker.reminder_tasks", "worker.privacy_tasks",
                  "worker.recruitment_tasks"],
     )
+    _register_renamed(celery_app)
     flask_app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _register_renamed(celery_app: Celery) -> None:
+    """A message sent under a task's old name (advocacy.tasknames.RENAMED) is passed on under
+    the new one, so work already waiting in Redis during an upgrade is not lost."""
+    from advocacy.tasknames import RENAMED
+
+    for old, new in RENAMED.items():
+        def forward(*args: Any, _new: str = new, **kwargs: Any) -> str:
+            return celery_app.send_task(_new, args=args, kwargs=kwargs).id
+
+        celery_app.task(name=old, acks_late=True)(forward)
 
 
 @setup_logging.connect

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 
+from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.forms import org_tz
@@ -16,11 +17,8 @@ from advocacy.recruitment import feeds
 from advocacy.recruitment.models import JobFeed
 from worker import celery
 
-READ_FEEDS = "advocacy.recruitment.read_feeds"
-READ_FEED = "advocacy.recruitment.read_feed"
 
-
-@celery.task(name=READ_FEED, acks_late=True, autoretry_for=(OperationalError,),
+@celery.task(name=tasknames.READ_FEED, acks_late=True, autoretry_for=(OperationalError,),
              retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def read_feed(feed_id: int) -> dict:
     """Read one feed and bring its draft job posts in step with it."""
@@ -42,7 +40,7 @@ def read_feed(feed_id: int) -> dict:
             "archived": run.archived, "error": run.error}
 
 
-@celery.task(name=READ_FEEDS, acks_late=True, autoretry_for=(OperationalError,),
+@celery.task(name=tasknames.READ_FEEDS, acks_late=True, autoretry_for=(OperationalError,),
              retry_backoff=True, max_retries=3)
 def read_feeds() -> int:
     """Fan out: one task per active feed, so a slow feed does not hold the others up."""

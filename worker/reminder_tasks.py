@@ -17,6 +17,7 @@ from celery.utils.log import get_task_logger
 from flask import current_app
 from redis.exceptions import LockError
 
+from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.reminders import delivery, service
@@ -37,7 +38,7 @@ def _redis() -> redis.Redis:
                                 socket_connect_timeout=5)
 
 
-@celery.task(name="advocacy.reminders.scan", bind=True)
+@celery.task(name=tasknames.REMINDERS_SCAN, bind=True)
 def scan(self: Task, force_plan: bool = False) -> dict[str, Any]:
     """Plan due reminders, note which were acted on, and fan due rows out in batches."""
     client = _redis()
@@ -70,7 +71,7 @@ def scan(self: Task, force_plan: bool = False) -> dict[str, Any]:
             log.warning("reminder scan outlived its lock")
 
 
-@celery.task(name=service.SEND_BATCH_TASK, bind=True, acks_late=True)
+@celery.task(name=tasknames.REMINDERS_SEND_BATCH, bind=True, acks_late=True)
 def send_batch(self: Task, batch_token: str, ids: list[int]) -> dict[str, int]:
     """Send one batch; safe to run twice (the claim decides who sends)."""
     try:

@@ -6,7 +6,7 @@ An entry names a task by its stable `name=` and says how often to run it, e.g.::
 
     SCHEDULE = {
         "rollup-current-month": {
-            "task": "advocacy.rollup_current_month",
+            "task": tasknames.ROLLUP_RECENT,   # a name from advocacy/tasknames.py
             "schedule": 300.0,                 # seconds, or crontab(minute="*/5")
             "args": [],                        # JSON only
             "options": {"expires": 240},       # a late run is skipped, not piled up
@@ -21,40 +21,43 @@ Redis lock, and rows are unique), only wasteful.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from advocacy import tasknames
 
 SCHEDULE: dict[str, dict[str, Any]] = {
     # Monthly activity rollups for dashboards: only months with new events are recomputed.
     "activity-rollup-recent": {
-        "task": "advocacy.activity.rollup_recent",
+        "task": tasknames.ROLLUP_RECENT,
         "schedule": 300.0,
         "args": [],
         "options": {"expires": 240},
     },
     # Clicks wait in a Redis stream (advocacy/tracking/fastpath.py): drain every few seconds.
     "tracking-drain-clicks": {
-        "task": "advocacy.tracking.drain_clicks",
+        "task": tasknames.DRAIN_CLICKS,
         "schedule": 5.0,
         "args": [],
         "options": {"expires": 5},
     },
     # Reminders: plan due rows (at most every 5 min), then fan out batches of recipients.
     "reminders-scan": {
-        "task": "advocacy.reminders.scan",
+        "task": tasknames.REMINDERS_SCAN,
         "schedule": 60.0,
         "args": [],
         "options": {"expires": 55},
     },
     # issue 13: job feeds from the applicant-tracking system (one task per feed)
     "recruitment-read-feeds": {
-        "task": "advocacy.recruitment.read_feeds",
+        "task": tasknames.READ_FEEDS,
         "schedule": 1800.0,
         "args": [],
         "options": {"expires": 1500},
     },
+    # Privacy: retention every six hours, data exports and privacy notices that wait.
+    "privacy-retention": {"task": tasknames.RETENTION, "schedule": timedelta(hours=6)},
+    "privacy-build-exports": {"task": tasknames.BUILD_EXPORTS,
+                              "schedule": timedelta(minutes=5)},
+    "privacy-send-notices": {"task": tasknames.SEND_NOTICES, "schedule": timedelta(minutes=15)},
 }
-
-# issue 6: retention, buffered clicks, exports, privacy notices
-from advocacy.privacy.tasks import BEAT_SCHEDULE as _PRIVACY  # noqa: E402
-
-SCHEDULE.update(_PRIVACY)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from celery import Task
 from celery.utils.log import get_task_logger
 from celery.utils.time import get_exponential_backoff_interval
+from sqlalchemy.exc import OperationalError
 
-from advocacy import mail
-from advocacy.activity import tasks as activity_tasks
+from advocacy import mail, tasknames
 from advocacy.extensions import db
 from worker import celery
 
@@ -22,9 +22,16 @@ MAX_RETRIES = 6
 # 30 s, 1, 2, 4, 8 min, then 10 min (with full jitter): at most ~25 min of trying.
 BACKOFF_FACTOR = 30
 BACKOFF_MAX = 600
+# Celery's own retry options, for work that a database hiccup interrupts.
+DATABASE_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": BACKOFF_FACTOR,
+                  "retry_backoff_max": BACKOFF_MAX, "retry_jitter": True,
+                  "max_retries": MAX_RETRIES}
 
 
 def _retry(task: Task, exc: Exception) -> Exception:
+    """For mail: whether a failure is worth another try depends on the SMTP answer's code
+    (4xx or 5xx, mail.is_temporary), not on the exception's class, which is all Celery's
+    autoretry_for can look at; so these tasks call Celery's retry with its own backoff."""
     countdown = get_exponential_backoff_interval(
         BACKOFF_FACTOR, task.request.retries, BACKOFF_MAX, full_jitter=True
     )
@@ -32,7 +39,7 @@ def _retry(task: Task, exc: Exception) -> Exception:
     return task.retry(exc=exc, countdown=countdown, max_retries=MAX_RETRIES)
 
 
-@celery.task(name="advocacy.send_welcome_email", bind=True)
+@celery.task(name=tasknames.SEND_WELCOME, bind=True)
 def send_welcome_email(self: Task, user_id: int) -> bool:
     """Tell a newly added person how to get started, in their own language."""
     try:
@@ -47,7 +54,7 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
     return sent
 
 
-@celery.task(name="advocacy.accounts.send_lockout_notice", bind=True)
+@celery.task(name=tasknames.SEND_LOCKOUT_NOTICE, bind=True)
 def send_lockout_notice(self: Task, user_id: int, address: str, at_iso: str) -> bool:
     """Warn a person that wrong passwords locked logging in to their account for a while."""
     try:
@@ -77,34 +84,41 @@ def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> N
         log.exception("could not record the failed %s e-mail for user %s", kind, user_id)
 
 
-@celery.task(name=activity_tasks.ROLLUP_TASK, bind=True)
-def rollup_recent(self: Task) -> list[str]:
-    """Roll up the months with new activity (idempotent: a repeated run changes nothing)."""
-    from sqlalchemy.exc import OperationalError
+@celery.task(name=tasknames.ROLLUP_RECENT, **DATABASE_RETRY)
+def rollup_recent() -> list[str]:
+    """Roll up the months with new activity (idempotent: a repeated run changes nothing);
+    returns them as 'YYYY-MM'."""
+    from advocacy.activity import service
+    from advocacy.db import utcnow
+    from advocacy.forms import org_tz
 
     try:
-        return activity_tasks.rollup_recent()
-    except OperationalError as exc:  # database restarting or a lock timeout: try again
-        raise _retry(self, exc) from exc
+        months = service.rollup_recent(utcnow(), org_tz())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return [service.month_key(m) for m in months]
 
 
-@celery.task(name="advocacy.tracking.drain_clicks", bind=True)
-def drain_clicks(self: Task) -> int:
+@celery.task(name=tasknames.DRAIN_CLICKS, **DATABASE_RETRY)
+def drain_clicks() -> int:
     """Move waiting clicks (Redis stream, local spool) into the database; at least once,
-    idempotent by click id, so a repeated or overlapping run adds nothing twice."""
-    from sqlalchemy.exc import OperationalError
-
+    idempotent by click id, so a repeated or overlapping run adds nothing twice. While the
+    database restarts the clicks wait in Redis and the drain is retried."""
     from advocacy.tracking.service import drain_pending_clicks
 
     try:
         return drain_pending_clicks(db.session.commit)
-    except OperationalError as exc:  # database restarting: the clicks wait in Redis
+    except Exception:
         db.session.rollback()
-        raise _retry(self, exc) from exc
+        raise
+
+
 CANARY_MAX_HOLD = 30.0
 
 
-@celery.task(name="advocacy.ops.canary", bind=True)
+@celery.task(name=tasknames.CANARY, bind=True)
 def canary(self: Task, hold_seconds: float = 0.0) -> dict:
     """Proves the worker consumes (fault suite, readiness probes); may hold a while, bounded."""
     import time

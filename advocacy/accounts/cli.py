@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from advocacy import tasknames
 from advocacy.accounts import service
 from advocacy.accounts.models import RoleName, Unit
 from advocacy.config import LANGUAGES
@@ -56,6 +57,6 @@ def create(email, name, password, title, unit_name, locale, welcome, roles) -> N
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     if welcome:
-        enqueue("advocacy.send_welcome_email", user.id)
+        enqueue(tasknames.SEND_WELCOME, user.id)
     db.session.commit()
     click.echo(f"created user {user.id} <{user.email}> roles={','.join(sorted(user.role_names))}")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from advocacy import tasknames
 from advocacy.access import ADMIN, roles_required
 from advocacy.accounts import editing, service, throttle
 from advocacy.accounts.forms import (
@@ -91,7 +92,7 @@ def _attempt(form, email_key: str, address: str) -> int:
     failure = throttle.failed(email_key, address)
     if failure.account_locked and user is not None:
         # One warning per lock-out: only the failure that created the lock gets here.
-        enqueue("advocacy.accounts.send_lockout_notice", user.id, address, utcnow().isoformat())
+        enqueue(tasknames.SEND_LOCKOUT_NOTICE, user.id, address, utcnow().isoformat())
         db.session.commit()
     if failure.locked:
         form.password.errors.append(_locked_message(current_app.config["LOGIN_LOCKOUT_SECONDS"]))
@@ -205,7 +206,7 @@ def new_user():
             else:
                 audit.record(current_user.id, "user.create", now=utcnow(), target_type="user",
                              target_id=user.id, details={"roles": sorted(user.role_names)})
-                enqueue("advocacy.send_welcome_email", user.id)  # sent once the commit succeeds
+                enqueue(tasknames.SEND_WELCOME, user.id)  # sent once the commit succeeds
                 db.session.commit()
                 flash(_("%(name)s is added.", name=user.name), "success")
                 return redirect(url_for("accounts.users"))

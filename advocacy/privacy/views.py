@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from advocacy import tasknames
 from advocacy.access import ADMIN, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.db import utcnow
@@ -164,7 +165,7 @@ def export():
         if not form.validate_on_submit():
             abort(400)
         record = service.request_export(current_user, utcnow())
-        enqueue("privacy.build_export", record.id)  # sent once the commit succeeds
+        enqueue(tasknames.BUILD_EXPORT, record.id)  # sent once the commit succeeds
         db.session.commit()
         flash(_("Your export is being prepared. Come back to this page in a few minutes."),
               "info")
@@ -325,7 +326,7 @@ def person_view():
                 field = form.effective_on if name == "effective_at" else getattr(form, name)
                 field.errors.append(str(message))
         else:
-            enqueue("privacy.send_notices")  # sent once the commit succeeds
+            enqueue(tasknames.SEND_NOTICES)  # sent once the commit succeeds
             db.session.commit()
             flash(_("Named per-person views are scheduled. Everyone is told now."), "success")
             return redirect(url_for("privacy.person_view"))

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from advocacy import jobs, kv
+from advocacy import jobs, kv, tasknames
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
@@ -125,7 +125,7 @@ def feed_list():
         except feeds.FeedError as exc:
             form.url.errors = [*form.url.errors, str(exc)]
         else:
-            jobs.enqueue("advocacy.recruitment.read_feed", feed.id)
+            jobs.enqueue(tasknames.READ_FEED, feed.id)
             db.session.commit()
             flash(_("The feed is added and will be read shortly."), "success")
             return redirect(url_for("recruitment.feed_list"))
@@ -141,7 +141,7 @@ def feed_list():
 @roles_required(CURATOR)
 def feed_read(feed_id: int):
     feed = db.session.get(JobFeed, feed_id) or abort(404)
-    jobs.enqueue("advocacy.recruitment.read_feed", feed.id)
+    jobs.enqueue(tasknames.READ_FEED, feed.id)
     db.session.commit()
     flash(_("The feed will be read shortly."), "success")
     return redirect(url_for("recruitment.feed_list"))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
+from advocacy import tasknames
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.content.models import Post
@@ -37,7 +38,6 @@ from advocacy.reminders.models import (
 )
 from advocacy.sharing.models import Share
 
-SEND_BATCH_TASK = "advocacy.reminders.send_batch"
 DIGEST_SIZE = 5
 DEADLINE_WINDOW = timedelta(hours=48)
 ACTED_ON_WINDOW = timedelta(hours=48)
@@ -642,7 +642,7 @@ def dispatch(now: datetime, *, limit: int = 100_000,
                 .values(claim_token=token, claimed_until=now + lease)
                 .execution_options(synchronize_session=False)
             )
-            enqueue(SEND_BATCH_TASK, token, chunk)
+            enqueue(tasknames.REMINDERS_SEND_BATCH, token, chunk)
             batches.append((token, chunk))
         return len(group)
 

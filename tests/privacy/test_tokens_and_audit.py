@@ -32,7 +32,7 @@ def test_export_request_then_job_then_download_once(app, client, login, db_sessi
     assert client.post("/privacy/export").status_code == 302
     export = db_session.scalar(select(DataExport))
     assert export.status == ExportStatus.PENDING
-    from advocacy.privacy.tasks import build_exports
+    from worker.privacy_tasks import build_exports
 
     assert build_exports() == 1  # the job, called directly
     page = client.get("/privacy/export").get_data(as_text=True)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.programme.service import get_programme
@@ -305,7 +306,7 @@ def test_dispatch_leases_due_rows_in_batches_and_enqueues_after_commit(db_sessio
     service.notify(people[0], Kind.NOTICE, {"headline": "Later"}, at("2026-11-25 20:00"))
     batches = service.dispatch(now)
     assert [len(ids) for _t, ids in batches] == [2, 2, 1]
-    assert [name for name, _args in pending()] == [service.SEND_BATCH_TASK] * 3
+    assert [name for name, _args in pending()] == [tasknames.REMINDERS_SEND_BATCH] * 3
     # Leased rows are not handed out again until the lease ends.
     assert service.dispatch(now + timedelta(seconds=30)) == []
     lease = app.config["REMINDER_DISPATCH_LEASE"]

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import func, select
 
 from advocacy.activity import service as activity
-from advocacy.activity import tasks
 from advocacy.activity.models import ActivityEvent, EventKind, PersonMonth
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.programme.service import get_programme
@@ -276,7 +275,9 @@ def test_cli_rebuild_and_rollup_and_the_task(app, org, db_session):
     assert db_session.scalar(select(func.sum(PersonMonth.shares))) == 10
     result = runner.invoke(args=["activity", "rollup"])
     assert result.exit_code == 0 and "rolled up" in result.output
-    assert tasks.ROLLUP_TASK == "advocacy.activity.rollup_recent"
+    from worker import tasks
+
+    assert tasks.rollup_recent.name == "advocacy.activity.rollup_recent"
     months = tasks.rollup_recent()
     assert all(len(m) == 7 for m in months)
     assert db_session.scalar(select(func.sum(PersonMonth.shares))) == 10

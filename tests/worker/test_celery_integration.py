@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from advocacy import tasknames
 from advocacy.accounts import service as accounts
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from tests.conftest import PASSWORD
 
-WELCOME = "advocacy.send_welcome_email"
+WELCOME = tasknames.SEND_WELCOME
 
 
 def create_person(app, email: str, *roles: str, locale: str = "en", password=None) -> int:
@@ -52,7 +53,7 @@ def test_admin_adds_a_person_and_the_worker_sends_the_welcome(
     assert "Kari Nordmann" in text and "http://localhost/login" in text
     assert '<html lang="nb">' in html and 'href="http://localhost/login"' in html
     assert smtp_sink.to("admin@example.org") == []
-    assert "advocacy.send_welcome_email" in celery_worker.log()
+    assert tasknames.SEND_WELCOME in celery_worker.log()
 
 
 def test_a_job_rolled_back_with_its_transaction_never_runs(

@@ -14,13 +14,13 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from advocacy import jobs
+from advocacy import jobs, tasknames
 from advocacy.accounts.models import User
 from tests import factories as f
 from tests.worker.conftest import free_port
 
 JOBS_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/13")
-WELCOME = "advocacy.send_welcome_email"
+WELCOME = tasknames.SEND_WELCOME
 
 
 @pytest.fixture

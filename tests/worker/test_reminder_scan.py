@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import redis
 
+from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.reminders import service
 from advocacy.reminders.models import Kind, ReminderPreference
@@ -40,5 +41,5 @@ def test_the_beat_schedule_has_the_scan_every_minute():
     entry = SCHEDULE["reminders-scan"]
     assert entry["task"] == "advocacy.reminders.scan" and entry["schedule"] == 60.0
     assert entry["options"]["expires"] < 60
-    assert {"advocacy.reminders.scan", service.SEND_BATCH_TASK} <= set(celery.tasks)
-    assert celery.tasks[service.SEND_BATCH_TASK].acks_late is True
+    assert {"advocacy.reminders.scan", tasknames.REMINDERS_SEND_BATCH} <= set(celery.tasks)
+    assert celery.tasks[tasknames.REMINDERS_SEND_BATCH].acks_late is True

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from advocacy import tasknames
 from advocacy.accounts import service as accounts
 from advocacy.accounts.models import User
 from advocacy.content.models import Post
@@ -171,7 +172,7 @@ def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, s
             texts={"linkedin": "We are hiring"}), by_user_id=None, now=utcnow())
         db.session.commit()
     # The beat sends the task by name; the worker runs the scan and then the batches.
-    _client(rapp).send_task("advocacy.reminders.scan", kwargs={"force_plan": True})
+    _client(rapp).send_task(tasknames.REMINDERS_SCAN, kwargs={"force_plan": True})
     digests = lambda: Counter({e: c for e, c in sink.counts("digest").items() if e in emails})  # noqa: E731
     assert wait_until(lambda: len(digests()) == 30, 30), sink.counts()
     no_more_to_come(rapp, sink, emails, Kind.DIGEST)
@@ -198,7 +199,7 @@ def test_the_same_batch_task_delivered_twice_sends_once(rapp, sink, start_worker
         db.session.remove()
     client = _client(rapp)
     for token, ids in batches:  # and every one of them a second time
-        client.send_task(service.SEND_BATCH_TASK, args=[token, ids])
+        client.send_task(tasknames.REMINDERS_SEND_BATCH, args=[token, ids])
     assert wait_until(lambda: len(delivered(sink, emails)) == 40, 30), sink.counts()
     no_more_to_come(rapp, sink, emails)
     assert set(delivered(sink, emails).values()) == {1}

@@ -7,7 +7,7 @@ import smtplib
 
 import pytest
 
-from advocacy import mail
+from advocacy import mail, tasknames
 from tests import factories as f
 
 
@@ -85,7 +85,8 @@ def test_celery_app_is_configured_for_safety():
     assert list(conf.accept_content) == ["json"]
     assert conf.task_acks_late is True and conf.worker_prefetch_multiplier == 1
     assert conf.task_always_eager is False
-    assert "advocacy.send_welcome_email" in celery.tasks
+    assert tasknames.SEND_WELCOME in celery.tasks
+    assert "advocacy.send_welcome_email" in celery.tasks  # the old name, passed on
 
 
 def test_rollup_task_is_scheduled_and_rolls_up(db_session, tasks):
