@@ -16,6 +16,10 @@ below, the leftovers travel up to the parent. A leftover at the top that is stil
 is merged with the block nearest the top. A unit is *closed* when its whole subtree is a
 union of blocks: only closed units are shown as a row or may be opened as a scope.
 
+Figures over time are folded the same way period by period: each period has its own blocks,
+from the head counts at its end, and a scope's figures of a period are shown only when the
+scope is closed in that period's blocks. Cohorts fold within each block (`fold_cohorts`).
+
 Counts inside a group (active people, people who stopped) follow `count_cell`: exact only
 where every block of the group is safe; a count of 1 to minimum-1 reads "<minimum" (as
 statistics offices print it) and any other unsafe count is left out ("–").
@@ -177,7 +181,9 @@ def fold_units(parents: Mapping[int, int | None], sizes: Mapping[int, int],
         block_of[u] = ORGANISATION
 
     folding = Folding(min_group, tree, own, block_of, set(), dict(children))
-    # closed: every block that touches the subtree lies inside it
+    # closed: the people of the subtree are those of whole blocks (units without people of
+    # their own belong to a block only on paper: a unit whose people are all in sub-units
+    # that are blocks is closed)
     inside: dict[int, set[int]] = {}
     for unit in _post_order(children):
         units = {unit}
@@ -186,9 +192,10 @@ def fold_units(parents: Mapping[int, int | None], sizes: Mapping[int, int],
         inside[unit] = units
     members: dict[int, set[int]] = defaultdict(set)
     for u, b in block_of.items():
-        members[b].add(u)
+        if own.get(u, 0):
+            members[b].add(u)
     for unit, units in inside.items():
-        if all(members[block_of[u]] <= units for u in units):
+        if all(members[block_of[u]] <= units for u in units if own.get(u, 0)):
             folding.closed.add(unit)
     if 0 < sum(own.values()) < min_group:
         folding.closed.discard(ORGANISATION)
@@ -231,6 +238,22 @@ def fold_flat(sizes: Mapping[object, int], min_group: int) -> dict[object, objec
         kept.discard(smallest)
         other += sizes[smallest]
     return {g: (g if g in kept else OTHER) for g in sizes}
+
+
+def fold_cohorts(sizes: Mapping[int, Mapping[object, int]],
+                 min_group: int) -> dict[int, dict[object, object]]:
+    """Cohorts folded block by block: block -> {group: shown group} (`fold_flat` within the
+    block). A block whose groups add up to fewer than `min_group` is left out entirely.
+
+    Every cohort figure of a scope is then a sum of cells (block, shown group) of at least
+    the minimum, the same cells for every scope: a scope's cohort minus a sub-unit's is again
+    whole cells, never a smaller group."""
+    out: dict[int, dict[object, object]] = {}
+    for block, groups in sizes.items():
+        groups = {g: n for g, n in groups.items() if n}
+        if sum(groups.values()) >= min_group:
+            out[block] = fold_flat(groups, min_group)
+    return out
 
 
 def scope_count(n: int | None, min_group: int) -> int | str | None:

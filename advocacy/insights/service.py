@@ -715,23 +715,23 @@ def _retention(ctx: Context) -> Table:
     )
     folding = ctx.folding
     own = _own_cohorts(ctx)  # (unit, joined month, after) -> people of that unit alone
-    # cells: (shown key, block) -> joining months
+    # Whole blocks only: a block may reach into the scope with units that have no people
+    # now (but had joiners then); its cohorts count only where the whole block is shown.
+    blocks = {b: units for b, units in folding.blocks_in(folding.block_units(
+        ctx.scope_units)).items() if units <= ctx.scope_units}
+    joined_in: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    per_block: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    block_of = {u: b for b, units in blocks.items() for u in units}
+    for (unit, joined, after), n in own.items():
+        if after == 0 and n and unit in block_of:
+            per_block[block_of[unit]][joined // 3] += n
+            joined_in[block_of[unit]][joined // 3].add(joined)
+    # cells: (shown key, block) -> the (unit, joining month) pairs it sums
     cells: dict[tuple[Any, int], list[tuple[int, int]]] = defaultdict(list)
-    for block, units in folding.blocks_in(ctx.scope_units).items():
-        sizes: dict[int, int] = defaultdict(int)
-        for (unit, joined, after), n in own.items():
-            if after == 0 and unit in units and n:
-                sizes[joined] += n
-        by_quarter: dict[int, list[int]] = defaultdict(list)
-        for joined in sorted(sizes):
-            by_quarter[joined // 3].append(joined)
-        folded = fold.fold_flat({q: sum(sizes[j] for j in js) for q, js in by_quarter.items()},
-                                min_group)
-        if sum(sizes.values()) < min_group:
-            continue  # too few joined in this block in the whole span: left out
+    for block, folded in fold.fold_cohorts(per_block, min_group).items():
         for quarter, target in folded.items():
-            cells[(target, block)].extend((unit, j) for j in by_quarter[quarter]
-                                          for unit in units)
+            cells[(target, block)].extend((unit, j) for j in sorted(joined_in[block][quarter])
+                                          for unit in blocks[block])
     rows: dict[Any, list[list[tuple[int, int]]]] = defaultdict(list)
     for (target, _block), members in cells.items():
         rows[target].append(members)
