@@ -92,9 +92,9 @@ def test_a_past_period_is_folded_by_the_blocks_of_that_period(client, login, gro
         seen[name] = {key: {row[0]: row for row in tables[key]} for key in OVER_TIME}
         page_people = seen[name]["people"]
         for period, row in by_period.items():
-            if period in page_people:
-                assert str(row["enrolled"]) if row["enrolled"] is not None else "–" == \
-                    page_people[period][1]
+            if period in page_people:  # the API's cells are the page's
+                shown = "–" if row["enrolled"] is None else str(row["enrolled"])
+                assert shown == page_people[period][1], (name, period)
     top, care, small = seen["top"], seen["care"], seen["small"]
     assert top["people"][last][1:3] == ["7", "7"]  # one block: Care with Small
     assert top["activity"][last][1] == "7"
