@@ -10,7 +10,10 @@ their roles and their unit history — never from raw events:
 * ``activity_cohorts``: per joining month and unit, the people and those still sharing;
 * ``activity_enrolment``: per month and unit, the change in enrolment (joins and moves);
 * ``activity_scope_periods``: per unit with its sub-units (0: the whole organisation) and
-  month, quarter or year: who shared, the leaders among them, and the shares of the top 10 %.
+  month, quarter or year: who shared, the leaders among them, and the shares of the top 10 %;
+* ``activity_unit_periods``: the same counts of people per unit alone (each person once per
+  period, in the unit of their last month with shares), which add up over any set of units:
+  the page folds them by each period's blocks.
 
 Like the monthly rollups they are idempotent (always recomputed from their sources, never
 added to) and incremental: only the people and periods whose monthly share rows changed are
@@ -41,11 +44,12 @@ from advocacy.activity.models import (
     UnitDimMonth,
     UnitMembership,
     UnitMonth,
+    UnitPeriod,
 )
 from advocacy.activity.service import Stint, _state, month_of, month_start, unit_at
 from advocacy.extensions import db
 
-VERSION = 1  # bump when what is stored changes: the next run rebuilds the tables
+VERSION = 2  # bump when what is stored changes: the next run rebuilds the tables
 ORGANISATION = 0  # scope id of the whole organisation
 SIZES = (1, 3, 12)  # months per period: month, quarter, year
 RETENTION_AFTER = (3, 6, 12, 24, 36)  # months after joining
@@ -294,22 +298,44 @@ def _refresh_scope_periods(keys: set[tuple[int, int]] | None, tree: Tree) -> Non
     pm = PersonMonth
     stmt = select(pm.month, pm.user_id, pm.unit_id, pm.as_leader, pm.shares).where(
         pm.shares > 0)
-    table = ScopePeriod.__table__
+    table, units_table = ScopePeriod.__table__, UnitPeriod.__table__
     if keys is not None:
         stmt = stmt.where(pm.month.in_(_months(keys)))
     _clear(table, keys)
+    _clear(units_table, keys)
     rows = db.session.execute(stmt).tuples().all()
     for size in SIZES:
         grouped: dict[int, list[tuple]] = defaultdict(list)
         for month, user_id, unit_id, leader, shares in rows:
             period = month // size
             if keys is None or (size, period) in keys:
-                grouped[period].append((user_id, unit_id, leader, shares))
-        out = []
+                grouped[period].append((user_id, unit_id, leader, shares, month))
+        out, per_unit = [], []
         for period in sorted(grouped):
             out.extend(_scope_rows(size, period, grouped[period], tree))
+            per_unit.extend(_unit_rows(size, period, grouped[period], tree))
         if out:
             db.session.execute(insert(table), out)
+        if per_unit:
+            db.session.execute(insert(units_table), per_unit)
+
+
+def _unit_rows(size: int, period: int, rows: list[tuple], tree: Tree) -> list[dict]:
+    """Who shared per unit alone: each person once, in the unit of their last month with
+    shares in the period (a unit no longer in the tree counts as no unit)."""
+    last: dict[int, tuple[int, int]] = {}  # user -> (month, unit)
+    leader_of: dict[int, bool] = defaultdict(bool)
+    for user_id, unit_id, leader, _shares, month in rows:
+        unit = unit_id if unit_id in tree.parents else ORGANISATION
+        if user_id not in last or (month, unit) > last[user_id]:
+            last[user_id] = (month, unit)
+        leader_of[user_id] = leader_of[user_id] or bool(leader)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for user_id, (_month, unit) in last.items():
+        counts[unit][0] += 1
+        counts[unit][1] += int(leader_of[user_id])
+    return [{"unit_id": unit, "size": size, "period": period, "active": active,
+             "leaders": leaders} for unit, (active, leaders) in sorted(counts.items())]
 
 
 def _clear(table: Table, keys: set[tuple[int, int]] | None) -> None:
@@ -324,8 +350,8 @@ def _clear(table: Table, keys: set[tuple[int, int]] | None) -> None:
 
 SUMMED = {  # what is summed over sub-units, from which monthly unit rows, by which keys
     ScopeActivity: (UnitMonth, ("as_leader",),
-                    ("shares", "clicks", "applications", "early_shares", "lag_minutes",
-                     "lag_count")),
+                    ("shares", "clicks", "applications", "hires", "early_shares",
+                     "lag_minutes", "lag_count")),
     ScopeDim: (UnitDimMonth, ("dim", "key"), ("shares", "clicks")),
 }
 
@@ -363,7 +389,7 @@ def _refresh_scope_sums(model, keys: set[tuple[int, int]] | None, tree: Tree) ->
 
 def _scope_rows(size: int, period: int, rows: list[tuple], tree: Tree) -> list[dict]:
     people: dict[int, dict[int, list]] = defaultdict(dict)  # scope -> user -> [shares, leader]
-    for user_id, unit_id, leader, shares in rows:
+    for user_id, unit_id, leader, shares, _month in rows:
         for scope in tree.scopes(unit_id):
             entry = people[scope].get(user_id)
             if entry is None:

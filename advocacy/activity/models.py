@@ -29,6 +29,7 @@ class EventKind(enum.StrEnum):
     REMINDER_ACTED = "reminder_acted"
     STORY_SUGGESTED = "story_suggested"
     APPLICATION = "application"
+    HIRE = "hire"  # an attributed application's outcome became "hired" (once per application)
 
 
 # Rollup column for each event kind (clicks come straight from the clicks table).
@@ -43,6 +44,7 @@ KIND_COLUMNS: dict[str, str] = {
     EventKind.REMINDER_ACTED: "reminders_acted",
     EventKind.STORY_SUGGESTED: "stories",
     EventKind.APPLICATION: "applications",
+    EventKind.HIRE: "hires",
 }
 COUNT_COLUMNS = (*KIND_COLUMNS.values(), "clicks", "early_shares", "lag_minutes", "lag_count")
 
@@ -107,6 +109,7 @@ class PersonMonth(db.Model):
     reminders_acted: Mapped[int] = mapped_column(default=0)
     stories: Mapped[int] = mapped_column(default=0)
     applications: Mapped[int] = mapped_column(default=0)
+    hires: Mapped[int] = mapped_column(default=0)
     early_shares: Mapped[int] = mapped_column(default=0)
     lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
     lag_count: Mapped[int] = mapped_column(default=0)
@@ -139,6 +142,7 @@ class UnitMonth(db.Model):
     reminders_acted: Mapped[int] = mapped_column(default=0)
     stories: Mapped[int] = mapped_column(default=0)
     applications: Mapped[int] = mapped_column(default=0)
+    hires: Mapped[int] = mapped_column(default=0)
     early_shares: Mapped[int] = mapped_column(default=0)
     lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
     lag_count: Mapped[int] = mapped_column(default=0)
@@ -232,6 +236,22 @@ class ScopePeriod(db.Model):
     top_shares: Mapped[int] = mapped_column(default=0)
 
 
+class UnitPeriod(db.Model):
+    """Per unit (0: people without a unit; its own people, not its sub-units) and period of
+    1, 3 or 12 months: who shared, and the leaders among them. Each person counts once per
+    period, in the unit of their last month with shares in it, so the figures add up over
+    any set of units — what the corps-health page folds period by period (its blocks are
+    made of units; `advocacy.insights.folding`)."""
+
+    __tablename__ = "activity_unit_periods"
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    size: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    active: Mapped[int] = mapped_column(default=0)
+    leaders: Mapped[int] = mapped_column(default=0)
+
+
 class ScopeDim(db.Model):
     """Shares and clicks by network or topic per scope (0: the whole organisation) and
     period of 1, 3 or 12 months: the unit dimension rows summed over sub-units."""
@@ -260,6 +280,7 @@ class ScopeActivity(db.Model):
     shares: Mapped[int] = mapped_column(default=0)
     clicks: Mapped[int] = mapped_column(default=0)
     applications: Mapped[int] = mapped_column(default=0)
+    hires: Mapped[int] = mapped_column(default=0)
     early_shares: Mapped[int] = mapped_column(default=0)
     lag_minutes: Mapped[int] = mapped_column(BigInteger, default=0)
     lag_count: Mapped[int] = mapped_column(default=0)

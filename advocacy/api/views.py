@@ -339,10 +339,15 @@ def _by_post(first: int, last: int, period: str, _min_group: int) -> list[schema
 
 
 def _by_network(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
-    """Organisation totals per network: none while the whole corps is below the minimum."""
+    """Organisation totals per network: none while the whole corps is below the minimum,
+    and none for a period in which it was (the blocks of that period)."""
     if not _org_folding(min_group)[1].shown(fold.ORGANISATION):
         return []
     tz = org_tz()
+    size = insights.RESOLUTIONS[period]
+    shown = {_period(p * size, period) for p, folding in insights.period_foldings(
+        insights.Units().parents, min_group, range(first // size, last // size + 1), period,
+        month_of(utcnow(), tz)).items() if folding.shown(fold.ORGANISATION)}
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, network, shares, clicks in db.session.execute(
             select(UnitDimMonth.month, UnitDimMonth.key, func.sum(UnitDimMonth.shares),
@@ -360,7 +365,8 @@ def _by_network(first: int, last: int, period: str, min_group: int) -> list[sche
         sums[(network, _period(month_of(at, tz), period))][2] += 1
     return [schemas.StatsRow(period=p, network=network, shares=s, clicks=c, applications=a)
             for (network, p), (s, c, a) in sorted(sums.items(), key=lambda kv: (kv[0][1],
-                                                                                  kv[0][0]))]
+                                                                                  kv[0][0]))
+            if p in shown]
 
 
 def _org_folding(min_group: int):
@@ -374,33 +380,42 @@ def _org_folding(min_group: int):
 
 def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
     """The corps-health page's rows for the whole organisation, folded the page's way
-    (`insights.health_folding`): every row is a union of whole blocks of at least the
-    minimum, so no sum or difference of rows (or of rows and the network totals) is about
-    fewer people."""
-    tree, folding = _org_folding(min_group)
-    if not folding.shown(fold.ORGANISATION):
-        return []
-    groups = folding.rows(fold.ORGANISATION)
-    row_of = {u: key for key, units in groups for u in units}
-    sums: dict[tuple[object, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    (`insights.health_folding`) period by period: each period's rows are unions of whole
+    blocks of that period's ambassadors (`insights.period_foldings`), so no row, and no
+    difference of rows (within a period or against the network totals), is about fewer
+    people — also when a unit was smaller then than now. A period in which the whole corps
+    was too small has no rows."""
+    tree = insights.Units()
+    size = insights.RESOLUTIONS[period]
+    wanted = range(first // size, last // size + 1)
+    foldings = insights.period_foldings(tree.parents, min_group, wanted, period,
+                                        month_of(utcnow(), org_tz()))
+    groups = {p: folding.rows(fold.ORGANISATION) for p, folding in foldings.items()
+              if folding.shown(fold.ORGANISATION)}
+    row_of = {p: {u: key for key, units in rows for u in units} for p, rows in groups.items()}
+    sums: dict[tuple[object, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, unit_id, shares, clicks, applications in db.session.execute(
             select(UnitMonth.month, UnitMonth.unit_id, func.sum(UnitMonth.shares),
                    func.sum(UnitMonth.clicks), func.sum(UnitMonth.applications))
             .where(UnitMonth.month >= first, UnitMonth.month <= last)
             .group_by(UnitMonth.month, UnitMonth.unit_id)).tuples():
-        key = row_of.get(unit_id if unit_id in tree.parents else fold.ORGANISATION, fold.OTHER)
-        row = sums[(key, _period(month, period))]
+        p = month // size
+        if p not in groups:
+            continue
+        key = row_of[p].get(unit_id if unit_id in tree.parents else fold.ORGANISATION,
+                            fold.OTHER)
+        row = sums[(key, p)]
         row[0] += int(shares or 0)
         row[1] += int(clicks or 0)
         row[2] += int(applications or 0)
-    members = dict(groups)
     out = []
     for (key, p), (s, c, a) in sorted(sums.items(), key=lambda kv: (
             kv[0][1], kv[0][0] == fold.OTHER, kv[0][0] if kv[0][0] != fold.OTHER else 0)):
+        members = dict(groups[p])
         units = sorted(u for u in members.get(key, ()) if u != fold.ORGANISATION)
         out.append(schemas.StatsRow(
-            period=p, unit_id=None if key == fold.OTHER else key, folded=key == fold.OTHER,
-            units=units, shares=s, clicks=c, applications=a))
+            period=_period(p * size, period), unit_id=None if key == fold.OTHER else key,
+            folded=key == fold.OTHER, units=units, shares=s, clicks=c, applications=a))
     return out
 
 

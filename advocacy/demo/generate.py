@@ -1151,6 +1151,11 @@ class Generator:
             person = people[r[5]]
             events.append((r[0], EventKind.APPLICATION.value, person.id, person.stint_at(r[0])[0],
                            person.leads is not None, r[1], first + i, r[3], None))
+            hired = r[0] + 30 * DAY
+            if picked[i] == "hired" and hired < now:  # the hire the sharer brought
+                events.append((hired, EventKind.HIRE.value, person.id,
+                               person.stint_at(hired)[0], person.leads is not None, r[1],
+                               first + i, r[3], None))
         return events
 
     def finish(self) -> None:

@@ -16,6 +16,10 @@ below, the leftovers travel up to the parent. A leftover at the top that is stil
 is merged with the block nearest the top. A unit is *closed* when its whole subtree is a
 union of blocks: only closed units are shown as a row or may be opened as a scope.
 
+Figures over time are folded the same way period by period: each period has its own blocks,
+from the head counts at its end, and a scope's figures of a period are shown only when the
+scope is closed in that period's blocks. Cohorts fold within each block (`fold_cohorts`).
+
 Counts inside a group (active people, people who stopped) follow `count_cell`: exact only
 where every block of the group is safe; a count of 1 to minimum-1 reads "<minimum" (as
 statistics offices print it) and any other unsafe count is left out ("–").
@@ -44,8 +48,11 @@ class Folding:
     block_of: dict[int, int]  # unit -> the id of its block (the unit that formed it)
     closed: set[int]  # units (and ORGANISATION) whose whole subtree is a union of blocks
     children: dict[int, list[int]] = field(default_factory=dict)
+    inside: dict[int, set[int]] = field(default_factory=dict)  # unit -> its subtree
 
     def subtree(self, unit_id: int) -> set[int]:
+        if unit_id in self.inside:
+            return set(self.inside[unit_id])
         out, stack = set(), [unit_id]
         while stack:
             node = stack.pop()
@@ -125,24 +132,14 @@ def fold_units(parents: Mapping[int, int | None], sizes: Mapping[int, int],
     ORGANISATION (0) for people without a unit. Units in a cycle are treated as top-level.
     """
     min_group = max(1, int(min_group))
-    tree: dict[int, int] = {}
-    for unit, parent in parents.items():
-        tree[unit] = parent if parent in parents else ORGANISATION
-    _break_cycles(tree)
-    children: dict[int, list[int]] = defaultdict(list)
-    for unit, parent in sorted(tree.items()):
-        children[parent].append(unit)
+    tree, children, order, depth, inside = _shape(parents)
     own = {u: int(sizes.get(u, 0)) for u in tree}
     own[ORGANISATION] = int(sizes.get(ORGANISATION, 0))
 
     block_of: dict[int, int] = {}
     block_size: dict[int, int] = {}
     pending: dict[int, list[int]] = {}  # unit -> units whose people have not found a block yet
-    depth: dict[int, int] = {ORGANISATION: 0}
-    for unit in reversed(_post_order(children)):  # parents before their children
-        if unit != ORGANISATION:
-            depth[unit] = depth[tree[unit]] + 1
-    for unit in _post_order(children):
+    for unit in order:
         waiting = [unit]
         for child in children.get(unit, ()):
             waiting.extend(pending.pop(child, []))
@@ -176,23 +173,55 @@ def fold_units(parents: Mapping[int, int | None], sizes: Mapping[int, int],
     for u in top:
         block_of[u] = ORGANISATION
 
-    folding = Folding(min_group, tree, own, block_of, set(), dict(children))
-    # closed: every block that touches the subtree lies inside it
-    inside: dict[int, set[int]] = {}
-    for unit in _post_order(children):
-        units = {unit}
-        for child in children.get(unit, ()):
-            units |= inside[child]
-        inside[unit] = units
+    folding = Folding(min_group, dict(tree), own, block_of, set(), dict(children), inside)
+    # closed: the people of the subtree are those of whole blocks (units without people of
+    # their own belong to a block only on paper: a unit whose people are all in sub-units
+    # that are blocks is closed)
     members: dict[int, set[int]] = defaultdict(set)
     for u, b in block_of.items():
-        members[b].add(u)
+        if own.get(u, 0):
+            members[b].add(u)
     for unit, units in inside.items():
-        if all(members[block_of[u]] <= units for u in units):
+        if all(members[block_of[u]] <= units for u in units if own.get(u, 0)):
             folding.closed.add(unit)
     if 0 < sum(own.values()) < min_group:
         folding.closed.discard(ORGANISATION)
     return folding
+
+
+_SHAPES: dict[tuple, tuple] = {}  # the tree's shape by its parents: the same for every period
+
+
+def _shape(parents: Mapping[int, int | None]) -> tuple:
+    """(tree, children, post order, depth, subtree sets) of a unit tree, computed once per
+    tree: a page folds the same tree for every period of its span."""
+    key = tuple(sorted(parents.items(), key=lambda kv: kv[0]))
+    found = _SHAPES.get(key)
+    if found is not None:
+        return found
+    tree: dict[int, int] = {}
+    for unit, parent in parents.items():
+        tree[unit] = parent if parent in parents else ORGANISATION
+    _break_cycles(tree)
+    children: dict[int, list[int]] = defaultdict(list)
+    for unit, parent in sorted(tree.items()):
+        children[parent].append(unit)
+    children = dict(children)
+    order = _post_order(children)
+    depth: dict[int, int] = {ORGANISATION: 0}
+    for unit in reversed(order):  # parents before their children
+        if unit != ORGANISATION:
+            depth[unit] = depth[tree[unit]] + 1
+    inside: dict[int, set[int]] = {}
+    for unit in order:
+        units = {unit}
+        for child in children.get(unit, ()):
+            units |= inside[child]
+        inside[unit] = units
+    if len(_SHAPES) > 8:
+        _SHAPES.clear()
+    found = _SHAPES[key] = (tree, children, order, depth, inside)
+    return found
 
 
 def _break_cycles(tree: dict[int, int]) -> None:
@@ -231,6 +260,22 @@ def fold_flat(sizes: Mapping[object, int], min_group: int) -> dict[object, objec
         kept.discard(smallest)
         other += sizes[smallest]
     return {g: (g if g in kept else OTHER) for g in sizes}
+
+
+def fold_cohorts(sizes: Mapping[int, Mapping[object, int]],
+                 min_group: int) -> dict[int, dict[object, object]]:
+    """Cohorts folded block by block: block -> {group: shown group} (`fold_flat` within the
+    block). A block whose groups add up to fewer than `min_group` is left out entirely.
+
+    Every cohort figure of a scope is then a sum of cells (block, shown group) of at least
+    the minimum, the same cells for every scope: a scope's cohort minus a sub-unit's is again
+    whole cells, never a smaller group."""
+    out: dict[int, dict[object, object]] = {}
+    for block, groups in sizes.items():
+        groups = {g: n for g, n in groups.items() if n}
+        if sum(groups.values()) >= min_group:
+            out[block] = fold_flat(groups, min_group)
+    return out
 
 
 def scope_count(n: int | None, min_group: int) -> int | str | None:

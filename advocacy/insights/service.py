@@ -8,8 +8,6 @@ the early-warning list only for curators and administrators.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,6 +37,7 @@ from advocacy.activity.models import (
     ScopeDim,
     ScopePeriod,
     UnitMonth,
+    UnitPeriod,
 )
 from advocacy.activity.service import month_key, month_of, parse_month
 from advocacy.content.models import Network, Topic
@@ -348,6 +347,16 @@ class Context:
     row_labels: dict[Any, str] = field(default_factory=dict)
     viewer: Any = None  # access.Viewer: the one rule for named people
     looked_at: dict[str, set[int]] = field(default_factory=dict)
+    # Each period's blocks, from the enrolment at its end (the over-time tables fold by them)
+    by_period: dict[int, fold.Folding] = field(default_factory=dict)
+    scope_units: set[int] = field(default_factory=set)  # the scope's units (the tree now)
+
+    def period_shown(self, period: int) -> bool:
+        """May this period's figures of the scope be shown? Only when the scope is a union of
+        whole blocks of that period (else a past figure, differenced with a sub-unit's,
+        could be about fewer people than the minimum)."""
+        folding = self.by_period.get(period)
+        return folding is not None and folding.shown(self.scope_key)
 
     def seen(self, what: str, user_ids) -> None:
         self.looked_at.setdefault(what, set()).update(user_ids)
@@ -393,13 +402,19 @@ def corps_health(
         return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last,
                       units)
     tables.append(overview)
+    ctx.scope_units = ctx.folding.subtree(ctx.scope_key)
+    ctx.by_period = period_foldings(ctx.units.parents, ctx.min_group,
+                                    range(span[0] - yoy_lag(query.resolution), span[-1] + 1),
+                                    query.resolution, current)
     scope = _scope_periods(ctx)
-    activity, leaders_by_period = _activity(ctx)
+    sharing = _unit_periods(ctx)
+    activity, leaders_by_period, per_period = _activity(ctx)
     tables.append(activity)
-    tables.append(_people(ctx, scope))
+    tables.append(_recruitment(ctx, per_period))
+    tables.append(_people(ctx, sharing))
     tables.append(_retention(ctx))
-    tables.append(_concentration(ctx, scope))
-    tables.append(_leaders(ctx, scope, leaders_by_period))
+    tables.append(_concentration(ctx, scope, sharing))
+    tables.append(_leaders(ctx, sharing, leaders_by_period))
     tables.extend(_dimensions(ctx))
     tables.append(_unit_warnings(ctx, programme))
     tables.append(_stopped(ctx))
@@ -468,6 +483,38 @@ def health_folding(parents: dict[int, int | None], enrolled: dict[int, int],
     return fold.fold_units(parents, enrolled, min_group)
 
 
+def period_foldings(parents: dict[int, int | None], min_group: int, wanted, resolution: str,
+                    current: int) -> dict[int, fold.Folding]:
+    """period -> the blocks of that period: `health_folding` over the enrolment per unit at
+    the period's end (its last month, or the current one), read from the rollup's enrolment
+    changes. The tree is the one of today (its history is not kept)."""
+    wanted = sorted(wanted)
+    if not wanted:
+        return {}
+    ends = [(min(period_last_month(p, resolution), current), p) for p in wanted]
+    ec = EnrolmentChange
+    changes = db.session.execute(
+        select(ec.month, ec.unit_id, ec.delta).where(ec.month <= ends[-1][0])
+        .order_by(ec.month)
+    ).tuples().all()
+    running: dict[int, int] = defaultdict(int)
+    out: dict[int, fold.Folding] = {}
+    cache: dict[tuple, fold.Folding] = {}
+    at = 0
+    for end, period in ends:
+        while at < len(changes) and changes[at][0] <= end:
+            _month, unit_id, delta = changes[at]
+            key = unit_id if unit_id in parents else fold.ORGANISATION
+            running[key] += int(delta or 0)
+            at += 1
+        sizes = tuple(sorted((u, n) for u, n in running.items() if n))
+        folding = cache.get(sizes)
+        if folding is None:
+            folding = cache[sizes] = health_folding(parents, dict(sizes), min_group)
+        out[period] = folding
+    return out
+
+
 def _overview_row(folding: fold.Folding, label: str, units: set[int], active30: dict,
                   active90: dict) -> dict[str, Any]:
     enrolled = folding.total(units)
@@ -500,12 +547,45 @@ def _scope_periods(ctx: Context) -> dict[int, tuple[int, int, int, int]]:
     }
 
 
-ACTIVITY_COLUMNS = ("shares", "clicks", "applications", "lag_minutes", "lag_count",
+def _unit_periods(ctx: Context) -> dict[int, tuple[dict[int, int], dict[int, int]]]:
+    """Period -> (who shared, leaders among them) per unit of the scope, each person once:
+    the counts the over-time tables fold by the period's blocks."""
+    up = UnitPeriod
+    out: dict[int, tuple[dict[int, int], dict[int, int]]] = defaultdict(
+        lambda: (defaultdict(int), defaultdict(int)))
+    scope = None if ctx.unit is None else ctx.scope_units
+    for unit_id, period, active, leaders in db.session.execute(
+        select(up.unit_id, up.period, up.active, up.leaders)
+        .where(up.size == ctx.size, up.period >= ctx.span[0], up.period <= ctx.span[-1],
+               _in_scope(up.unit_id, scope))
+    ).tuples():
+        key = unit_id if unit_id in ctx.units.parents else fold.ORGANISATION
+        out[int(period)][0][key] += int(active or 0)
+        out[int(period)][1][key] += int(leaders or 0)
+    return out
+
+
+def _sharing_cells(ctx: Context, period: int, sharing: dict) -> tuple[Any, Any, Any]:
+    """(people who shared, leaders among them, the others) in the scope in a period, each as
+    `Folding.count_cell` of that period's blocks shows it; all None when the period's
+    figures are not shown."""
+    if not ctx.period_shown(period):
+        return None, None, None
+    folding = ctx.by_period[period]
+    active, leaders = sharing.get(period, ({}, {}))
+    others = {u: n - leaders.get(u, 0) for u, n in active.items()}
+    return (folding.count_cell(ctx.scope_units, active),
+            folding.count_cell(ctx.scope_units, leaders),
+            folding.count_cell(ctx.scope_units, others))
+
+
+ACTIVITY_COLUMNS = ("shares", "clicks", "applications", "hires", "lag_minutes", "lag_count",
                     "early_shares")
 
 
-def _activity(ctx: Context) -> tuple[Table, dict]:
-    """Shares, clicks and applications per period with the change on the year before."""
+def _activity(ctx: Context) -> tuple[Table, dict, dict]:
+    """Shares, clicks and applications per period with the change on the year before; a
+    period whose blocks do not make up the scope shows no figures (nor a change on it)."""
     sa = ScopeActivity
     lag = yoy_lag(ctx.resolution)
     per: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -529,7 +609,11 @@ def _activity(ctx: Context) -> tuple[Table, dict]:
         chart={"type": "line", "series": ["shares", "clicks"]},
     )
     for p in ctx.span:
-        now_row, before = per.get(p, {}), per.get(p - lag, {})
+        if not ctx.period_shown(p):
+            activity.rows.append(_left_out(activity, period_label(p, ctx.resolution)))
+            continue
+        now_row = per.get(p, {})
+        before = per.get(p - lag, {}) if ctx.period_shown(p - lag) else {}
         activity.rows.append({
             "period": period_label(p, ctx.resolution),
             "shares": now_row.get("shares", 0),
@@ -541,42 +625,83 @@ def _activity(ctx: Context) -> tuple[Table, dict]:
             "applications_yoy": change(now_row.get("applications", 0),
                                        before.get("applications")),
         })
-    return activity, per_leader
+    return activity, per_leader, per
 
 
-def _people(ctx: Context, scope: dict) -> Table:
-    """Enrolled at the end of each period (joins and moves) and who shared in it."""
-    ec = EnrolmentChange
-    changes = db.session.execute(
-        select(ec.month, func.sum(ec.delta))
-        .where(ec.month <= ctx.last, _in_scope(ec.unit_id, ctx.scope_ids))
-        .group_by(ec.month).order_by(ec.month)
-    ).tuples().all()
-    months = [int(m) for m, _d in changes]
-    running = list(itertools.accumulate(int(d or 0) for _m, d in changes))
+def _left_out(table: Table, label: str) -> dict[str, Any]:
+    """A period row whose figures are left out ("–"): the period's blocks do not make up
+    the scope, so its figures could be differenced into a smaller group."""
+    first = table.columns[0][0]
+    return {first: label, **{key: None for key, _label in table.columns[1:]}}
+
+
+def _recruitment(ctx: Context, per: dict) -> Table:
+    """Applications and hires that the scope's people's shares brought (issue 13), folded
+    like every figure of the period (whole blocks of that period, or left out)."""
+    lag = yoy_lag(ctx.resolution)
+    table = Table(
+        "recruitment", _l("Applications and hires from shares"),
+        [("period", _l("Period")), ("applications", _l("Applications attributed")),
+         ("hires", _l("Hires attributed")),
+         ("hires_per_application", _l("Hires per 100 applications")),
+         ("hires_yoy", _l("Hires, change on last year, %"))],
+        chart={"type": "bar", "series": ["applications", "hires"]},
+        note=_l("Applications reported by the applicant-tracking system, the survey page or "
+                "an import that came through a share of someone here, and those of them "
+                "hired (counted when the hire was reported). Who applied is never shown."),
+    )
+    for p in ctx.span:
+        if not ctx.period_shown(p):
+            table.rows.append(_left_out(table, period_label(p, ctx.resolution)))
+            continue
+        now_row = per.get(p, {})
+        before = per.get(p - lag, {}) if ctx.period_shown(p - lag) else {}
+        applications, hires = now_row.get("applications", 0), now_row.get("hires", 0)
+        table.rows.append({
+            "period": period_label(p, ctx.resolution),
+            "applications": applications, "hires": hires,
+            "hires_per_application": percent(hires, applications),
+            "hires_yoy": change(hires, before.get("hires")),
+        })
+    return table
+
+
+def _people(ctx: Context, sharing: dict) -> Table:
+    """Enrolled at the end of each period (joins and moves) and who shared in it, both
+    folded by that period's blocks."""
     people = Table(
         "people", _l("Ambassadors over time"),
         [("period", _l("Period")), ("enrolled", _l("Enrolled at the end")),
          ("active", _l("Shared in the period")), ("active_share", _l("Active share, %"))],
         chart={"type": "line", "series": ["enrolled", "active"]},
+        note=_l("Each period is folded by the ambassadors of that period: “–” marks a "
+                "period in which this unit's people were too few to be shown apart."),
     )
-    min_group = ctx.min_group
     for p in ctx.span:
-        end_month = min(period_last_month(p, ctx.resolution), ctx.current)
-        at = bisect.bisect_right(months, end_month)
-        enrolled = running[at - 1] if at else 0
-        active = scope.get(p, (0,))[0]
+        if not ctx.period_shown(p):
+            people.rows.append(_left_out(people, period_label(p, ctx.resolution)))
+            continue
+        enrolled = ctx.by_period[p].total(ctx.scope_units)
+        active = _sharing_cells(ctx, p, sharing)[0]
         people.rows.append({
             "period": period_label(p, ctx.resolution),
             "enrolled": enrolled,
-            "active": fold.scope_count(active, min_group),
-            "active_share": percent(active, enrolled) if active >= min_group else None,
+            "active": active,
+            "active_share": percent(active, enrolled) if fold.is_exact(active) else None,
         })
     return people
 
 
 def _retention(ctx: Context) -> Table:
-    """Cohorts by joining quarter: the share still sharing 3, 6, 12, 24, 36 months later."""
+    """Cohorts by joining quarter: the share still sharing 3, 6, 12, 24, 36 months later.
+
+    Folded block by block (the blocks of the page, `ctx.folding`): within each block the
+    joining quarters fold with `folding.fold_flat`, so every cohort figure of every scope is
+    a sum of the same cells of at least the minimum — a scope's cohort minus a sub-unit's is
+    again such cells. A block whose joiners in the span are fewer than the minimum is left
+    out. A percentage over several cells is shown only when in each cell those still sharing
+    and those not are 0 or at least the minimum.
+    """
     min_group = ctx.min_group
     table = Table(
         "retention", _l("Retention by cohort"),
@@ -586,45 +711,76 @@ def _retention(ctx: Context) -> Table:
         note=_l("Active: shared at least once in the three months up to that point. Cohorts "
                 "of fewer than %(n)d people are counted under “Other”.", n=min_group),
     )
-    co = Cohort
-    counts: dict[tuple[int, int], int] = {}
-    for joined, after, n in db.session.execute(
-        select(co.joined_month, co.after, co.people)
-        .where(co.scope_id == ctx.scope_id, co.joined_month >= ctx.first,
-               co.joined_month <= ctx.last)
-    ).tuples():
-        counts[(int(joined), int(after))] = int(n or 0)
-    sizes = {joined: n for (joined, after), n in counts.items() if after == 0 and n}
-    if not sizes:
-        return table
-    by_quarter: dict[int, list[int]] = defaultdict(list)
-    for joined in sorted(sizes):
-        by_quarter[joined // 3].append(joined)
-    folded = fold.fold_flat({q: sum(sizes[j] for j in js) for q, js in by_quarter.items()},
-                            min_group)
-    shown: dict[Any, list[int]] = defaultdict(list)
-    for quarter, target in folded.items():
-        shown[target].extend(by_quarter[quarter])
-    order = sorted(k for k in shown if k != OTHER) + ([OTHER] if OTHER in shown else [])
+    folding = ctx.folding
+    own = _own_cohorts(ctx)  # (unit, joined month, after) -> people of that unit alone
+    # Whole blocks only: a block may reach into the scope with units that have no people
+    # now (but had joiners then); its cohorts count only where the whole block is shown.
+    blocks = {b: units for b, units in folding.blocks_in(folding.block_units(
+        ctx.scope_units)).items() if units <= ctx.scope_units}
+    joined_in: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    per_block: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    block_of = {u: b for b, units in blocks.items() for u in units}
+    for (unit, joined, after), n in own.items():
+        if after == 0 and n and unit in block_of:
+            per_block[block_of[unit]][joined // 3] += n
+            joined_in[block_of[unit]][joined // 3].add(joined)
+    # cells: (shown key, block) -> the (unit, joining month) pairs it sums
+    cells: dict[tuple[Any, int], list[tuple[int, int]]] = defaultdict(list)
+    for block, folded in fold.fold_cohorts(per_block, min_group).items():
+        for quarter, target in folded.items():
+            cells[(target, block)].extend((unit, j) for j in sorted(joined_in[block][quarter])
+                                          for unit in blocks[block])
+    rows: dict[Any, list[list[tuple[int, int]]]] = defaultdict(list)
+    for (target, _block), members in cells.items():
+        rows[target].append(members)
+    order = sorted(k for k in rows if k != OTHER) + ([OTHER] if OTHER in rows else [])
     for key in order:
-        joined_months = shown[key]
-        people = sum(sizes[j] for j in joined_months)
+        parts = rows[key]
+        people = sum(own.get((u, j, 0), 0) for part in parts for u, j in part)
         row: dict[str, Any] = {
             "cohort": str(_l("Other")) if key == OTHER else period_label(key, "quarter"),
             "size": fold.scope_count(people, min_group),
         }
         for k in RETENTION_AFTER:
-            eligible = sum(sizes[j] for j in joined_months if j + k <= ctx.current)
-            if eligible < min_group or eligible < people:
+            eligible = still = 0
+            safe = True
+            for part in parts:
+                e = sum(own.get((u, j, 0), 0) for u, j in part if j + k <= ctx.current)
+                n = sum(own.get((u, j, k), 0) for u, j in part if j + k <= ctx.current)
+                eligible, still = eligible + e, still + n
+                safe = safe and _safe_group(n, min_group) and _safe_group(e - n, min_group)
+            if eligible < min_group or eligible < people or (len(parts) > 1 and not safe):
                 row[f"m{k}"] = None
                 continue
-            still = sum(counts.get((j, k), 0) for j in joined_months)
             row[f"m{k}"] = percent(still, eligible)
         table.rows.append(row)
     return table
 
 
-def _concentration(ctx: Context, scope: dict) -> Table:
+def _own_cohorts(ctx: Context) -> dict[tuple[int, int, int], int]:
+    """The cohort rows per unit alone: a unit's scope row minus its sub-units' (a person
+    counts in the unit they joined in, once), for the units of the scope."""
+    co = Cohort
+    scoped: dict[tuple[int, int, int], int] = defaultdict(int)
+    scope = None if ctx.unit is None else ctx.scope_units
+    for scope_id, joined, after, n in db.session.execute(
+        select(co.scope_id, co.joined_month, co.after, co.people)
+        .where(co.joined_month >= ctx.first, co.joined_month <= ctx.last,
+               _in_scope(co.scope_id, scope))
+    ).tuples():
+        scoped[(int(scope_id), int(joined), int(after))] += int(n or 0)
+    children = ctx.folding.children
+    own: dict[tuple[int, int, int], int] = {}
+    for (unit, joined, after), n in scoped.items():
+        if unit not in ctx.scope_units:
+            continue
+        below = sum(scoped.get((c, joined, after), 0) for c in children.get(unit, ()))
+        if n - below:
+            own[(unit, joined, after)] = n - below
+    return own
+
+
+def _concentration(ctx: Context, scope: dict, sharing: dict) -> Table:
     table = Table(
         "concentration", _l("Concentration"),
         [("period", _l("Period")), ("active", _l("Ambassadors who shared")),
@@ -634,17 +790,18 @@ def _concentration(ctx: Context, scope: dict) -> Table:
                 "of the sharing."),
     )
     for p in ctx.span:
-        n, _leaders, total, top = scope.get(p, (0, 0, 0, 0))
-        enough = n >= ctx.min_group
+        _n, _leaders, total, top = scope.get(p, (0, 0, 0, 0))
+        active = _sharing_cells(ctx, p, sharing)[0]
+        enough = fold.is_exact(active) and active >= ctx.min_group
         table.rows.append({
             "period": period_label(p, ctx.resolution),
-            "active": fold.scope_count(n, ctx.min_group),
+            "active": active,
             "top_share": percent(top, total) if enough else None,
         })
     return table
 
 
-def _leaders(ctx: Context, scope: dict, per_leader: dict) -> Table:
+def _leaders(ctx: Context, sharing: dict, per_leader: dict) -> Table:
     """Leaders' own sharing next to the ambassadors': how many, how much, how soon."""
     leader_count = db.session.scalar(
         select(func.count(func.distinct(User.id)))
@@ -668,15 +825,15 @@ def _leaders(ctx: Context, scope: dict, per_leader: dict) -> Table:
                           n=ctx.min_group)
     for p in ctx.span:
         lead, rest = per_leader.get((p, True), {}), per_leader.get((p, False), {})
-        active, sharing = scope.get(p, (0, 0))[:2]
+        _active, sharing_leaders, sharing_others = _sharing_cells(ctx, p, sharing)
         # The activity table shows all shares: leaders' and ambassadors' figures are shown
         # together or not at all, else one side is the total minus the other. Each side is
-        # a group of people who shared in the period: 0 or at least the minimum.
-        hidden = private or not (_safe_group(sharing, ctx.min_group)
-                                 and _safe_group(active - sharing, ctx.min_group))
+        # a group of people who shared in the period, exact only by the period's blocks.
+        hidden = private or not (fold.is_exact(sharing_leaders)
+                                 and fold.is_exact(sharing_others))
         leaders.rows.append({
             "period": period_label(p, ctx.resolution),
-            "leaders_sharing": None if private else fold.scope_count(sharing, ctx.min_group),
+            "leaders_sharing": None if private else sharing_leaders,
             "leader_shares": None if hidden else lead.get("shares", 0),
             "leader_hours": None if hidden else ratio(lead.get("lag_minutes"),
                                                       (lead.get("lag_count") or 0) * 60, 1),
@@ -701,13 +858,17 @@ def _dimensions(ctx: Context) -> list[Table]:
         .where(d.scope_id == ctx.scope_id, d.size == ctx.size, d.period >= ctx.span[0],
                d.period <= ctx.span[-1])
     ).tuples():
-        sums[(dim, key)][int(p)] += int(shares or 0)
+        if ctx.period_shown(int(p)):  # what is left out does not even choose the topics
+            sums[(dim, key)][int(p)] += int(shares or 0)
     networks = Table(
         "networks", _l("Shares by network"),
         [("period", _l("Period"))] + [(n.value, _network_name(n.value)) for n in Network],
         chart={"type": "bar", "series": [n.value for n in Network]},
     )
     for p in ctx.span:
+        if not ctx.period_shown(p):
+            networks.rows.append(_left_out(networks, period_label(p, res)))
+            continue
         networks.rows.append({"period": period_label(p, res),
                               **{n.value: sums[("network", n.value)].get(p, 0)
                                  for n in Network}})
@@ -724,6 +885,9 @@ def _dimensions(ctx: Context) -> list[Table]:
         note=_l("A post with several topics counts once for each."),
     )
     for p in ctx.span:
+        if not ctx.period_shown(p):
+            topics.rows.append(_left_out(topics, period_label(p, res)))
+            continue
         row = {"period": period_label(p, res)}
         for k in top:
             row[f"t{k}"] = sums[("topic", k)].get(p, 0)

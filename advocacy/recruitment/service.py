@@ -140,6 +140,23 @@ def _credit(application: Application, share: Share, now: datetime) -> None:
                  ref_id=application.id, network=share.network)
 
 
+def _credit_hire(application: Application, now: datetime) -> None:
+    """A hire brought by a share counts for the sharer in the activity rollups, once per
+    application, in the month it was first reported hired (the record is append-only: a
+    later change of outcome does not take it back)."""
+    if application.outcome != HIRED or application.share_id is None:
+        return
+    seen = db.session.scalar(select(func.count()).select_from(ActivityEvent).where(
+        ActivityEvent.kind == EventKind.HIRE, ActivityEvent.ref_id == application.id))
+    if seen:
+        return
+    share = db.session.get(Share, application.share_id)
+    user = db.session.get(User, share.user_id) if share is not None and share.user_id else None
+    record_event(EventKind.HIRE, user=user, now=application.hired_at or now,
+                 post_id=application.post_id, ref_id=application.id,
+                 network=share.network if share is not None else None)
+
+
 def _set_outcome(application: Application, outcome: str, now: datetime) -> None:
     application.outcome = outcome
     if outcome == HIRED:
@@ -196,6 +213,7 @@ def record_application(
     db.session.flush()
     if share is not None:
         _credit(application, share, now)
+    _credit_hire(application, now)
     return application
 
 
@@ -215,6 +233,7 @@ def set_outcome(*, job_reference: str, ats_application_id: str, outcome: str,
     _set_outcome(application, outcome, now)
     application.updated_at = now
     db.session.flush()
+    _credit_hire(application, now)
     return application
 
 

@@ -22,7 +22,8 @@ PAGES = {
 # Measured: queue 11 (35 before the impressions' commit kept the loaded posts), activity 7,
 # leader 17, dashboard 15. A new statement per request must be a deliberate change here.
 # Counted after the privacy rule, click owner and applications joined these pages.
-LIMITS = {"queue": 12, "activity": 13, "leader": 22, "dashboard": 18}
+# leader, dashboard: +1 for the per-unit period figures the over-time tables fold (issue 10)
+LIMITS = {"queue": 12, "activity": 13, "leader": 23, "dashboard": 19}
 WHO = {"queue": "me", "activity": "me", "leader": "leader", "dashboard": "curator"}
 
 

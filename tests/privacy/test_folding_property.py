@@ -127,3 +127,105 @@ def test_fold_flat_folds_the_smallest_shown_group_into_a_small_other():
     assert fold.fold_flat({"a": 5, "b": 6, "c": 2}, 5) == {
         "a": fold.OTHER, "b": "b", "c": fold.OTHER}
     assert fold.fold_flat({"a": 5, "b": 5}, 5) == {"a": "a", "b": "b"}
+
+
+# --- over time: each period folds by its own head counts (issue 10, item 2) -----------------
+
+@st.composite
+def histories(draw):
+    """A unit tree, head counts and active counts per period (people join, move and leave
+    between periods), and the head counts now (those decide which scopes open)."""
+    parents, _sizes, _active, min_group = draw(trees())
+    units = [0, *parents]
+    periods = []
+    for _ in range(draw(st.integers(2, 4))):
+        sizes = {u: draw(st.integers(0, 9)) for u in units}
+        active = {u: draw(st.integers(0, sizes[u])) for u in units}
+        periods.append((sizes, active))
+    now = {u: draw(st.integers(0, 9)) for u in units}
+    return parents, now, periods, min_group
+
+
+def published_in_period(opened: list[int], folding: fold.Folding, active: dict[int, int]):
+    """What the over-time tables show of one period across every scope a leader can open:
+    the scope's head count (and its shares, clicks, networks: sums over the same units) when
+    the scope is closed in that period's blocks, and the people who shared as `count_cell`
+    of those blocks (`insights.service.Context.period_shown`, `_sharing_cells`)."""
+    heads, counts = [], []
+    for scope in opened:
+        if not folding.shown(scope):
+            continue
+        units = folding.subtree(scope)
+        heads.append(frozenset(units))
+        cell = folding.count_cell(set(units), active)
+        if fold.is_exact(cell):
+            counts.append(frozenset(units))
+        else:
+            assert cell is None or cell == fold.below(folding.min_group)
+    return heads, counts
+
+
+@settings(max_examples=120, deadline=None)
+@given(histories())
+def test_no_past_group_under_the_minimum_follows_from_the_tables_over_time(case):
+    parents, now, periods, min_group = case
+    today = fold.fold_units(parents, now, min_group)
+    opened = [s for s in [fold.ORGANISATION, *parents] if today.shown(s)]
+    columns = sorted(now)
+    for sizes, active in periods:
+        folding = fold.fold_units(parents, sizes, min_group)
+        heads, counts = published_in_period(opened, folding, active)
+        for n in range(1, len(columns) + 1):
+            for group in itertools.combinations(columns, n):
+                target = frozenset(group)
+                people = sum(sizes[u] for u in target)
+                if 0 < people < min_group:
+                    assert not in_span(heads, target, columns), (group, people)
+                if in_span(counts, target, columns):
+                    did = sum(active[u] for u in target)
+                    assert did == 0 or did >= min_group, (group, did)
+                    assert people - did == 0 or people - did >= min_group, (group, did)
+
+
+@st.composite
+def cohorts(draw):
+    """A tree, head counts now, and joiners per unit and joining quarter."""
+    parents, sizes, _active, min_group = draw(trees())
+    quarters = draw(st.integers(1, 3))
+    joined = {(u, q): draw(st.integers(0, 6)) for u in [0, *parents] for q in range(quarters)}
+    return parents, sizes, joined, min_group
+
+
+@settings(max_examples=150, deadline=None)
+@given(cohorts())
+def test_cohorts_of_every_scope_are_sums_of_the_same_cells_of_at_least_the_minimum(case):
+    """The retention table's cohort sizes (`insights.service._retention`): every row of
+    every scope a leader can open lies in the span of disjoint cells of at least the minimum,
+    so whatever follows from them by adding and subtracting is whole cells or nothing."""
+    parents, sizes, joined, min_group = case
+    folding = fold.fold_units(parents, sizes, min_group)
+    scopes = [s for s in [fold.ORGANISATION, *parents] if folding.shown(s)]
+    every = folding.blocks_in(folding.subtree(fold.ORGANISATION))
+    quarters = sorted({q for _u, q in joined})
+    per_block = {b: {q: sum(joined[(u, q)] for u in units) for q in quarters}
+                 for b, units in every.items()}
+    folded = fold.fold_cohorts(per_block, min_group)
+    variables = sorted(joined)
+    cells: dict[tuple, frozenset] = {}
+    for block, groups in folded.items():
+        for quarter, target in groups.items():
+            cells[(block, target)] = cells.get((block, target), frozenset()) | frozenset(
+                (u, quarter) for u in every[block])
+    for cell in cells.values():
+        assert sum(joined[v] for v in cell) >= min_group
+    rows = []
+    for scope in scopes:
+        units = folding.subtree(scope)
+        by_key: dict[object, frozenset] = {}
+        for (block, target), cell in cells.items():
+            if every[block] <= units:  # a block reaching in with empty units: left out
+                by_key[target] = by_key.get(target, frozenset()) | cell
+        rows.extend(by_key.values())
+    cell_rows = list(cells.values())
+    for row in rows:
+        assert in_span(cell_rows, row, variables)
