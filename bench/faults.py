@@ -452,6 +452,9 @@ def case_f1(stack: Stack) -> Case:
         stack.send("advocacy.reminders.scan")  # what beat does every minute
         time.sleep(2.0)
     delivered, doubles = _mail_by_dedupe(stack)
+    say("F1 rows by kind/status: " + repr(stack.sql(
+        "SELECT kind, status, channel, count(*), min(due_at), max(due_at) FROM reminders WHERE user_id IN "
+        "(SELECT id FROM users WHERE email LIKE 'f%%@example.org') GROUP BY 1, 2, 3")))
     lost = max(0, planned - delivered)
     return Case("F1", f"{kills} kill -9 of workers during {people} reminders: 0 lost, "
                 "no two Message-IDs for one dedupe key",
