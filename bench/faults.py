@@ -414,15 +414,26 @@ with app.app_context():
     return int(next(line for line in out.splitlines() if line.startswith("PLANNED")).split()[1])
 
 
+CASE_PEOPLE = "f%%@example.org"  # the people a case makes (SQL LIKE), not the demo's
+
+
+def _case_person(address: str) -> bool:
+    local, _, domain = address.lower().partition("@")
+    return domain == "example.org" and local.startswith("f") and local[1:].isdigit()
+
+
 def _mail_by_dedupe(stack: Stack) -> tuple[int, int]:
-    """(rows sent, recipients who got two different Message-IDs for one dedupe key)."""
+    """(mails to the case's people, one per recipient and subject; recipients who got two
+    different Message-IDs for one dedupe key). The demo data's people are not counted: the
+    beat also plans their nudges and digests, at its own pace."""
     per_key: dict[tuple, set] = defaultdict(set)
     with stack.sink._lock:
         for message, (_from, rcpts) in zip(stack.sink.messages, stack.sink.envelopes,
                                            strict=True):
             subject = str(message.get("Subject", ""))
             for rcpt in rcpts:
-                per_key[(rcpt, subject)].add(str(message.get("Message-ID", "")))
+                if _case_person(rcpt):
+                    per_key[(rcpt, subject)].add(str(message.get("Message-ID", "")))
     doubles = sum(1 for ids in per_key.values() if len(ids) > 1)
     return len(per_key), doubles
 
@@ -433,7 +444,12 @@ def case_f1(stack: Stack) -> Case:
     with stack.sink._lock:
         stack.sink.messages.clear()
         stack.sink.envelopes.clear()
-    planned = _plan_reminders(stack, people)
+    _plan_reminders(stack, people)
+    # service.plan counts the rows it planned for everyone, the demo data's people too
+    # (their deadline nudges and digests: 147 rows for 100 people on 2026-12-02); the case
+    # counts its own people's rows, of every kind, and waits until each is sent.
+    planned = stack.sql("SELECT count(*) FROM reminders WHERE user_id IN "
+                        f"(SELECT id FROM users WHERE email LIKE '{CASE_PEOPLE}')")[0][0]
     stack.send("advocacy.reminders.scan")
     rng = random.Random(11)  # nosec B311
     started = time.monotonic()
@@ -446,15 +462,12 @@ def case_f1(stack: Stack) -> Case:
                                              f"faults{rng.randrange(10**6)}")
     sent_rows = lambda: stack.sql(  # noqa: E731
         "SELECT count(*) FROM reminders WHERE status = 'sent' AND user_id IN "
-        "(SELECT id FROM users WHERE email LIKE 'f%%@example.org')")[0][0]
+        f"(SELECT id FROM users WHERE email LIKE '{CASE_PEOPLE}')")[0][0]
     deadline = 120 if stack.args.smoke else 600
     while time.monotonic() - started < deadline and sent_rows() < planned:
         stack.send("advocacy.reminders.scan")  # what beat does every minute
         time.sleep(2.0)
     delivered, doubles = _mail_by_dedupe(stack)
-    say("F1 rows by kind/status: " + repr(stack.sql(
-        "SELECT kind, status, channel, count(*), min(due_at), max(due_at) FROM reminders WHERE user_id IN "
-        "(SELECT id FROM users WHERE email LIKE 'f%%@example.org') GROUP BY 1, 2, 3")))
     lost = max(0, planned - delivered)
     return Case("F1", f"{kills} kill -9 of workers during {people} reminders: 0 lost, "
                 "no two Message-IDs for one dedupe key",
