@@ -256,6 +256,14 @@ def build_stack(args: argparse.Namespace) -> Stack:
     ok = wait_until(lambda: stack.call("advocacy.ops.canary"), 60, interval=0.5)
     if not ok:
         raise RuntimeError("the worker did not answer the canary")
+    # The beat's first warm of the redirect's shared target cache (within 15 s of its
+    # start): from then on every token redirects while PostgreSQL is away (F3).
+    import redis
+
+    warmed = redis.Redis.from_url(stack.redis.url)
+    if not wait_until(lambda: warmed.exists("advocacy:target-warm-due"), 60, interval=0.5):
+        raise RuntimeError("the beat did not warm the redirect's target cache")
+    warmed.close()
     # Warm-up: every gunicorn worker has answered before any case measures.
     FixedRate(stack.port, stack.paths, 10, 3).start().wait()
     return stack

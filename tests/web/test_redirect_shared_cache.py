@@ -240,7 +240,7 @@ def test_postgresql_stopped_known_tokens_redirect_and_both_down_own_cache_answer
             assert code == 302 and target.startswith("https://jobb.example.no" + where)
         assert visit(web1, nobody).status_code == 503  # nobody knows where it goes
         server.kill()  # both down now
-        for n in range(3):
+        for _ in range(3):
             started = time.perf_counter()
             code, target = location(web1, seen_by_1)
             slowest = max(slowest, time.perf_counter() - started)
