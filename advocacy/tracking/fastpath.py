@@ -560,7 +560,8 @@ class RedirectMiddleware:
 
 
 def install(app) -> None:
-    from advocacy.tracking import shared_cache
+    from advocacy.tracking import service, shared_cache  # noqa: F401 - loaded before the
+    # first visitor, not during its request
 
     app.wsgi_app = RedirectMiddleware(app, app.wsgi_app)
     shared_cache.install()  # clears the shared target cache when a target changes
