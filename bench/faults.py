@@ -358,6 +358,14 @@ def case_f2(stack: Stack) -> Case:
     workers_alive = all(w.poll() is None for w in stack.workers)
     worst = max(canary_waits) if canary_waits else float("inf")
     lost = max(0, load.redirected - recorded)
+    if lost:
+        import redis
+
+        r = redis.Redis.from_url(stack.redis.url)
+        say(f"F2 waiting: stream {r.xlen('advocacy:clicks:stream')}, drain lock ttl "
+            f"{r.ttl('advocacy:clicks:pending:lock')}, spool files "
+            f"{list(Path(stack.workdir).glob('**/clicks-*'))}")
+        r.close()
     return Case("F2", f"{restarts} Redis restarts: 0 redirect errors, canary within 60 s",
                 f"{load.non_302} redirect errors of {load.sent}, {lost} lost, canary worst "
                 f"{worst:.1f} s, worker alive: {workers_alive}",
