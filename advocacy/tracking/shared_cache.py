@@ -133,7 +133,7 @@ def for_app(app) -> SharedTargets:
     found = app.extensions.get("advocacy_tracking_shared")
     if found is None:
         url = app.config.get("TRACKING_REDIS_URL") or app.config["REDIS_URL"]
-        client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=5.0)
+        client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=2.0)
         found = app.extensions["advocacy_tracking_shared"] = SharedTargets(
             client, app.config.get("REDIS_KEY_PREFIX", "advocacy:"), ttl_of(app))
     return found
