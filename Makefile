@@ -4,12 +4,13 @@
 #                http://127.0.0.1:${PORT:-5000}/ with a Celery worker and beat
 #                (embedded Redis and SQLite unless REDIS_URL / DATABASE_URL are set;
 #                the other variables are listed in worker/launch.py)
-#   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit
+#   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit,
+#                the benchmark smoke and the fault smoke
 #   make lint    ruff and bandit only
 #   make bench   speed at scale on PostgreSQL (10,000 ambassadors, 5 years; see bench/README.md)
 #   make faults  the fault suite: own PostgreSQL and Redis, killed on purpose (bench/faults.py)
 #   make bench-smoke   the benchmark in seconds, on tiny data (part of make test)
-#   make faults-smoke  one short case of each fault (not yet in make test: F1 and F3 fail, see bench/README.md)
+#   make faults-smoke  one short case of each fault, about 4 minutes (part of make test)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,7 +23,7 @@ STAMP := $(VENV)/.installed-advocacy
 	bench bench-smoke faults faults-smoke wrk
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-installs only when the lock file or pyproject.toml changed (or the venv is new).
 $(STAMP): requirements.lock pyproject.toml
@@ -52,6 +53,7 @@ test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory bench-smoke
+	$(MAKE) --no-print-directory faults-smoke
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(PY) -m pytest

@@ -74,6 +74,12 @@ def load() -> dict:
         "TRACKING_REDIS_TIMEOUT": float(os.environ.get("TRACKING_REDIS_TIMEOUT", "0.05")),
         "TRACKING_SPOOL_DIR": os.environ.get("TRACKING_SPOOL_DIR") or None,
         "TRACKING_CACHE_TTL": float(os.environ.get("TRACKING_CACHE_TTL", "60")),
+        # The target cache shared by every web process in Redis (advocacy/tracking/
+        # shared_cache.py): entries live a day; the warm job writes the newest shares'
+        # targets at most every TRACKING_WARM_INTERVAL seconds.
+        "TRACKING_SHARED_CACHE_TTL": int(os.environ.get("TRACKING_SHARED_CACHE_TTL", "86400")),
+        "TRACKING_WARM_LIMIT": int(os.environ.get("TRACKING_WARM_LIMIT", "100000")),
+        "TRACKING_WARM_INTERVAL": int(os.environ.get("TRACKING_WARM_INTERVAL", "1800")),
         # Job feeds (issue 13): each read is time- and size-limited; private addresses are
         # refused unless this is switched on (tests read feeds from 127.0.0.1).
         "JOB_FEED_TIMEOUT": float(os.environ.get("JOB_FEED_TIMEOUT", "15")),

@@ -344,9 +344,11 @@ def drain(run: Run, before: int, timeout: float = 120) -> int:
 
 
 def _registered_tasks(run: Run) -> list[str]:
-    from worker import celery  # noqa: F401 - registers every task module
+    from advocacy.tasknames import all_names
+    from worker import celery
 
-    return sorted(name for name in celery.tasks if name.startswith(("advocacy.", "tracking.")))
+    celery.loader.import_default_modules()  # the task modules, as a starting worker does
+    return sorted(name for name in celery.tasks if name in all_names())
 
 
 def redirect_scenario(run: Run) -> Result:
@@ -504,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--only", help="comma-separated scenario names")
     parser.add_argument("--reminder-people", type=int, help="default 10,000 (smoke 200)")
+    parser.add_argument("--keep-logs", help="copy the servers' logs into this directory")
     args = parser.parse_args(argv)
     if args.ambassadors is None:
         args.ambassadors = 30 if args.smoke else 10_000
@@ -548,6 +551,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"p99 {fmt(result.p99_ms)} ms, errors {fmt(result.errors)} {result.note}")
     finally:
         stop_servers(run)
+        if args.keep_logs:  # the servers' logs, e.g. to look for warnings of the redirect
+            Path(args.keep_logs).mkdir(parents=True, exist_ok=True)
+            for log in Path(workdir).glob("*.log"):
+                shutil.copy(log, Path(args.keep_logs) / log.name)
         shutil.rmtree(workdir, ignore_errors=True)
     return report(args, run, results)
 

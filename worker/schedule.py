@@ -41,6 +41,14 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "args": [],
         "options": {"expires": 5},
     },
+    # The redirect's shared target cache: checked every 15 s, rewritten from the database
+    # when the last warm is older than TRACKING_WARM_INTERVAL (or everything was dropped).
+    "tracking-warm-targets": {
+        "task": tasknames.WARM_TARGETS,
+        "schedule": 15.0,
+        "args": [],
+        "options": {"expires": 15},
+    },
     # Reminders: plan due rows (at most every 5 min), then fan out batches of recipients.
     "reminders-scan": {
         "task": tasknames.REMINDERS_SCAN,

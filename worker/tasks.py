@@ -115,6 +115,20 @@ def drain_clicks() -> int:
         raise
 
 
+@celery.task(name=tasknames.WARM_TARGETS)
+def warm_targets(force: bool = False) -> int | None:
+    """Write the newest shares' redirect targets into the cache shared in Redis (at most
+    every TRACKING_WARM_INTERVAL), so they redirect while PostgreSQL is away."""
+    from flask import current_app
+
+    from advocacy.tracking import shared_cache
+
+    try:
+        return shared_cache.warm(current_app._get_current_object(), force=force)
+    finally:
+        db.session.rollback()
+
+
 CANARY_MAX_HOLD = 30.0
 
 

@@ -1,4 +1,5 @@
-"""`flask tracking drain`: move waiting clicks into the database, e.g. before counting."""
+"""`flask tracking drain`: move waiting clicks into the database, e.g. before counting;
+`flask tracking warm`: write the newest shares' targets into the shared cache now."""
 
 from __future__ import annotations
 
@@ -21,3 +22,16 @@ def drain(timeout: float) -> None:
     click.echo(f"recorded {moved} click(s); {waiting} still waiting")
     if waiting:
         raise SystemExit(1)
+
+
+@tracking_cli.command("warm")
+@click.option("--limit", type=int, default=None,
+              help="Newest shares to write (default TRACKING_WARM_LIMIT).")
+def warm(limit: int | None) -> None:
+    """Write the newest shares' redirect targets into the cache shared in Redis."""
+    from flask import current_app
+
+    from advocacy.tracking import shared_cache
+
+    written = shared_cache.warm(current_app._get_current_object(), limit=limit, force=True)
+    click.echo(f"wrote {written} redirect target(s)")

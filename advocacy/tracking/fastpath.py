@@ -35,6 +35,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from advocacy.tracking.shared_cache import SharedTargets, ttl_of
+
 log = logging.getLogger(__name__)
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -99,11 +101,12 @@ class Breaker:
 
 class TargetCache:
     """token → (share id, URL), least recently used first out. Entries older than `ttl` are
-    refreshed from the database, but kept to be served while the database cannot answer."""
+    refreshed (shared cache, then database), but kept to be served while neither answers."""
 
     def __init__(self, size: int, ttl: float, negative_ttl: float = 10.0) -> None:
         self.size, self.ttl, self.negative_ttl = size, ttl, negative_ttl
-        self._data: OrderedDict[str, tuple[float, tuple[int, str] | None]] = OrderedDict()
+        self._data: OrderedDict[str, tuple[float, tuple[int, str] | None, int | None]] = \
+            OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, token: str) -> tuple[bool, tuple[int, str] | None, bool]:
@@ -113,16 +116,30 @@ class TargetCache:
             if entry is None:
                 return False, None, False
             self._data.move_to_end(token)
-            expires, target = entry
+            expires, target, _post = entry
             return True, target, time.monotonic() < expires
 
-    def put(self, token: str, target: tuple[int, str] | None) -> None:
+    def put(self, token: str, target: tuple[int, str] | None,
+            post_id: int | None = None) -> None:
         ttl = self.ttl if target is not None else self.negative_ttl
         with self._lock:
-            self._data[token] = (time.monotonic() + ttl, target)
+            self._data[token] = (time.monotonic() + ttl, target, post_id)
             self._data.move_to_end(token)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+
+    def forget(self, post_ids=(), tokens=(), everything: bool = False) -> None:
+        """Drop entries whose target changed (this process's edits: at once)."""
+        posts = set(post_ids)
+        with self._lock:
+            if everything:
+                self._data.clear()
+                return
+            for token in tokens:
+                self._data.pop(token, None)
+            if posts:
+                for token in [t for t, (_e, _t, post) in self._data.items() if post in posts]:
+                    del self._data[token]
 
     def clear(self) -> None:
         with self._lock:
@@ -291,6 +308,8 @@ class RedirectState:
                                   float(config.get("TRACKING_BREAKER_COOLDOWN", 5.0)))
         self.cache = TargetCache(int(config.get("TRACKING_CACHE_SIZE", 100_000)),
                                  float(config.get("TRACKING_CACHE_TTL", 60.0)))
+        self.shared = SharedTargets(self.client, config.get("REDIS_KEY_PREFIX", "advocacy:"),
+                                    ttl_of(app))
         spool_dir = config.get("TRACKING_SPOOL_DIR") or os.path.join(
             app.instance_path, "click-spool")
         self.spool = Spool(spool_dir, fsync=bool(config.get("TRACKING_SPOOL_FSYNC", False)))
@@ -299,6 +318,7 @@ class RedirectState:
         self.secret = config["SECRET_KEY"]
         self.statement_timeout_ms = int(config.get("TRACKING_DB_TIMEOUT_MS", 80))
         self._replayer: threading.Thread | None = None
+        self._spool_unchecked = True
         self._replayer_lock = threading.Lock()
 
     @classmethod
@@ -311,24 +331,53 @@ class RedirectState:
     # --- where a token goes ---------------------------------------------------------
 
     def lookup(self, app, token: str) -> tuple[int, str] | None:
+        """In-process cache, then the cache shared in Redis, then the database; when
+        neither answers, a stale in-process entry."""
         known, target, fresh = self.cache.get(token)
         if known and fresh:
             return target
+        seen = None
+        if self.redis_breaker.allow():
+            try:
+                shared, seen = self.shared.lookup(token)
+            except redis.RedisError as exc:
+                self.redis_breaker.failure()
+                log.warning("shared target cache unavailable: %s", exc)
+            else:
+                self.redis_breaker.success()
+                if shared is not None:
+                    share_id, post_id, url = shared
+                    self.cache.put(token, (share_id, url), post_id)
+                    return share_id, url
         if self.db_breaker.allow():
             try:
-                target = self._from_database(app, token)
+                found = self._from_database(app, token)
             except Exception as exc:  # any database failure: fall back to the cache
                 self.db_breaker.failure()
                 log.warning("token look-up failed, database unavailable: %s", exc)
             else:
                 self.db_breaker.success()
-                self.cache.put(token, target)
-                return target
+                if found is None:
+                    self.cache.put(token, None)
+                    return None
+                share_id, post_id, url = found
+                self.cache.put(token, (share_id, url), post_id)
+                if seen is not None:
+                    self._share(seen, token, found)
+                return share_id, url
         if known:
             return target  # stale, but the link's target rarely changes
         raise Unavailable(token)
 
-    def _from_database(self, app, token: str) -> tuple[int, str] | None:
+    def _share(self, seen, token: str, found: tuple[int, int, str]) -> None:
+        share_id, post_id, url = found
+        try:
+            self.shared.fill(seen, [(token, share_id, post_id, url)])
+        except redis.RedisError as exc:
+            self.redis_breaker.failure()
+            log.warning("shared target cache not written: %s", exc)
+
+    def _from_database(self, app, token: str) -> tuple[int, int, str] | None:
         from sqlalchemy import text
 
         from advocacy.extensions import db
@@ -338,13 +387,14 @@ class RedirectState:
         with app.app_context():
             try:
                 if db.session.get_bind().dialect.name == "postgresql":
-                    ms = self.statement_timeout_ms
-                    db.session.execute(text(f"SET LOCAL statement_timeout = {ms:d}"))
-                    db.session.execute(text(f"SET LOCAL lock_timeout = {ms:d}"))
+                    ms = str(int(self.statement_timeout_ms))
+                    db.session.execute(
+                        text("SELECT set_config('statement_timeout', :ms, true), "
+                             "set_config('lock_timeout', :ms, true)"), {"ms": ms})
                 found = find_target(token)
             finally:
                 db.session.rollback()
-        return (found.share_id, found.url) if found is not None else None
+        return (found.share_id, found.post_id, found.url) if found is not None else None
 
     # --- recording ------------------------------------------------------------------
 
@@ -364,8 +414,10 @@ class RedirectState:
                 log.warning("click spooled, Redis unavailable: %s", exc)
             else:
                 self.redis_breaker.success()
-                if self._replayer is None and self.spool.files():
-                    self._start_replayer()
+                if self._spool_unchecked:  # once per process: a spool left by a crash
+                    self._spool_unchecked = False
+                    if self.spool.files():
+                        self._start_replayer()
                 return int(count)
         self.spool.append([click])
         self._start_replayer()
@@ -508,4 +560,8 @@ class RedirectMiddleware:
 
 
 def install(app) -> None:
+    from advocacy.tracking import service, shared_cache  # noqa: F401 - loaded before the
+    # first visitor, not during its request
+
     app.wsgi_app = RedirectMiddleware(app, app.wsgi_app)
+    shared_cache.install()  # clears the shared target cache when a target changes

@@ -78,6 +78,7 @@ def with_utm(link: str, network: str, post_id: int, reference: str | None = None
 class Target:
     share_id: int
     url: str
+    post_id: int | None = None
 
 
 def find_target(token: str) -> Target | None:
@@ -90,7 +91,7 @@ def find_target(token: str) -> Target | None:
     if row is None:
         return None
     share_id, network, post_id, link, reference = row
-    return Target(share_id, with_utm(link, network, post_id, reference))
+    return Target(share_id, with_utm(link, network, post_id, reference), post_id)
 
 
 def click_data(
