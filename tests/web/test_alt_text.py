@@ -20,7 +20,8 @@ def count(session, model):
 
 def post_form(**extra):
     data = {"title": "Nattevakt på Solbakken", "link": "https://example.org/natt",
-            "kind": "event", "event_at": "2027-01-20T10:00", "text_linkedin": "Bli med oss!", "text_instagram": "Bli med!"}
+            "kind": "event", "event_at": "2027-01-20T10:00",
+            "text_linkedin": "Bli med oss!", "text_instagram": "Bli med!"}
     data.update(extra)
     return data
 
