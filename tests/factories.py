@@ -118,7 +118,8 @@ PNG = (
 
 
 def story(author: User, *, title: str = "A day on the ward", text: str = "We did it.",
-          photo: bool = False, now: datetime | None = None):
+          photo: bool = False, now: datetime | None = None,
+          photo_alt: str = "Two nurses laughing in the ward's kitchen"):
     from flask import current_app
 
     from advocacy.content.uploads import save_image
@@ -126,7 +127,8 @@ def story(author: User, *, title: str = "A day on the ward", text: str = "We did
 
     photo_name = save_image(PNG, current_app.config["UPLOAD_DIR"]) if photo else None
     return stories.suggest(author, title=title, text=text, photo_name=photo_name,
-                           consent=photo, now=now or utcnow())
+                           consent=photo, now=now or utcnow(),
+                           photo_alt=photo_alt if photo else "")
 
 
 def takeover(person: User, *, account: str = "Instagram @ourtown", days_ahead: int = 10,

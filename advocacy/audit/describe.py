@@ -129,6 +129,7 @@ FIELDS = {
     "place": _l("Place"),
     "event_at": _l("Event time"),
     "image": _l("Image"),
+    "image_alt": _l("Image description"),
     "topics": _l("Topics"),
     "units": _l("Units"),
     "professions": _l("Professions"),

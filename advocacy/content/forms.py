@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from advocacy.accounts.forms import MultiCheckboxField, language_choices
+from advocacy.content.alt_text import MAX_ALT
 
 NETWORKS = ("linkedin", "facebook", "x", "instagram")
 
@@ -65,6 +66,12 @@ class PostForm(FlaskForm):
     image = FileField(
         _l("Image"),
         description=_l("PNG, JPEG, GIF or WebP, at most %(n)d MB.", n=5),
+    )
+    image_alt = StringField(
+        _l("Image description"),
+        validators=[Optional()],
+        description=_l("Required with an image: what it shows, for people who cannot see it "
+                       "(alt text). At most %(n)d characters.", n=MAX_ALT),
     )
     remove_image = BooleanField(_l("Remove the current image"))
     topic_ids = MultiCheckboxField(_l("Topics"), coerce=int)

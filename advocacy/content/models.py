@@ -107,6 +107,8 @@ class Post(db.Model):
     job_reference: Mapped[str | None] = mapped_column(String(100), unique=True)
     event_at: Mapped[datetime | None] = mapped_column()
     image_name: Mapped[str | None] = mapped_column(String(100))
+    # What the image shows, for people who cannot see it (its alt text); required with an image.
+    image_alt: Mapped[str] = mapped_column(String(250), default="", server_default="")
     # Audience beyond units (M12): professions (job titles) and languages; empty = everyone.
     audience_titles: Mapped[list] = mapped_column(JSON, default=list)
     audience_languages: Mapped[list] = mapped_column(JSON, default=list)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 
 from advocacy.accounts.models import Unit, User, user_topics
 from advocacy.config import LANGUAGES, NORWEGIAN
+from advocacy.content import alt_text
 from advocacy.content.models import (
     NETWORK_LIMITS,
     Network,
@@ -279,6 +280,17 @@ def set_image(post: Post, image_name: str | None, *, by_user_id: int | None,
         return
     record(post, "updated", by_user_id, now, {"image": [post.image_name, image_name]})
     post.image_name = image_name
+    db.session.flush()
+
+
+def set_image_alt(post: Post, alt: str | None, *, by_user_id: int | None,
+                  now: datetime) -> None:
+    """The image's description; the caller has checked it (`alt_text.problem`)."""
+    value = alt_text.clean(alt)
+    if post.image_alt == value:
+        return
+    record(post, "updated", by_user_id, now, {"image_alt": [post.image_alt, value]})
+    post.image_alt = value
     db.session.flush()
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.service import unit_tree
 from advocacy.audit import service as audit
-from advocacy.content import service
+from advocacy.content import alt_text, service
 from advocacy.content.forms import (
     CommentForm,
     MergeForm,
@@ -69,6 +69,7 @@ def _post_form(post: Post | None) -> PostForm:
         form.deadline_at.data = utc_to_local(post.deadline_at)
         form.event_at.data = utc_to_local(post.event_at)
         form.place.data = post.place
+        form.image_alt.data = post.image_alt
         form.job_reference.data = post.job_reference or ""
         form.topic_ids.data = [t.id for t in post.topics]
         form.unit_ids.data = [u.id for u in post.units]
@@ -121,6 +122,11 @@ def _save(form: PostForm, post: Post | None):
     image = _image_bytes(form)
     if form.image.errors:
         return None
+    has_image = image is not None or bool(post and post.image_name and not form.remove_image.data)
+    alt_problem = alt_text.problem(form.image_alt.data, has_image=has_image)
+    if alt_problem:
+        form.image_alt.errors = [*form.image_alt.errors, str(alt_problem)]
+        return None
     now = utcnow()
     action = "post.create" if post is None else "post.update"
     try:
@@ -136,6 +142,8 @@ def _save(form: PostForm, post: Post | None):
                               by_user_id=current_user.id, now=now)
         elif form.remove_image.data:
             service.set_image(post, None, by_user_id=current_user.id, now=now)
+        service.set_image_alt(post, form.image_alt.data if post.image_name else "",
+                              by_user_id=current_user.id, now=now)
         if request.form.get("action") == "submit" and post.status == PostStatus.DRAFT:
             service.submit_for_review(post, current_user, now=now)
             audit.record(current_user.id, "post.submit", now=now, target_type="post",

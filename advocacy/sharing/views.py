@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
+from advocacy.content import alt_text
 from advocacy.content.models import NETWORK_LIMITS
 from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
@@ -72,4 +73,6 @@ def ready(share_id: int):
         tracked_url=tracked,
         network_name=network_label(record.network),
         network_url=service.network_share_url(record.network, tracked, record.text),
+        image_alt=(record.post.image_alt if record.post.image_name
+                   and record.network in alt_text.NETWORKS_WITH_ALT else ""),
     )

@@ -2,7 +2,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
+
+from advocacy.content.alt_text import MAX_ALT
 
 
 class StoryForm(FlaskForm):
@@ -13,6 +15,11 @@ class StoryForm(FlaskForm):
     )
     photo = FileField(_l("Photo (optional)"),
                       description=_l("PNG, JPEG, GIF or WebP, at most %(n)d MB.", n=5))
+    photo_alt = StringField(
+        _l("Image description"), validators=[Optional()],
+        description=_l("Required with a photo: what it shows, for people who cannot see it "
+                       "(alt text). At most %(n)d characters.", n=MAX_ALT),
+    )
     consent = BooleanField(_l("Everyone pictured has agreed that the photo may be used"))
 
 

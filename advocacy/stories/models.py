@@ -28,6 +28,7 @@ class Story(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     photo_name: Mapped[str | None] = mapped_column(String(100))
+    photo_alt: Mapped[str] = mapped_column(String(250), default="", server_default="")
     # Everyone pictured agreed to the photo being used (required when there is a photo).
     consent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=StoryStatus.NEW, index=True)

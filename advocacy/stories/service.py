@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from advocacy.accounts.models import User
+from advocacy.content import alt_text
 from advocacy.content.models import Post, PostKind, PostStatus
 from advocacy.content.service import PostData, create_post, record
 from advocacy.extensions import db
@@ -25,8 +26,11 @@ class StoryError(ValueError):
 
 
 def suggest(author: User, *, title: str, text: str, photo_name: str | None, consent: bool,
-            now: datetime) -> Story:
+            now: datetime, photo_alt: str = "") -> Story:
     errors: dict[str, str] = {}
+    problem = alt_text.problem(photo_alt, has_image=bool(photo_name))
+    if problem:
+        errors["photo_alt"] = problem
     if not title.strip():
         errors["title"] = _l("A title is required.")
     elif len(title.strip()) > 200:
@@ -40,7 +44,8 @@ def suggest(author: User, *, title: str, text: str, photo_name: str | None, cons
     if errors:
         raise StoryError(errors)
     story = Story(author_id=author.id, title=title.strip(), text=text.strip(),
-                  photo_name=photo_name, consent=bool(consent and photo_name), created_at=now)
+                  photo_name=photo_name, consent=bool(consent and photo_name), created_at=now,
+                  photo_alt=alt_text.clean(photo_alt) if photo_name else "")
     db.session.add(story)
     db.session.flush()
     return story
@@ -75,6 +80,7 @@ def accept(story: Story, curator: User, *, link: str, now: datetime) -> Post:
     )
     post.credit_user_id = story.author_id
     post.image_name = story.photo_name
+    post.image_alt = story.photo_alt if story.photo_name else ""
     record(post, "updated", curator.id, now, {"story": [None, story.id]})
     story.status = StoryStatus.ACCEPTED
     story.post_id = post.id

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
 from advocacy.audit import service as audit
+from advocacy.content import alt_text
 from advocacy.content.service import ContentError
 from advocacy.content.uploads import (
     CONTENT_TYPES,
@@ -51,7 +52,11 @@ def suggest():
     if form.validate_on_submit():
         photo_name = None
         upload = form.photo.data
-        if upload and getattr(upload, "filename", ""):
+        chosen = bool(upload and getattr(upload, "filename", ""))
+        alt_problem = alt_text.problem(form.photo_alt.data, has_image=chosen)
+        if alt_problem:
+            form.photo_alt.errors = [*form.photo_alt.errors, str(alt_problem)]
+        elif chosen:
             data = read_limited(upload.stream, MAX_IMAGE_BYTES)
             if not form.consent.data:
                 form.consent.errors = [
@@ -67,7 +72,7 @@ def suggest():
             try:
                 service.suggest(current_user, title=form.title.data, text=form.text.data,
                                 photo_name=photo_name, consent=bool(form.consent.data),
-                                now=utcnow())
+                                now=utcnow(), photo_alt=form.photo_alt.data or "")
             except StoryError as exc:
                 db.session.rollback()
                 _add_errors(form, exc.errors)

@@ -23,7 +23,7 @@ def test_story_needs_consent_for_a_photo_and_text(db_session):
     with pytest.raises(StoryError) as caught:
         stories.suggest(author, title="", text="", photo_name="x.png", consent=False,
                         now=utcnow())
-    assert set(caught.value.errors) == {"title", "text", "consent"}
+    assert set(caught.value.errors) == {"title", "text", "consent", "photo_alt"}
 
 
 def test_story_becomes_a_post_with_credit_or_is_declined_with_a_reason(db_session):

@@ -39,7 +39,7 @@ def test_editor_shows_counters_limits_previews_and_ab_fields(client, login, db_s
 def test_editor_saves_audience_variants_and_image_checked_by_content(client, login, db_session):
     login(f.user("curator"))
     # a real PNG with a misleading name is accepted; the type comes from the bytes
-    data = post_form(image=(io.BytesIO(f.PNG), "notes.txt"))
+    data = post_form(image=(io.BytesIO(f.PNG), "notes.txt"), image_alt="Nurses at a stand")
     response = client.post("/curate/posts/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     post = db_session.scalar(select(Post))
@@ -133,7 +133,7 @@ def test_story_from_suggestion_to_post_and_decline_seen_by_author(client, login,
     author = f.user(name="Nina Nurse")
     login(author)
     no_consent = {"title": "Nattevakt", "text": "En natt på post 3",
-                  "photo": (io.BytesIO(f.PNG), "us.png")}
+                  "photo": (io.BytesIO(f.PNG), "us.png"), "photo_alt": "Three of us at night"}
     response = client.post("/stories/new", data=no_consent, content_type="multipart/form-data")
     assert response.status_code == 400 and "must agree" in response.get_data(as_text=True)
     ok = dict(no_consent, photo=(io.BytesIO(f.PNG), "us.png"), consent="y")
@@ -152,6 +152,7 @@ def test_story_from_suggestion_to_post_and_decline_seen_by_author(client, login,
     assert response.status_code == 302
     post = db_session.get(Post, first.post_id)
     assert post.credit_user_id == author.id
+    assert post.image_alt == "Three of us at night"
     assert "Nina Nurse" in client.get(f"/curate/posts/{post.id}").get_data(as_text=True)
     assert client.post(f"/curate/stories/{second.id}/decline", data={"decline-reason": ""}
                        ).status_code == 400
