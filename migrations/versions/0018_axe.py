@@ -1,7 +1,7 @@
 """image descriptions (alt text) for posts and stories
 
 Revision ID: 0018_axe
-Revises: 0015_accessibility
+Revises: 0016_fold
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_axe"
-down_revision = "0015_accessibility"
+down_revision = "0016_fold"
 branch_labels = None
 depends_on = None
 
