@@ -55,12 +55,13 @@ def _overview(rows: list[dict], lag: int) -> str | None:
 
 
 def _people(rows: list[dict], lag: int) -> str | None:
-    last = rows[-1]
-    if not _exact(last.get("active")):
+    """The latest period whose count the table shows (the current one may be folded)."""
+    at = next((i for i in range(len(rows) - 1, -1, -1) if _exact(rows[i].get("active"))), None)
+    if at is None:
         return None
-    change = None
-    if len(rows) > lag:
-        before = rows[-1 - lag].get("active")
+    last, change = rows[at], None
+    if at >= lag:
+        before = rows[at - lag].get("active")
         if _exact(before) and before:
             change = round((last["active"] - before) * 100.0 / before, 1)
     return _change_sentence("active", last["period"], last["active"], change)
