@@ -144,13 +144,15 @@ Sender = Callable[[str, str, str], None]  # (to, subject, body)
 
 
 def reminder_message(takeover: Takeover, guidelines: str, base_url: str) -> tuple[str, str]:
+    from advocacy.formats import dateformat
+
     person = takeover.user
     with force_locale((person.locale if person else None) or "nb"):
         subject = _("Tomorrow you run %(account)s", account=takeover.account)
         body = "\n\n".join([
             _("Hi %(name)s,", name=person.name if person else ""),
             _("tomorrow, %(day)s, you run %(account)s. Thank you for showing what your work "
-              "is like!", day=takeover.day.isoformat(), account=takeover.account),
+              "is like!", day=dateformat(takeover.day, "full"), account=takeover.account),
             _("Please read the guidelines once more before you start:"),
             guidelines or _("(No guidelines written yet.)"),
             f"{base_url.rstrip('/')}/guidelines",

@@ -55,3 +55,13 @@ def test_kudos_times_are_local_and_quoted_in_the_language(client, login, app):
     page = client.get("/kudos").get_data(as_text=True)
     assert "«Bra jobba»" in page
     assert "11.01.2026, 00:30" in page  # 23:30 UTC is past midnight in Oslo
+
+
+def test_the_takeover_reminder_writes_the_day_in_the_persons_language(app, db_session):
+    from advocacy.takeovers.service import reminder_message
+
+    person = f.user(locale="nb")
+    takeover = f.takeover(person)
+    _subject, body = reminder_message(takeover, "Vær hyggelig.", "https://example.org")
+    assert takeover.day.isoformat() not in body
+    assert f"{takeover.day.day}. " in body and str(takeover.day.year) in body
