@@ -29,7 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from advocacy import errors, i18n, logs, models, security  # noqa: F401  (models registers tables)
+    from advocacy import errors, formats, i18n, logs, models, security  # noqa: F401  (models: tables)
     from advocacy.accounts.service import user_for_session
     from advocacy.extensions import babel, csrf, db, limiter, limiter_config, login_manager, migrate
 
@@ -38,7 +38,8 @@ def _init_extensions(app: Flask) -> None:
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=lambda: app.config["ORG_TIMEZONE"])
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
@@ -47,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault(key, value)
     limiter.init_app(app)
     i18n.init_app(app)
+    formats.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 

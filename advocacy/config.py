@@ -62,6 +62,7 @@ def load() -> dict:
             os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "30")
         ),
         "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        "LOGIN_LINK_SECONDS": int(os.environ.get("LOGIN_LINK_SECONDS", "1800")),  # 30 minutes
         # The public redirect: clicks per visitor (address + browser) per minute that are
         # counted; beyond that the visitor is still sent on. Only an abusive rate (default
         # 6,000 a minute = 100/s from one address and browser, far above any office's NAT)

@@ -209,18 +209,16 @@ def send_welcome(user_id: int) -> bool:
 def send_lockout_notice(user_id: int, address: str, at_iso: str) -> bool:
     """Tell the owner that wrong passwords paused logging in to their account from an address."""
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    from flask_babel import format_datetime as babel_datetime
+    from advocacy.formats import datetimeformat
 
     user = db.session.get(User, user_id)
     if user is None:
         log.info("lock-out e-mail not sent: user %s no longer exists", user_id)
         return False
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    moment = datetime.fromisoformat(at_iso).astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"]))
-    with force_locale(locale):
-        when = babel_datetime(moment.replace(tzinfo=None), "medium")
+    with force_locale(locale):  # the organisation's time zone, no seconds (issue 14, item 4)
+        when = datetimeformat(datetime.fromisoformat(at_iso))
     minutes = max(1, current_app.config["LOGIN_LOCKOUT_SECONDS"] // 60)
     return send_to_user(
         user, "login_locked", when=when, address=address or "?", minutes=minutes,
@@ -240,3 +238,15 @@ def is_temporary(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPException):
         return False
     return isinstance(exc, OSError)  # refused, reset, timed out, name not resolved
+
+
+def send_login_link(user_id: int, token: str) -> bool:
+    """The one-time login link a person asked for (accounts.login_links)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        log.info("login-link e-mail not sent: user %s no longer exists", user_id)
+        return False
+    return send_to_user(
+        user, "login_link", link_url=public_url("accounts.login_link", token=token),
+        minutes=max(1, current_app.config["LOGIN_LINK_SECONDS"] // 60),
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 SEND_WELCOME = "advocacy.accounts.send_welcome"
 SEND_LOCKOUT_NOTICE = "advocacy.accounts.send_lockout_notice"
+SEND_LOGIN_LINK = "advocacy.accounts.send_login_link"
 ROLLUP_RECENT = "advocacy.activity.rollup_recent"
 DRAIN_CLICKS = "advocacy.tracking.drain_clicks"
 WARM_TARGETS = "advocacy.tracking.warm_targets"

@@ -54,6 +54,20 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
     return sent
 
 
+@celery.task(name=tasknames.SEND_LOGIN_LINK, bind=True)
+def send_login_link(self: Task, user_id: int, token: str) -> bool:
+    """A one-time login link the person asked for ("Forgot your password?")."""
+    try:
+        sent = mail.send_login_link(user_id, token)
+    except Exception as exc:
+        db.session.rollback()
+        if mail.is_temporary(exc) and self.request.retries < MAX_RETRIES:
+            raise _retry(self, exc) from exc
+        raise
+    db.session.commit()
+    return sent
+
+
 @celery.task(name=tasknames.SEND_LOCKOUT_NOTICE, bind=True)
 def send_lockout_notice(self: Task, user_id: int, address: str, at_iso: str) -> bool:
     """Warn a person that wrong passwords locked logging in to their account for a while."""

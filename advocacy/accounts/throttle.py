@@ -114,3 +114,25 @@ def succeeded(email: str, address: str) -> None:
         _limiter().clear(per_pair, "login-fail", _scopes(email, address)[0])
     except StorageError as exc:
         raise Unavailable(str(exc)) from exc
+
+
+def link_requested(email: str, address: str) -> bool:
+    """Count a request for a login link by e-mail; False when it must be refused.
+
+    The same storage, windows and limits as wrong passwords (LOGIN_MAX_FAILURES_PER_EMAIL
+    per account and address, LOGIN_MAX_FAILURES_PER_ADDRESS per address, within
+    LOGIN_LOCKOUT_SECONDS), counted apart so asking for links never locks the password form;
+    a login lock-out refuses links too. Keyed on the typed address, never on whether an
+    account has it, so the answer reveals nothing. Fails closed like login (`Unavailable`).
+    """
+    if locked_for(email, address):
+        return False
+    per_pair, per_address, _lock = _items()
+    limiter = _limiter()
+    pair_scope, address_scope = _scopes(email, address)
+    try:
+        return bool(limiter.hit(per_pair, "login-link", pair_scope)
+                    and limiter.hit(per_address, "login-link", address_scope))
+    except StorageError as exc:
+        log.error("login link refused: rate limiter storage unavailable: %s", exc)
+        raise Unavailable(str(exc)) from exc

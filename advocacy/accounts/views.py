@@ -101,6 +101,72 @@ def _attempt(form, email_key: str, address: str) -> int:
     return 400
 
 
+@bp.route("/login/link", methods=["GET", "POST"])
+def login_link_request():
+    """"Forgot your password?": a one-time login link by e-mail. The answer is the same
+    whether or not the address has an account; throttled like the password form."""
+    from advocacy.accounts import login_links
+    from advocacy.accounts.forms import LoginLinkForm
+
+    form = LoginLinkForm()
+    status, sent = 200, False
+    if form.validate_on_submit():
+        email_key = form.email.data.strip().lower()
+        try:
+            if not throttle.link_requested(email_key, request.remote_addr or ""):
+                form.email.errors.append(_locked_message(
+                    current_app.config["LOGIN_LOCKOUT_SECONDS"]))
+                status = 429
+            else:
+                user = service.find_user_by_email(form.email.data)
+                if user is not None and user.active and user.email:
+                    token = login_links.create(user.id)
+                    enqueue(tasknames.SEND_LOGIN_LINK, user.id, token)
+                    db.session.commit()
+                sent = True
+        except (throttle.Unavailable, login_links.Unavailable):
+            db.session.rollback()
+            form.email.errors.append(_unavailable_message())
+            status = 503
+    elif form.errors:
+        status = 400
+    minutes = current_app.config["LOGIN_LINK_SECONDS"] // 60
+    return render_template("accounts/login_link.html", form=form, sent=sent,
+                           minutes=minutes), status
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def login_link(token: str):
+    """The link from the e-mail: a button (GET changes nothing, so mail scanners that open
+    links do not use it up); the POST logs the person in once."""
+    from flask_wtf import FlaskForm
+
+    from advocacy.accounts import login_links
+
+    form = FlaskForm()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            user_id = login_links.use(token)
+            user = db.session.get(User, user_id) if user_id else None
+            if user is not None and user.active:
+                logout_user()
+                login_user(user)
+                audit.record(user.id, "login.link", now=utcnow(), target_type="user",
+                             target_id=user.id)
+                db.session.commit()
+                flash(_("You are logged in. Choose a new password under “Change password” "
+                        "below."), "success")
+                return redirect(url_for("accounts.settings"))
+            valid = False
+        else:
+            valid = login_links.exists(token)
+    except login_links.Unavailable:
+        return render_template("accounts/login_link_use.html", form=form, valid=False,
+                               unavailable=_unavailable_message()), 503
+    return render_template("accounts/login_link_use.html", form=form, valid=valid,
+                           unavailable=None), (200 if valid else 410)
+
+
 @bp.post("/logout")
 @login_required
 def logout():

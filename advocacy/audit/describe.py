@@ -42,6 +42,7 @@ def role_labels(names: Iterable[str]) -> str:
 ACTIONS = {
     "user.create": _l("Added a person"),
     "user.update": _l("Changed a person"),
+    "login.link": _l("Logged in with a one-time link from an e-mail"),
     "user.deactivate": _l("Deactivated a person"),
     "user.reactivate": _l("Reactivated a person"),
     "unit.create": _l("Added a unit"),

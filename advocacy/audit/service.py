@@ -14,7 +14,7 @@ from advocacy.extensions import db
 ACTIONS = (
     # people, units, programme
     "user.create", "unit.create", "people.import", "user.deactivate", "user.reactivate",
-    "user.update", "unit.update",
+    "user.update", "unit.update", "login.link",
     "programme.update",
     # posts and their review (issue 3)
     "post.create", "post.update", "post.submit", "post.approve", "post.return",

@@ -64,7 +64,7 @@ class PostForm(FlaskForm):
     starts_at = _when(_l("Visible from"), _l("Empty: as soon as it is approved."))
     ends_at = _when(_l("Visible until"))
     image = FileField(
-        _l("Image"),
+        _l("Image file"),
         description=_l("PNG, JPEG, GIF or WebP, at most %(n)d MB.", n=5),
     )
     image_alt = StringField(

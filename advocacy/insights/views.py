@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from advocacy import access
+from advocacy import access, formats
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.activity.service import month_key, month_of
@@ -20,6 +20,7 @@ from advocacy.errors import render_error
 from advocacy.extensions import db
 from advocacy.forms import org_tz
 from advocacy.insights import service
+from advocacy.insights.summary import summary
 
 bp = Blueprint("insights", __name__)
 
@@ -64,24 +65,26 @@ def _log_looks(result: service.Health, now) -> None:
 
 def table_body(table: service.Table, too_few: str, *, linked: bool = False) -> Markup:
     """A table's rows as HTML: one string built here, where Jinja cell by cell took a third
-    of the page's time. Every text is escaped; a missing figure shows "–" with a reason."""
+    of the page's time. Every text is escaped; a missing figure shows "–" with a reason;
+    numbers are written as the reader's locale writes them (52,5 in nb and da)."""
+    number = formats.cell_formatter()
     keys = [key for key, _label in table.shown_columns()]
     blank = f'<td><span title="{html.escape(too_few)}">–</span></td>'
     out = []
     for row in table.rows:
-        head = _cell_text(row.get(keys[0]))
+        head = _cell_text(row.get(keys[0]), number)
         if linked and row.get("user_id"):
             url = html.escape(url_for("insights.person", user_id=row["user_id"]))
             head = f'<a href="{url}">{head}</a>'
         cells = "".join(blank if (value := row.get(key)) is None
-                        else f"<td>{_cell_text(value)}</td>" for key in keys[1:])
+                        else f"<td>{_cell_text(value, number)}</td>" for key in keys[1:])
         out.append(f'<tr><th scope="row">{head}</th>{cells}</tr>')
     return Markup("\n".join(out))  # nosec B704  every value in it went through html.escape
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+        return html.escape(number(value))
     return html.escape(str(value))
 
 
@@ -96,8 +99,11 @@ def health():
     too_few = _("Too few people to show")
     bodies = {table.key: table_body(table, too_few, linked=table.key == "named")
               for table in result.tables}
+    lag = service.yoy_lag(result.query.resolution)
+    summaries = {table.key: summary(table, lag) for table in result.tables}
     return render_template(
         "insights/health.html", health=result, charts_json=charts, bodies=bodies,
+        summaries=summaries,
         choices=service.scope_choices(current_user, result.units),
         sees_everything=service.sees_everything(current_user),
         from_key=month_key(result.first_month), to_key=month_key(result.last_month),

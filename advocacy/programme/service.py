@@ -25,6 +25,12 @@ def get_programme() -> Programme:
 MAX_WEEKLY_CAP = 100
 
 
+def normal_text(text: str) -> str:
+    """A text as compared for a new guidelines version: LF line ends, no trailing spaces."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
 def update_programme(
     *,
     name: str,
@@ -34,13 +40,16 @@ def update_programme(
     require_second_approval: bool | None = None,
     weekly_post_cap: int | None = None,
 ) -> Programme:
-    """Keep one row; a changed guidelines text gets a new version so ambassadors accept it again."""
+    """Keep one row; a changed guidelines text gets a new version so ambassadors accept it again.
+    Only the text counts: a browser sends a textarea's lines ending in CR LF, so line endings
+    and trailing spaces are made alike first (saving a ticked checkbox is no new version)."""
     programme = get_programme()
-    if guidelines.strip() != (programme.guidelines or "").strip():
+    guidelines = normal_text(guidelines)
+    if guidelines != normal_text(programme.guidelines or ""):
         programme.guidelines_version += 1
     programme.name = name.strip()
     programme.purpose = purpose.strip()
-    programme.guidelines = guidelines.strip()
+    programme.guidelines = guidelines
     if require_second_approval is not None:
         programme.require_second_approval = require_second_approval
     if weekly_post_cap is not None:

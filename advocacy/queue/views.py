@@ -26,7 +26,20 @@ def queue_context() -> dict:
         lambda: service.show(current_user, utcnow(), current_app.config["QUEUE_PAGE_SIZE"]),
         commit=_commit_keeping_loaded,
     )
-    return {"queue": queue}
+    return {"queue": queue, "card_text": card_text}
+
+
+def card_text(post) -> str:
+    """The text the card shows: the one the share page will pre-fill for this person (the
+    same A/B variant), for the first network the card offers (LinkedIn when it has one)."""
+    from advocacy.content.service import variant_for
+
+    networks = list(post.networks)
+    if not networks:
+        return ""
+    network = "linkedin" if "linkedin" in networks else networks[0]
+    variant = variant_for(post, network, current_user.id)
+    return variant.text if variant else ""
 
 
 def _commit_keeping_loaded() -> None:

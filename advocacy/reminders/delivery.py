@@ -36,7 +36,7 @@ from email.policy import compat32
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
@@ -46,6 +46,7 @@ from advocacy.accounts.models import User
 from advocacy.content.models import Post
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formats import dateformat
 from advocacy.programme.models import Programme
 from advocacy.reminders import service
 from advocacy.reminders.models import Channel, Kind, Reminder, Status
@@ -368,7 +369,7 @@ class Batch:
             programme = self.programme_name or _("our ambassador programme")
             ctx["programme_name"] = programme
             if row.kind == Kind.TAKEOVER and payload.get("day"):
-                ctx["day_label"] = format_date(date.fromisoformat(payload["day"]), "full")
+                ctx["day_label"] = dateformat(date.fromisoformat(payload["day"]), "full")
                 ctx["guidelines_url"] = self.url("onboarding.guidelines")
             ctx["chat_text"] = chat_text(row.kind, user, payload, ctx["posts"])
         ctx["chat_link"] = (ctx["posts"][0]["plain_url"] if ctx["posts"]
@@ -427,7 +428,7 @@ def chat_text(kind: str, user: User, payload: dict[str, Any], posts: list[dict])
                  title=title)
     if kind == Kind.TAKEOVER:
         return _("%(name)s: on %(day)s you run %(account)s.", name=first,
-                 day=format_date(date.fromisoformat(payload["day"]), "full"),
+                 day=dateformat(date.fromisoformat(payload["day"]), "full"),
                  account=payload.get("account", ""))
     return f"{first}: {payload.get('headline', '')}"
 

@@ -19,7 +19,7 @@ from advocacy.takeovers.service import in_range
 
 @dataclass
 class Entry:
-    kind: str  # "post", "event", "deadline", "takeover"
+    kind: str  # "post" (goes live), "live" (went live), "event", "deadline", "takeover"
     label: str
     post_id: int | None = None
     pending: bool = False
@@ -45,7 +45,9 @@ def weeks(year: int, month: int) -> list[list[date]]:
     return calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
 
 
-def entries(year: int, month: int, tz: ZoneInfo) -> dict[date, list[Entry]]:
+def entries(year: int, month: int, tz: ZoneInfo,
+            now: datetime | None = None) -> dict[date, list[Entry]]:
+    """The month's entries; a live post whose start has passed (by `now`) "went live"."""
     grid = weeks(year, month)
     first, last = grid[0][0], grid[-1][-1]
     start = datetime.combine(first, time.min, tzinfo=tz).astimezone(UTC)
@@ -67,7 +69,8 @@ def entries(year: int, month: int, tz: ZoneInfo) -> dict[date, list[Entry]]:
         pending = post.status != PostStatus.LIVE
         go_live = post.starts_at or (post.published_at if post.status == PostStatus.LIVE else None)
         if go_live and start <= go_live <= end:
-            add(go_live, Entry("post", post.title, post.id, pending))
+            went = not pending and now is not None and go_live <= now
+            add(go_live, Entry("live" if went else "post", post.title, post.id, pending))
         if post.event_at and start <= post.event_at <= end:
             add(post.event_at, Entry("event", post.title, post.id, pending))
         if post.deadline_at and start <= post.deadline_at <= end:

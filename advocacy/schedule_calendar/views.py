@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import format_date
 
 from advocacy.access import CURATOR, roles_required
+from advocacy.db import utcnow
 from advocacy.forms import org_tz
 from advocacy.schedule_calendar import service
 
@@ -28,6 +29,6 @@ def month():
         "schedule_calendar/month.html",
         title=format_date(date(year, mon, 1), "LLLL y"),
         grid=grid, month=mon, today=today, weekdays=weekdays,
-        entries=service.entries(year, mon, tz),
+        entries=service.entries(year, mon, tz, utcnow()),
         prev=f"{prev_y:04d}-{prev_m:02d}", next=f"{next_y:04d}-{next_m:02d}",
     )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
@@ -13,7 +11,7 @@ from advocacy.content.models import NETWORK_LIMITS
 from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.formats import datetimeformat
 from advocacy.queue.service import post_for_user
 from advocacy.sharing import service
 from advocacy.sharing.forms import ShareForm
@@ -30,8 +28,7 @@ def compose(post_id: int, network: str):
     post = post_for_user(current_user, post_id, now, closed_too=True) or abort(404)
     if post.deadline_passed(now):
         # A job past its deadline is refused with the reason, on GET and POST alike (M18).
-        deadline = format_datetime(post.deadline_at, "short", tzinfo=org_tz(),
-                                   locale=str(get_locale()))
+        deadline = datetimeformat(post.deadline_at, "short")
         return render_template("sharing/closed.html", post=post, deadline=deadline), 410
     variant = variant_for(post, network, current_user.id) if network in NETWORK_LIMITS else None
     if variant is None:

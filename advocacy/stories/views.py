@@ -9,6 +9,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -80,7 +81,11 @@ def suggest():
                 db.session.commit()
                 flash(_("Thank you! The curators will read your story."), "success")
                 return redirect(url_for("stories.mine"))
-    return render_template("stories/new.html", form=form), (400 if form.errors else 200)
+    # A browser cannot keep a chosen file across a new page, so say so by the photo field.
+    chosen = request.files.get("photo")
+    photo_dropped = bool(form.errors and chosen is not None and chosen.filename)
+    return render_template("stories/new.html", form=form, photo_dropped=photo_dropped), (
+        400 if form.errors else 200)
 
 
 @bp.get("/stories")

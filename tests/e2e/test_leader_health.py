@@ -63,6 +63,9 @@ def test_leader_sees_charts_and_their_data_tables(live_url, browser):
         box = page.locator('canvas[data-chart="chart-activity"]').bounding_box()
         assert box and box["width"] > 100 and box["height"] > 50
         assert page.locator("#table-activity tbody tr").count() >= 8
+        # the table is folded behind a labelled disclosure (issue 14, item 10) …
+        assert not page.locator("#table-activity").is_visible()
+        page.locator("#details-activity summary").click()
         assert page.locator("#table-activity th[scope=col]").first.inner_text() == "Period"
         drawn = page.locator('canvas[data-drawn="true"]').count()
         assert drawn == page.locator("canvas[data-chart]").count() >= 5
@@ -70,5 +73,36 @@ def test_leader_sees_charts_and_their_data_tables(live_url, browser):
             page.locator("#section-activity a[download]").click()
         assert download.value.suggested_filename.startswith("activity-unit-")
         assert problems == []  # no CSP violations, no script errors
+    finally:
+        page.close()
+
+
+def test_tables_fold_away_the_page_is_far_shorter_and_each_indicator_has_a_summary(
+    live_url, browser
+):
+    """Issue 14, item 10: the tables sit behind labelled disclosures, a jump list leads to
+    each section and a summary line says what each chart shows."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{live_url}/login")
+        page.fill("input[name=email]", "leder@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(f"{live_url}/insights/health?years=2&resolution=month")
+        page.wait_for_selector('canvas[data-chart="chart-activity"][data-drawn="true"]')
+        folded = page.evaluate("document.documentElement.scrollHeight")
+        disclosures = page.locator("details.table-details")
+        assert disclosures.count() >= 5
+        for i in range(disclosures.count()):
+            summary = disclosures.nth(i).locator("summary")
+            assert summary.inner_text().startswith("Show the figures as a table")
+        jump = page.locator("nav a[href^='#section-']")
+        assert jump.count() >= 5
+        assert page.locator("#summary-people").inner_text().startswith("Active ambassadors in")
+        page.evaluate("document.querySelectorAll('details.table-details')"
+                      ".forEach(d => d.open = true)")
+        opened = page.evaluate("document.documentElement.scrollHeight")
+        assert folded * 2 < opened, (folded, opened)
+        assert page.locator("#table-people").is_visible()
     finally:
         page.close()

@@ -30,6 +30,8 @@ MATRIX = {
     "core.readyz": ("GET", "/readyz", dict.fromkeys(ROLES, 200)),
     "core.language": ("POST", "/language", dict.fromkeys(ROLES, 302)),
     "accounts.login": ("GET", "/login", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    "accounts.login_link_request": ("GET", "/login/link", dict.fromkeys(ROLES, 200)),
+    "accounts.login_link": ("GET", "/login/link/made-up", dict.fromkeys(ROLES, 410)),
     "accounts.settings": ("GET", "/settings", {"anonymous": LOGIN, **ALL}),
     "accounts.change_password": (
         "POST", "/settings/password", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 400)}
