@@ -9,7 +9,7 @@ import uuid
 
 import redis
 
-from advocacy import kv
+from advocacy import kv, tasknames
 from advocacy.audit.models import AuditEntry
 from advocacy.extensions import db
 from tests import factories as f
@@ -17,7 +17,7 @@ from tests.conftest import TEST_REDIS_URL
 from tests.privacy.test_login_throttle import queued
 from tests.worker.conftest import SmtpSink
 
-TASK = "advocacy.accounts.send_login_link"
+TASK = tasknames.SEND_LOGIN_LINK
 
 
 def _ask(client, email, address="192.0.2.10"):
