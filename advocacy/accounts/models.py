@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
@@ -61,6 +61,9 @@ class User(UserMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Which posts fit the person (content language), apart from the interface language
+    # (issue 14 item 7, docs/i18n.md): codes of LANGUAGES; None or empty = every language.
+    reading_languages: Mapped[list | None] = mapped_column(JSON)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
