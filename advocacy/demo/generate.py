@@ -457,9 +457,17 @@ class Generator:
                           profile=profile)
                 people.append(p)
         else:  # a small demo: leaders of the first units of each sector, above the minimum
-            for sector_id in self.sector_ids.values():
-                leaves = [info for info in self.leaves if info.sector_id == sector_id]
-                for info in leaves[:SECTOR_LEADERS - 1]:
+            # Helse og omsorg (the demo leader's sector) first, then the others in turn,
+            # never more ambassadors than asked for.
+            order = sorted(self.sector_ids.values(), key=lambda u: u != helse)
+            per_sector = {sector_id: [info for info in self.leaves
+                                      if info.sector_id == sector_id][:SECTOR_LEADERS - 1]
+                          for sector_id in order}
+            room = self.n - sum(1 for p in people if p.is_ambassador)
+            for sector_id in order:
+                for info in per_sector[sector_id]:
+                    if room <= 0:
+                        break
                     profile = cat.PROFILES[info.leaf.profile]
                     p = self.person(title=profile.leader_title, leaf=info,
                                     roles=[(lead, info.unit_id), (amb, None)],
@@ -467,6 +475,7 @@ class Generator:
                     self.tune(p, rate=rng.lognormvariate(math.log(1.5), 0.4), reach=2.0,
                               profile=profile)
                     people.append(p)
+                    room -= 1
         missing = self.n - sum(1 for p in people if any(r == amb for r, _u in p.roles))
         people += [self.regular() for _ in range(missing)]
         # Ids follow the joining order, as they would have in a real database.
@@ -904,7 +913,8 @@ class Generator:
                     for network in self.share_networks(post, person.networks):
                         shares.append((when, person.id, post, network,
                                        self.share_text(post, network), person.reach))
-                        when += rng.randrange(30, 600)
+                        # the next network a few minutes later, still inside the window
+                        when = min(when + rng.randrange(30, 600), hi2 - 1)
             self.decide(person, a, b, topics, shared, decisions)
         shares.sort(key=lambda s: (s[0], s[1], s[2].n, s[3]))
         shares = [s for s in shares if s[0] < now]
