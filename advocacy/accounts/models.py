@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
@@ -63,7 +63,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     # Which posts fit the person (content language), apart from the interface language
     # (issue 14 item 7, docs/i18n.md): codes of LANGUAGES; None or empty = every language.
-    reading_languages: Mapped[list | None] = mapped_column(JSON)
+    # Stored as "nb,da" (not JSON: PostgreSQL's json has no equality, and users are read
+    # with SELECT DISTINCT); read and set as a list through `reading_languages`.
+    reading_languages_text: Mapped[str | None] = mapped_column("reading_languages", String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -86,6 +88,14 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     topics: Mapped[list[Topic]] = relationship(secondary=user_topics)  # noqa: F821
+
+    @property
+    def reading_languages(self) -> list[str] | None:
+        return self.reading_languages_text.split(",") if self.reading_languages_text else None
+
+    @reading_languages.setter
+    def reading_languages(self, codes) -> None:
+        self.reading_languages_text = ",".join(codes) if codes else None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login

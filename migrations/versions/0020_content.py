@@ -22,16 +22,18 @@ LANGUAGES = ("nb", "nn", "da", "en")
 
 def upgrade():
     with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("reading_languages", sa.JSON(), nullable=True))
+        # "nb,da": a short string, not JSON (users are read with SELECT DISTINCT, and
+        # PostgreSQL's json type has no equality operator).
+        batch.add_column(sa.Column("reading_languages", sa.String(length=20), nullable=True))
     with op.batch_alter_table("ambassador_profiles") as batch:
         batch.add_column(sa.Column("no_job_networks", sa.JSON(), nullable=False,
                                    server_default="[]"))
     users = sa.table("users", sa.column("id", sa.Integer()), sa.column("locale", sa.String()),
-                     sa.column("reading_languages", sa.JSON()))
+                     sa.column("reading_languages", sa.String()))
     connection = op.get_bind()
     for code in LANGUAGES:
         connection.execute(
-            users.update().where(users.c.locale == code).values(reading_languages=[code])
+            users.update().where(users.c.locale == code).values(reading_languages=code)
         )
 
 
