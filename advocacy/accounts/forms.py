@@ -79,8 +79,20 @@ class UnitForm(FlaskForm):
     parent_id = SelectField(_l("Part of"), coerce=int, validators=[Optional()])
 
 
+def reading_languages_field() -> MultiCheckboxField:
+    """Which posts fit the person (content language), apart from the interface language."""
+    return MultiCheckboxField(
+        _l("Languages I read posts in"), choices=language_choices(blank=False),
+        description=_l("You are offered posts written in these languages and posts for "
+                       "everyone. Bokmål and Nynorsk readers get posts in either. None "
+                       "chosen: every language."),
+    )
+
+
 class SettingsForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=language_choices(), validators=[Optional()])
+    locale = SelectField(_l("Language of the pages"), choices=language_choices(),
+                         validators=[Optional()])
+    reading_languages = reading_languages_field()
     topic_ids = MultiCheckboxField(_l("Topics I follow"), coerce=int)
     named_opt_in = BooleanField(
         _l("Leaders may see my name with my activity"),

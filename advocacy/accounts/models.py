@@ -61,6 +61,11 @@ class User(UserMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Which posts fit the person (content language), apart from the interface language
+    # (issue 14 item 7, docs/i18n.md): codes of LANGUAGES; None or empty = every language.
+    # Stored as "nb,da" (not JSON: PostgreSQL's json has no equality, and users are read
+    # with SELECT DISTINCT); read and set as a list through `reading_languages`.
+    reading_languages_text: Mapped[str | None] = mapped_column("reading_languages", String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on password change so that every other session is logged out.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -83,6 +88,14 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     topics: Mapped[list[Topic]] = relationship(secondary=user_topics)  # noqa: F821
+
+    @property
+    def reading_languages(self) -> list[str] | None:
+        return self.reading_languages_text.split(",") if self.reading_languages_text else None
+
+    @reading_languages.setter
+    def reading_languages(self, codes) -> None:
+        self.reading_languages_text = ",".join(codes) if codes else None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login

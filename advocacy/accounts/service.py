@@ -97,7 +97,8 @@ def create_user(
         raise AccountError(_l("Someone already uses this e-mail address."))
     if locale is not None and locale not in LANGUAGES:
         raise AccountError(_l("Unknown language."))
-    user = User(email=email, name=name.strip(), title=title.strip(), unit=unit, locale=locale)
+    user = User(email=email, name=name.strip(), title=title.strip(), unit=unit, locale=locale,
+                reading_languages=[locale] if locale else None)
     if password is not None:
         set_password(user, password)
     led_units = list(led_units)

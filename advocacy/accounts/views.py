@@ -19,6 +19,7 @@ from advocacy.accounts.forms import (
     UserForm,
 )
 from advocacy.accounts.models import RoleName, Unit, User
+from advocacy.accounts.reading import reading_languages, set_reading_languages
 from advocacy.accounts.service import AccountError
 from advocacy.audit import service as audit
 from advocacy.content.service import list_topics
@@ -187,10 +188,13 @@ def settings():
     form.topic_ids.choices = [(t.id, t.name) for t in topics]
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
+        form.reading_languages.data = reading_languages(current_user)
         form.topic_ids.data = [t.id for t in current_user.topics]
         form.named_opt_in.data = current_user.named_opt_in
     if form.validate_on_submit():
         current_user.locale = form.locale.data or None
+        # Apart from the interface language: changing that hides no post (docs/i18n.md).
+        set_reading_languages(current_user, form.reading_languages.data or [])
         current_user.named_opt_in = bool(form.named_opt_in.data)
         chosen = set(form.topic_ids.data or [])
         current_user.topics = [t for t in topics if t.id in chosen]
@@ -219,6 +223,7 @@ def change_password():
     settings_form = SettingsForm()
     settings_form.topic_ids.choices = [(t.id, t.name) for t in list_topics()]
     settings_form.locale.data = current_user.locale or ""
+    settings_form.reading_languages.data = reading_languages(current_user)
     settings_form.topic_ids.data = [t.id for t in current_user.topics]
     settings_form.named_opt_in.data = current_user.named_opt_in
     return render_template(

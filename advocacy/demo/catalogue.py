@@ -10,6 +10,10 @@ DOMAIN = "eksempel.kommune.no"
 SITE = "https://www.eksempel.kommune.no"
 # The demo logins' password is published on purpose (README, command output).
 DEMO_PASSWORD = "demo-passord-123"  # nosec B105
+# The privacy notice's controller and contacts (made up, like everything here).
+CONTROLLER_NAME = "Eksempel kommune v/ kommunedirektøren"
+CONTROLLER_CONTACT = "Rådhusgata 1, 0001 Eksempel · postmottak@eksempel.kommune.no · 12 34 56 78"
+DPO_CONTACT = "Personvernombudet i Eksempel kommune · personvernombud@eksempel.kommune.no"
 
 
 @dataclass(frozen=True)

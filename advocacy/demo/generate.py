@@ -42,6 +42,7 @@ from advocacy.content.models import (
 from advocacy.demo import catalogue as cat
 from advocacy.demo.bulk import insert_rows, is_postgres, reserve_ids
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
+from advocacy.privacy.models import PrivacySettings
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision
 from advocacy.recruitment.models import Application
@@ -49,6 +50,9 @@ from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
 
 MIN_AMBASSADORS = 20
+# Leaders in each sector: more than the privacy minimum (min_group_size 5), so the "leaders
+# go first" figures appear on the sector leaders' pages even in a small demo.
+SECTOR_LEADERS = 6
 UTC_ZONE = ZoneInfo("UTC")
 DAY = 86_400
 HOUR = 3_600
@@ -168,6 +172,16 @@ class PostSpec:
     window: tuple[int, int] | None  # when ambassadors could share it
     id: int = 0
     networks: tuple[int, ...] = field(default=())
+    submitted_by: int | None = None  # in review: the curator who sent it (four eyes)
+
+    @property
+    def deadline(self) -> int | None:
+        """A job's application deadline is the end of its window (M18)."""
+        return self.ends if self.kind == PostKind.JOB.value else None
+
+    @property
+    def event_time(self) -> int | None:
+        return self.ends if self.kind == PostKind.EVENT.value else None
 
 
 def dt(ts: int) -> datetime:
@@ -413,14 +427,19 @@ class Generator:
                             joined=start - rng.randrange(7 * DAY))
             self.tune(p, rate=rng.lognormvariate(math.log(1.5), 0.5), reach=2.5, profile=None)
             people.append(p)
-        for title, leaf_name in (("HR-rådgiver", "Personal og organisasjon"),
-                                 ("kommunikasjonsrådgiver", "Kommunikasjon")):
+        for title, leaf_name, email in (
+                ("HR-rådgiver", "Personal og organisasjon", f"kurator2@{cat.DOMAIN}"),
+                ("kommunikasjonsrådgiver", "Kommunikasjon", None)):
             leaf = self.leaf_named(leaf_name)
             p = self.person(title=title, leaf=leaf, roles=[(cur, None), (amb, None)],
-                            joined=start - rng.randrange(14 * DAY))
+                            joined=start - rng.randrange(14 * DAY), email=email)
             self.tune(p, rate=rng.lognormvariate(math.log(2.5), 0.4), reach=1.5,
                       profile=cat.PROFILES[leaf.leaf.profile])
             people.append(p)
+            if email:  # a second curator, so four-eyes review can be tried (issue 14 item 13)
+                self.second_curator = p
+                self.logins.insert(2, Login(email, p.name, "second curator + ambassador "
+                                            "(approves what kurator@ sends for review)"))
         if self.n >= 150:  # enough people for a leader in every unit below the sectors
             for group, unit_id, _path in self.sub_groups:
                 p = self.person(title=group.leader_title, unit_id=unit_id,
@@ -437,6 +456,26 @@ class Generator:
                 self.tune(p, rate=rng.lognormvariate(math.log(1.0), 0.7), reach=2.0,
                           profile=profile)
                 people.append(p)
+        else:  # a small demo: leaders of the first units of each sector, above the minimum
+            # Helse og omsorg (the demo leader's sector) first, then the others in turn,
+            # never more ambassadors than asked for.
+            order = sorted(self.sector_ids.values(), key=lambda u: u != helse)
+            per_sector = {sector_id: [info for info in self.leaves
+                                      if info.sector_id == sector_id][:SECTOR_LEADERS - 1]
+                          for sector_id in order}
+            room = self.n - sum(1 for p in people if p.is_ambassador)
+            for sector_id in order:
+                for info in per_sector[sector_id]:
+                    if room <= 0:
+                        break
+                    profile = cat.PROFILES[info.leaf.profile]
+                    p = self.person(title=profile.leader_title, leaf=info,
+                                    roles=[(lead, info.unit_id), (amb, None)],
+                                    joined=start + rng.randrange(30 * DAY))
+                    self.tune(p, rate=rng.lognormvariate(math.log(1.5), 0.4), reach=2.0,
+                              profile=profile)
+                    people.append(p)
+                    room -= 1
         missing = self.n - sum(1 for p in people if any(r == amb for r, _u in p.roles))
         people += [self.regular() for _ in range(missing)]
         # Ids follow the joining order, as they would have in a real database.
@@ -566,6 +605,14 @@ class Generator:
         else:
             self.conn.execute(update(table).where(table.c.id == 1).values(**values))
         self.counts["programmes"] = 1
+        # A filled-in privacy notice: who is responsible and how to reach them.
+        privacy = PrivacySettings.__table__
+        notice = {"controller_name": cat.CONTROLLER_NAME,
+                  "controller_contact": cat.CONTROLLER_CONTACT, "dpo_contact": cat.DPO_CONTACT}
+        if self.conn.scalar(select(privacy.c.id).where(privacy.c.id == 1)) is None:
+            self.conn.execute(insert(privacy).values(id=1, updated_at=dt(self.start), **notice))
+        else:
+            self.conn.execute(update(privacy).where(privacy.c.id == 1).values(**notice))
 
     # -- posts ---------------------------------------------------------------------------
 
@@ -585,6 +632,7 @@ class Generator:
                 if dt(created).weekday() >= 5 and rng.random() < 0.8:
                     created = max(lo, created - 2 * DAY)
                 specs.append(self.post(len(specs), created, month))
+        specs += self.showcase_posts(len(specs))
         specs.sort(key=lambda s: (s.created, s.n))
         first = reserve_ids(self.conn, Post.__table__, len(specs))
         for i, spec in enumerate(specs):
@@ -594,13 +642,18 @@ class Generator:
         self.write(
             Post.__table__,
             ("id", "title", "link", "kind", "status", "starts_at", "ends_at", "published_at",
-             "created_by_id", "created_at", "updated_at", "job_reference"),
+             "created_by_id", "created_at", "updated_at", "job_reference", "deadline_at",
+             "event_at", "submitted_by_id", "submitted_at"),
             ((s.id, s.title, s.link, s.kind, s.status,
               None if s.starts is None else dt(s.starts),
               None if s.ends is None else dt(s.ends),
               None if s.published is None else dt(s.published),
               s.creator, dt(s.created), dt(s.updated),
-              f"EK-{10000 + s.n}" if s.kind == "job" else None) for s in specs),
+              f"EK-{10000 + s.n}" if s.kind == "job" else None,
+              None if s.deadline is None else dt(s.deadline),
+              None if s.event_time is None else dt(s.event_time),
+              s.submitted_by, None if s.submitted_by is None else dt(s.updated))
+             for s in specs),
         )
         first_variant = reserve_ids(
             self.conn, PostVariant.__table__, sum(len(s.texts) for s in specs))
@@ -624,14 +677,35 @@ class Generator:
             for m in range(max(a, 0), b + 1):
                 self.month_posts[m].append(s)
 
-    def post(self, n: int, created: int, month: int) -> PostSpec:
+    def showcase_posts(self, n: int) -> list[PostSpec]:
+        """Posts that make sure every feature has something to show (issue 14 item 13): a
+        live job whose deadline is still ahead in this month where the month allows (the
+        curators' calendar), and a story kurator@ sent for review that the second curator
+        can approve (four eyes)."""
+        now = self.now
+        local = dt(now).astimezone(self.tz)
+        next_month = (local.replace(day=28) + timedelta(days=4)).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0)
+        month_end = int(next_month.timestamp()) - 6 * HOUR
+        deadline = min(now + 10 * DAY, month_end)
+        if deadline < now + 6 * HOUR:
+            deadline = now + 10 * DAY
+        month = local.month
+        job = self.post(n, now - 3 * DAY, month, kind=PostKind.JOB.value, deadline=deadline)
+        story = self.post(n + 1, now - DAY, month, kind=PostKind.STORY.value, review=True)
+        story.creator = story.submitted_by = self.demo_curator.id
+        return [job, story]
+
+    def post(self, n: int, created: int, month: int, *, kind: str | None = None,
+             deadline: int | None = None, review: bool = False) -> PostSpec:
         rng, now = self.rng, self.now
         info = self.random_leaf()
         profile = cat.PROFILES[info.leaf.profile]
         job_weight = 0.35 * (1.6 if month <= 4 else 1.2 if 8 <= month <= 10 else 1.0)
-        kind = self.weighted([PostKind.STORY.value, PostKind.JOB.value, PostKind.EVENT.value,
-                              PostKind.NEWS.value],
-                             [0.35, job_weight, 0.0 if month == 7 else 0.1, 0.2])
+        if kind is None:
+            kind = self.weighted([PostKind.STORY.value, PostKind.JOB.value,
+                                  PostKind.EVENT.value, PostKind.NEWS.value],
+                                 [0.35, job_weight, 0.0 if month == 7 else 0.1, 0.2])
         prof = self.weighted([t for t, _w in profile.professions],
                              [w for _t, w in profile.professions])
         first = rng.choice(cat.FEMALE if rng.random() < 0.6 else cat.MALE)
@@ -650,7 +724,8 @@ class Generator:
             topic_names.insert(0, "rekruttering")
             if summer:
                 topic_names.append("sommerjobb")
-            ends = published + rng.randrange(14 * DAY, 35 * DAY)
+            ends = deadline if deadline is not None else (
+                published + rng.randrange(14 * DAY, 35 * DAY))
             texts, title, link = self.job_texts(fill, ends, tags, summer, n)
         elif kind == "event":
             ends = published + rng.randrange(10 * DAY, 45 * DAY)
@@ -677,7 +752,13 @@ class Generator:
         status = PostStatus.ARCHIVED.value if window_end <= now else PostStatus.LIVE.value
         updated = min(window_end, now - 60) if status == PostStatus.ARCHIVED else published
         window: tuple[int, int] | None = (published, min(window_end, now))
-        if created > now - 14 * DAY and rng.random() < 0.15:  # still being written
+        if review:  # sent for review, waiting for a second curator
+            status, published, starts, ends, window = (PostStatus.IN_REVIEW.value, None, None,
+                                                       None, None)
+            updated = created
+        elif deadline is not None:
+            pass  # the showcase job stays live with its deadline
+        elif created > now - 14 * DAY and rng.random() < 0.15:  # still being written
             status, published, starts, ends, window = PostStatus.DRAFT.value, None, None, None, None
             updated = created
         elif created > now - 10 * DAY and rng.random() < 0.12:  # scheduled to go live later
@@ -832,7 +913,8 @@ class Generator:
                     for network in self.share_networks(post, person.networks):
                         shares.append((when, person.id, post, network,
                                        self.share_text(post, network), person.reach))
-                        when += rng.randrange(30, 600)
+                        # the next network a few minutes later, still inside the window
+                        when = min(when + rng.randrange(30, 600), hi2 - 1)
             self.decide(person, a, b, topics, shared, decisions)
         shares.sort(key=lambda s: (s[0], s[1], s[2].n, s[3]))
         shares = [s for s in shares if s[0] < now]

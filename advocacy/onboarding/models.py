@@ -31,4 +31,7 @@ class AmbassadorProfile(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     networks: Mapped[list] = mapped_column(JSON, default=list)
+    # Networks where the person does not want job ads (e.g. a private Facebook): job posts
+    # are not offered there (issue 14 item 12, docs/networks.md).
+    no_job_networks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     onboarded_at: Mapped[datetime | None] = mapped_column()

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from advocacy.accounts.models import User
+from advocacy.accounts.reading import ReadingLanguageError, set_reading_languages
 from advocacy.content.models import NETWORK_LIMITS, Topic
 from advocacy.extensions import db
 from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance
@@ -48,15 +49,22 @@ def profile(user: User) -> AmbassadorProfile | None:
 
 
 def save_interests(user: User, topic_ids: list[int], networks: list[str], *,
-                   now: datetime) -> bool:
-    """Save topics and networks. Returns True if the topics were widened to everything
-    because the chosen ones would have left the queue empty (the person must land on a
-    queue with something in it)."""
+                   now: datetime, no_job_networks: list[str] | None = None,
+                   languages: list[str] | None = None) -> bool:
+    """Save topics, networks (with those kept free of job ads) and, when given, reading
+    languages. Returns True if the topics were widened to everything because the chosen
+    ones would have left the queue empty (the person must land on a queue with something
+    in it)."""
     from advocacy.queue.service import rank
 
-    unknown = [n for n in networks if n not in NETWORK_LIMITS]
+    unknown = [n for n in [*networks, *(no_job_networks or [])] if n not in NETWORK_LIMITS]
     if unknown:
         raise OnboardingError(_l("Unknown network."))
+    if languages is not None:
+        try:
+            set_reading_languages(user, languages)
+        except ReadingLanguageError as exc:
+            raise OnboardingError(str(exc)) from exc
     topics = list(db.session.scalars(
         select(Topic).where(Topic.id.in_(topic_ids or [-1]), Topic.archived.is_(False))
     ))
@@ -66,6 +74,8 @@ def save_interests(user: User, topic_ids: list[int], networks: list[str], *,
         record = AmbassadorProfile(user_id=user.id)
         db.session.add(record)
     record.networks = [n for n in NETWORK_LIMITS if n in networks]
+    if no_job_networks is not None:
+        record.no_job_networks = [n for n in NETWORK_LIMITS if n in no_job_networks]
     record.onboarded_at = record.onboarded_at or now
     db.session.flush()
     widened = False

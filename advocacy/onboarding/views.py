@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, roles_required
+from advocacy.accounts.reading import default_for, reading_languages
 from advocacy.content.service import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
@@ -60,10 +62,15 @@ def interests():
     if request.method == "GET":
         form.topic_ids.data = [t.id for t in current_user.topics]
         form.networks.data = list(existing.networks) if existing else []
+        form.no_job_networks.data = list(existing.no_job_networks or []) if existing else []
+        # First use: a person who never chose reading languages starts from the interface's.
+        form.reading_languages.data = (reading_languages(current_user)
+                                       or default_for(str(get_locale())) or [])
     if form.validate_on_submit():
         widened = service.save_interests(
             current_user, list(form.topic_ids.data or []), list(form.networks.data or []),
-            now=utcnow(),
+            now=utcnow(), no_job_networks=list(form.no_job_networks.data or []),
+            languages=list(form.reading_languages.data or []),
         )
         db.session.commit()
         if widened:

@@ -436,7 +436,8 @@ def _write_new(new_rows: list[ImportRow], now: datetime) -> None:
         insert(User).returning(User.id, User.email),
         [
             {"email": r.email, "name": r.name, "title": r.title or "", "unit_id": r.unit_id,
-             "locale": r.locale, "active": True, "session_version": 1, "created_at": now}
+             "locale": r.locale, "reading_languages_text": r.locale,
+             "active": True, "session_version": 1, "created_at": now}
             for r in new_rows
         ],
     )

@@ -9,14 +9,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, true
 
 from advocacy.accounts.models import RoleName, User
+from advocacy.accounts.reading import reading_languages
 from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
 from advocacy.activity.service import record_event
 from advocacy.content.models import Post, PostStatus
-from advocacy.content.service import audience_fits
+from advocacy.content.service import audience_fits, language_fits
 from advocacy.endorsements.models import Endorsement
 from advocacy.endorsements.service import active_endorsements
 from advocacy.extensions import db
+from advocacy.onboarding.networks import Offer, offer, profile_of
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
 from advocacy.sharing.models import Share
@@ -39,6 +41,8 @@ class QueueItem:
     score: int  # how many of the person's topics the post carries
     endorsements: list[Endorsement] = field(default_factory=list)
     endorsed_for_me: bool = False  # endorsed by a leader of one of the person's units
+    # The networks offered to this person: their own first, then "more" (docs/networks.md).
+    offer: Offer = field(default_factory=Offer)
 
 
 @dataclass
@@ -108,11 +112,16 @@ def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
     ).all()
     unit_ids = ancestor_ids(user.unit_id)
     topic_ids = {t.id for t in user.topics}
+    reads = reading_languages(user)
+    profile = profile_of(user)
     scored = []
     for post in candidates:
         score = fits(post, unit_ids, topic_ids)
-        if score is not None and audience_fits(post, user.title, user.locale):
-            scored.append(QueueItem(post, score))
+        if score is None or not audience_fits(post, user.title, reads):
+            continue
+        networks = offer(post, profile)
+        if networks:  # a job only on networks the person keeps free of job ads is left out
+            scored.append(QueueItem(post, score, offer=networks))
     # Endorsed posts show who backs them (M5) and rank first for the leader's own people.
     backing = active_endorsements([item.post.id for item in scored])
     for item in scored:
@@ -206,11 +215,13 @@ def record_impressions(user: User, post_ids: list[int], now: datetime) -> None:
 
 
 def post_for_user(user: User, post_id: int, now: datetime, *,
-                  closed_too: bool = False) -> Post | None:
+                  closed_too: bool = False, offered: bool = False) -> Post | None:
     """A live post this person may act on, or None (unknown, not live or not aimed at them).
 
     `closed_too` also returns a job whose deadline has passed (otherwise live and aimed at
-    them), so the share page can say why it refuses instead of a bare "not found"."""
+    them), so the share page can say why it refuses instead of a bare "not found".
+    A post the person was already offered (shown in their queue, shared, or sent in a
+    reminder: `offered`) stays open to them when their reading languages change later."""
     post = db.session.get(Post, post_id)
     if post is None or not post.in_window(now):
         return None
@@ -221,9 +232,20 @@ def post_for_user(user: User, post_id: int, now: datetime, *,
         return None
     if fits(post, ancestor_ids(user.unit_id), set()) is None:
         return None
-    if not audience_fits(post, user.title, user.locale):
+    if not audience_fits(post, user.title, None):
+        return None
+    if not language_fits(post, reading_languages(user)) and not (
+            offered or was_offered(user, post)):
         return None
     return post
+
+
+def was_offered(user: User, post: Post) -> bool:
+    """Shown in the person's queue or shared by them: a link they hold keeps working."""
+    shown = select(QueueImpression.id).where(
+        QueueImpression.user_id == user.id, QueueImpression.post_id == post.id)
+    shared = select(Share.id).where(Share.user_id == user.id, Share.post_id == post.id)
+    return db.session.scalar(select(shown.exists() | shared.exists())) or False
 
 
 def _decide(user: User, post: Post, choice: str, until: datetime | None, now: datetime):

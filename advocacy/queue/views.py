@@ -29,15 +29,17 @@ def queue_context() -> dict:
     return {"queue": queue, "card_text": card_text}
 
 
-def card_text(post) -> str:
+def card_text(post, first: str | None = None) -> str:
     """The text the card shows: the one the share page will pre-fill for this person (the
-    same A/B variant), for the first network the card offers (LinkedIn when it has one)."""
+    same A/B variant), for the first network the card offers them (their own first choice;
+    else LinkedIn when the post has it)."""
     from advocacy.content.service import variant_for
 
     networks = list(post.networks)
     if not networks:
         return ""
-    network = "linkedin" if "linkedin" in networks else networks[0]
+    network = first if first in networks else ("linkedin" if "linkedin" in networks
+                                                 else networks[0])
     variant = variant_for(post, network, current_user.id)
     return variant.text if variant else ""
 

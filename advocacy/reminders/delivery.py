@@ -47,6 +47,7 @@ from advocacy.content.models import Post
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import dateformat
+from advocacy.onboarding.networks import offer, profile_of
 from advocacy.programme.models import Programme
 from advocacy.reminders import service
 from advocacy.reminders.models import Channel, Kind, Reminder, Status
@@ -338,11 +339,21 @@ class Batch:
 
     # -- content --------------------------------------------------------------------------
 
-    def _post_line(self, links: LoginLinks, post: Post) -> dict[str, Any]:
+    def _post_line(self, links: LoginLinks, post: Post, network: str) -> dict[str, Any]:
         return {"title": post.title, "kind": post.kind, "ends_at": post.ends_at,
                 "url": self.url("reminders.go", token=links.token(post.id)),
-                "plain_url": self.url("sharing.compose", post_id=post.id,
-                                      network=(post.networks or ["linkedin"])[0])}
+                "plain_url": self.url("sharing.compose", post_id=post.id, network=network)}
+
+    def _lines(self, links: LoginLinks, user: User, posts: list[Post]) -> list[dict[str, Any]]:
+        """Each post opens on the person's first chosen network; a job offered on none of
+        their networks (all kept free of job ads) is left out (docs/networks.md)."""
+        profile = profile_of(user)
+        lines = []
+        for post in posts:
+            network = offer(post, profile).first
+            if network is not None:
+                lines.append(self._post_line(links, post, network))
+        return lines
 
     def _live_posts(self, ids: list[int], now: datetime) -> list[Post]:
         posts = [self.posts.get(pid) for pid in ids]
@@ -355,15 +366,14 @@ class Batch:
         ctx: dict[str, Any] = {"kind": row.kind, "payload": payload, "posts": [],
                                "locale": locale}
         if row.kind in (Kind.DIGEST, Kind.REENGAGE):
-            posts = self._live_posts(payload.get("post_ids", []), now)
-            if row.kind == Kind.DIGEST and not posts:
+            ctx["posts"] = self._lines(
+                links, user, self._live_posts(payload.get("post_ids", []), now))
+            if row.kind == Kind.DIGEST and not ctx["posts"]:
                 return None
-            ctx["posts"] = [self._post_line(links, p) for p in posts]
         elif row.post_id is not None:
-            posts = self._live_posts([row.post_id], now)
-            if row.kind == Kind.NUDGE and not posts:
+            ctx["posts"] = self._lines(links, user, self._live_posts([row.post_id], now))
+            if row.kind == Kind.NUDGE and not ctx["posts"]:
                 return None
-            ctx["posts"] = [self._post_line(links, p) for p in posts]
         ctx["queue_url"] = self.url("reminders.go", token=links.token(None))
         with force_locale(locale):
             programme = self.programme_name or _("our ambassador programme")

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
 from advocacy.db import utcnow
 from advocacy.extensions import csrf, db
+from advocacy.onboarding.networks import offer_for
 from advocacy.queue.service import post_for_user
 from advocacy.reminders import service, tokens
 from advocacy.reminders.forms import PreferencesForm, SettingsForm
@@ -64,10 +65,12 @@ def go(token: str):
     login_user(grant.user)
     db.session.commit()
     if grant.post_id is not None and has_any_role(grant.user, (AMBASSADOR,)):
-        post = post_for_user(grant.user, grant.post_id, utcnow())
-        if post is not None and post.networks:
-            return redirect(url_for("sharing.compose", post_id=post.id,
-                                    network=post.networks[0]))
+        # The reminder offered this post: it opens even if the reading languages changed
+        # since, on the person's own first network (docs/networks.md).
+        post = post_for_user(grant.user, grant.post_id, utcnow(), offered=True)
+        network = offer_for(grant.user, post).first if post is not None else None
+        if network is not None:
+            return redirect(url_for("sharing.compose", post_id=post.id, network=network))
     if has_any_role(grant.user, (AMBASSADOR,)):
         return redirect(url_for("queue.index"))
     return redirect(url_for("core.home"))

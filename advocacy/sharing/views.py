@@ -12,6 +12,7 @@ from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import datetimeformat
+from advocacy.onboarding.networks import offer_for
 from advocacy.queue.service import post_for_user
 from advocacy.sharing import service
 from advocacy.sharing.forms import ShareForm
@@ -33,6 +34,11 @@ def compose(post_id: int, network: str):
     variant = variant_for(post, network, current_user.id) if network in NETWORK_LIMITS else None
     if variant is None:
         abort(404)
+    offer = offer_for(current_user, post)
+    if network not in offer.networks:
+        # The person keeps this network free of job ads (docs/networks.md): say so.
+        return render_template("sharing/not_offered.html", post=post, offer=offer,
+                               network_name=network_label(network)), 403
     form = ShareForm()
     if not form.is_submitted():
         form.text.data = variant.text
@@ -52,6 +58,7 @@ def compose(post_id: int, network: str):
         network=network,
         network_name=network_label(network),
         limit=NETWORK_LIMITS[network],
+        offer=offer,
     ), (400 if form.errors else 200)
 
 

@@ -1,7 +1,7 @@
 """takeover reminders go through the reminders planner: unsent rows move to reminders
 
 Revision ID: 0021_takeover_reminders
-Revises: 0018_axe
+Revises: 0020_content
 Create Date: 2026-12-02 05:10:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_takeover_reminders"
-down_revision = "0018_axe"
+down_revision = "0020_content"
 branch_labels = None
 depends_on = None
 

@@ -28,7 +28,7 @@ from tests.conftest import make_app, upgrade
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 TZ = ZoneInfo("Europe/Oslo")
-FIXED_LOGINS = ("admin", "kurator", "leder", "ambassador")
+FIXED_LOGINS = ("admin", "kurator", "kurator2", "leder", "ambassador")
 SECTORS = {"Helse og omsorg", "Oppvekst", "Teknisk", "Kultur", "Administrasjon"}
 
 
