@@ -34,12 +34,14 @@ def _seed() -> None:
 
     unit = f.unit("Helse")
     people = [f.user(unit=unit, name=f"Sykepleier {i}") for i in range(6)]
-    f.user("ambassador", "leader", unit=unit, email="leder@example.org", name="Leder")
+    leader = f.user("ambassador", "leader", unit=unit, email="leder@example.org", name="Leder")
     now = datetime.now(UTC)
+    # Everyone shares, the leader too: with one person of seven not sharing, "active" would
+    # be a figure that reveals a group of one, and the page (rightly) leaves it out.
     for months_ago in range(0, 24, 2):
-        for i, person in enumerate(people):
+        for i, person in enumerate([*people, leader]):
             activity.record_event(EventKind.SHARE, user=person, network="linkedin",
-                                  now=now - timedelta(days=30 * months_ago + i), value=120)
+                                  now=now - timedelta(days=30 * months_ago, minutes=i), value=120)
     activity.rebuild(org_tz())
     db.session.commit()
 
