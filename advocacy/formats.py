@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
+
+from advocacy.orgtime import to_local
 
 DATE_WIDTHS = ("short", "medium", "long", "full")
 
@@ -35,26 +36,13 @@ def _locale(name: str) -> Locale:
     return Locale.parse(name)
 
 
-def org_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ORG_TIMEZONE"])
-
-
-def _local(value: datetime) -> datetime:
-    """An aware or naive-UTC datetime as the organisation's wall clock."""
-    if value.tzinfo is None:
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(org_zone())
-
-
 def datetimeformat(value: datetime | None, width: str = "medium") -> str:
     """Date and time of day (hours and minutes), e.g. nb "2. des. 2026, 12:00"."""
     if value is None:
         return ""
     width = width if width in DATE_WIDTHS else "medium"
     locale = _locale(_locale_name())
-    moment = _local(value)
+    moment = to_local(value)
     day = babel_dates.format_date(moment.date(), width, locale=locale)
     clock = babel_dates.format_time(moment.time(), "short", locale=locale)
     pattern = locale.datetime_formats.get(width if width != "full" else "long")
@@ -67,7 +55,7 @@ def dateformat(value: date | datetime | None, width: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = _local(value).date()
+        value = to_local(value).date()
     width = width if width in DATE_WIDTHS else "medium"
     return babel_dates.format_date(value, width, locale=_locale(_locale_name()))
 
@@ -77,7 +65,7 @@ def timeformat(value: datetime | time | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = _local(value).time()
+        value = to_local(value).time()
     return babel_dates.format_time(value, "short", locale=_locale(_locale_name()))
 
 

@@ -158,7 +158,7 @@ RETENTION_SQL = """
 def raw_figures(db, since: datetime, now: datetime) -> None:
     """Everything the page shows, straight from events, clicks, people and unit history."""
     from advocacy.activity.service import month_of
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
 
     tz = org_tz()
     params = {"tz": TZ_NAME, "since": since, "now": now}
@@ -219,7 +219,7 @@ def main() -> None:
     from advocacy.activity import service as activity
     from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN
     from advocacy.extensions import db
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
 
     now = datetime.now(UTC)
     with app.app_context():

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 from advocacy.recruitment import feeds
 from advocacy.recruitment.models import JobFeed
 from worker import celery

@@ -104,7 +104,7 @@ def rollup_recent() -> list[str]:
     returns them as 'YYYY-MM'."""
     from advocacy.activity import service
     from advocacy.db import utcnow
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
 
     try:
         months = service.rollup_recent(utcnow(), org_tz())

@@ -11,7 +11,7 @@ from advocacy.accessibility import service
 from advocacy.accessibility.forms import StatementForm
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 
 bp = Blueprint("accessibility", __name__)
 

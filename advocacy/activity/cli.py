@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from advocacy.activity import service
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 
 
 @click.group("activity")

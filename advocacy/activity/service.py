@@ -482,7 +482,7 @@ def years_side_by_side(user_id: int, tz: ZoneInfo | None = None) -> list[dict]:
     come from the one owner of those figures (advocacy.activity.clicks), so they agree with
     every other table of the person's activity."""
     from advocacy.activity import clicks as click_figures
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
 
     tz = tz or org_tz()
     year = PersonMonth.month // const(12)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from advocacy.activity.service import personal_activity, years_side_by_side
 from advocacy.endorsements.service import endorsed_shares, kudos_for
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 
 bp = Blueprint("activity", __name__)
 

@@ -23,9 +23,9 @@ from advocacy.content import service as content
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
 from advocacy.insights import folding as fold
 from advocacy.insights import service as insights
+from advocacy.orgtime import org_tz
 from advocacy.programme.service import get_programme
 from advocacy.recruitment import service as recruitment
 from advocacy.recruitment.models import Application, JobFeed

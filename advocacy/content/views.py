@@ -42,7 +42,7 @@ from advocacy.content.uploads import (
 )
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import local_to_utc, utc_to_local
+from advocacy.orgtime import local_to_utc, utc_to_local
 from advocacy.pagination import paginate
 from advocacy.programme.service import get_programme
 

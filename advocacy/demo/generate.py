@@ -1267,7 +1267,7 @@ def fill(conn: Connection, *, ambassadors: int, years: int, seed: int, now: date
     each finished stage, for long runs. `tz` defaults to the app's ORG_TIMEZONE.
     """
     if tz is None:
-        from advocacy.forms import org_tz
+        from advocacy.orgtime import org_tz
 
         tz = org_tz()
     gen = Generator(conn, ambassadors=ambassadors, years=years, seed=seed, now=now,

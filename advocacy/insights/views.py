@@ -18,9 +18,9 @@ from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.errors import render_error
 from advocacy.extensions import db
-from advocacy.forms import org_tz
 from advocacy.insights import service
 from advocacy.insights.summary import summary
+from advocacy.orgtime import org_tz
 
 bp = Blueprint("insights", __name__)
 

@@ -623,7 +623,7 @@ def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
     """The scheduled job: erase leavers, prune raw clicks and events the rollups hold, old
     audit rows and expired exports. Running it twice changes nothing more."""
     from advocacy.activity.retention import prune_raw
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
 
     settings = get_settings()
     erased = erase_due(now)

@@ -26,8 +26,8 @@ from advocacy.access import ADMIN, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
 from advocacy.jobs import enqueue
+from advocacy.orgtime import org_tz
 from advocacy.privacy import service
 from advocacy.privacy.forms import EmptyForm, EraseForm, NamedForm, PersonViewForm, SettingsForm
 from advocacy.privacy.models import DataExport, ExportStatus

@@ -28,7 +28,7 @@ from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.errors import render_error
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 from advocacy.recruitment import feeds, report, service
 from advocacy.recruitment.forms import ChoiceForm, FeedForm, ImportForm, SurveyForm
 from advocacy.recruitment.models import JobFeed, JobFeedRun, SurveyChoice

@@ -48,6 +48,7 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import dateformat
 from advocacy.onboarding.networks import offer, profile_of
+from advocacy.orgtime import org_tz
 from advocacy.programme.models import Programme
 from advocacy.reminders import service
 from advocacy.reminders.models import Channel, Kind, Reminder, Status
@@ -140,7 +141,7 @@ class Batch:
         self.lease = timedelta(seconds=config["REMINDER_SEND_LEASE"])
         self.max_attempts = config["REMINDER_MAX_ATTEMPTS"]
         self.smtp = SmtpConnection()
-        self.tz = service.org_tz()
+        self.tz = org_tz()
         self.settings = service.read_settings()
         self.posts: dict[int, Post] = {}
         self.counts = {"sent": 0, "failed": 0, "skipped": 0, "later": 0, "claimed": 0}

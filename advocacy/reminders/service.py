@@ -26,6 +26,7 @@ from advocacy.content.models import Post
 from advocacy.db import commit_retrying
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
+from advocacy.orgtime import org_tz
 from advocacy.programme.models import Programme
 from advocacy.queue.service import QueueItem, live_posts, rank
 from advocacy.reminders.models import (
@@ -56,10 +57,6 @@ class ReminderError(ValueError):
 
 
 # --- time: working hours in the organisation's time zone ----------------------------------
-
-
-def org_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ORG_TIMEZONE"])
 
 
 def allowed_at(pref: ReminderPreference, moment: datetime, tz: ZoneInfo) -> bool:

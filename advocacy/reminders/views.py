@@ -12,6 +12,7 @@ from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
 from advocacy.db import utcnow
 from advocacy.extensions import csrf, db
 from advocacy.onboarding.networks import offer_for
+from advocacy.orgtime import org_tz
 from advocacy.queue.service import post_for_user
 from advocacy.reminders import service, tokens
 from advocacy.reminders.forms import PreferencesForm, SettingsForm
@@ -43,7 +44,7 @@ def preferences():
         flash(_("Your reminder choices are saved."), "success")
         return redirect(url_for("reminders.preferences"))
     return render_template(
-        "reminders/preferences.html", form=form, timezone=service.org_tz().key,
+        "reminders/preferences.html", form=form, timezone=org_tz().key,
         chat_available=bool(service.read_settings().webhook_url),
     ), (400 if form.errors else 200)
 
@@ -126,7 +127,7 @@ def opened(token: str):
 @bp.get("/curate/reminders")
 @roles_required(CURATOR)
 def admin():
-    tz = service.org_tz()
+    tz = org_tz()
     return render_template(
         "reminders/admin.html", report=service.report(utcnow(), tz),
         problems=service.problems(), labels=dict(_kind_labels()),

@@ -9,7 +9,7 @@ from flask_babel import format_date
 
 from advocacy.access import CURATOR, roles_required
 from advocacy.db import utcnow
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 from advocacy.schedule_calendar import service
 
 bp = Blueprint("schedule_calendar", __name__)

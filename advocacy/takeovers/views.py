@@ -12,7 +12,7 @@ from advocacy.access import AMBASSADOR, CURATOR, roles_required
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import org_tz
+from advocacy.orgtime import org_tz
 from advocacy.takeovers import service
 from advocacy.takeovers.forms import DecisionForm, TakeoverForm
 from advocacy.takeovers.models import Takeover

@@ -29,7 +29,7 @@ def _seed() -> None:
     from advocacy.activity import service as activity
     from advocacy.activity.models import EventKind
     from advocacy.extensions import db
-    from advocacy.forms import org_tz
+    from advocacy.orgtime import org_tz
     from tests import factories as f
 
     unit = f.unit("Helse")

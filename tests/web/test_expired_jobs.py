@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.forms import local_to_utc
+from advocacy.orgtime import local_to_utc
 from advocacy.queue import service as queue
 from advocacy.reminders import service as reminders
 from advocacy.reminders.models import Reminder
