@@ -398,7 +398,9 @@ def rollup_scenario(run: Run) -> Result:
     code = (
         "import time, statistics\n"
         "from advocacy import create_app\n"
-        "from advocacy.activity import service as a, tasks as t\n"
+        "from advocacy.activity import service as a\n"
+        "from advocacy.db import utcnow\n"
+        "from advocacy.orgtime import org_tz\n"
         "from advocacy.extensions import db\n"
         "app = create_app()\n"
         "with app.app_context():\n"
@@ -407,7 +409,8 @@ def rollup_scenario(run: Run) -> Result:
         "    full = time.perf_counter() - s\n"
         "    inc = []\n"
         "    for _ in range(3):\n"
-        "        s = time.perf_counter(); t.rollup_recent(); db.session.commit()\n"
+        "        s = time.perf_counter(); a.rollup_recent(utcnow(), org_tz()); "
+        "db.session.commit()\n"
         "        inc.append(time.perf_counter() - s)\n"
         "    n = len(months) if hasattr(months, '__len__') else int(months or 0)\n"
         "    print('ROLLUP', full, n, statistics.median(inc), max(inc))\n"
@@ -596,7 +599,11 @@ def report(args: argparse.Namespace, run: Run, results: list[Result]) -> int:
         "scenarios": [r.as_json() for r in results],
         "clicks_sent": run.clicks_sent, "clicks_recorded": run.clicks_recorded,
     }, indent=2) + "\n")
-    return 0
+    # A scenario that broke fails the run (a "not available" one is reported, not failed).
+    broken = [r.name for r in results if (r.note or "").startswith("failed:")]
+    if broken:
+        print(f"bench: failed scenarios: {', '.join(broken)}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
