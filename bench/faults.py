@@ -84,6 +84,14 @@ class Load:
     def non_302(self) -> int:
         return self.sent - self.redirected
 
+    def others(self) -> str:
+        """What the answers that were not a redirect were: "" when there were none."""
+        parts = [f"{n}× {status}" for status, n in sorted(self.statuses.items())
+                 if status != 302 and n]
+        if self.failures:
+            parts.append(f"{self.failures}× no answer")
+        return f" ({', '.join(parts)})" if parts else ""
+
     def p99_ms(self) -> float:
         if not self.latencies:
             return 0.0
@@ -207,6 +215,23 @@ class Stack:
         finally:
             client.close()
 
+    def waiting(self) -> str:
+        """Where clicks not yet in the database wait: for a case that lost some."""
+        import redis
+
+        r = redis.Redis.from_url(self.redis.url)
+        try:
+            where = (f"waiting: stream {r.xlen('advocacy:clicks:stream')}, drain lock ttl "
+                     f"{r.ttl('advocacy:clicks:pending:lock')}")
+        except redis.RedisError as exc:
+            where = f"waiting: Redis unavailable ({exc})"
+        finally:
+            r.close()
+        spooled = sum(1 for f in Path(self.workdir).glob("**/clicks-*")
+                      for line in f.read_bytes().splitlines() if line.strip())
+        tail = Path(self.workdir, "worker.log").read_text(errors="replace").splitlines()[-15:]
+        return where + f", spooled {spooled}; worker log:\n" + "\n".join(tail)
+
     def drain(self, expected: int, timeout: float = 60.0) -> tuple[int, float]:
         """Wait until `expected` clicks are recorded (drain tasks nudged); (count, seconds)."""
         from advocacy.tasknames import all_names
@@ -320,7 +345,8 @@ def case_l1(stack: Stack) -> Case:
     load, recorded = redirect_under(stack, rate, seconds)
     lost = max(0, load.redirected - recorded)
     return Case("L1", f"{rate} req/s for {seconds} s: 0 non-302, 0 lost",
-                f"{load.sent} sent, {load.non_302} non-302, {lost} lost, p99 {load.p99_ms()} ms",
+                f"{load.sent} sent, {load.non_302} non-302{load.others()}, {lost} lost, "
+                f"p99 {load.p99_ms()} ms",
                 load.non_302 == 0 and lost == 0)
 
 
@@ -363,16 +389,10 @@ def case_f2(stack: Stack) -> Case:
     worst = max(canary_waits) if canary_waits else float("inf")
     lost = max(0, load.redirected - recorded)
     if lost:
-        import redis
-
-        r = redis.Redis.from_url(stack.redis.url)
-        say(f"F2 waiting: stream {r.xlen('advocacy:clicks:stream')}, drain lock ttl "
-            f"{r.ttl('advocacy:clicks:pending:lock')}, spool files "
-            f"{list(Path(stack.workdir).glob('**/clicks-*'))}")
-        r.close()
+        say(f"F2 {stack.waiting()}")
     return Case("F2", f"{restarts} Redis restarts: 0 redirect errors, canary within 60 s",
-                f"{load.non_302} redirect errors of {load.sent}, {lost} lost, canary worst "
-                f"{worst:.1f} s, worker alive: {workers_alive}",
+                f"{load.non_302} redirect errors{load.others()} of {load.sent}, {lost} lost, "
+                f"canary worst {worst:.1f} s, worker alive: {workers_alive}",
                 load.non_302 == 0 and worst <= 60 and workers_alive)
 
 
@@ -396,10 +416,12 @@ def case_f3(stack: Stack) -> Case:
     seconds = restarts * 4 + lock_seconds + 4
     load, recorded = redirect_under(stack, rate, seconds, during=faults)
     lost = max(0, load.redirected - recorded)
+    if lost:
+        say(f"F3 {stack.waiting()}")
     p99 = load.p99_ms()
     return Case("F3", f"{restarts} PostgreSQL restarts + {lock_seconds} s clicks lock at "
                 f"{rate} req/s: 0 non-302, 0 lost, p99 < 100 ms",
-                f"{load.non_302} non-302 of {load.sent}, {lost} lost, p99 {p99} ms",
+                f"{load.non_302} non-302{load.others()} of {load.sent}, {lost} lost, p99 {p99} ms",
                 load.non_302 == 0 and lost == 0 and p99 < 100)
 
 

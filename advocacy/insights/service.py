@@ -548,16 +548,16 @@ def _scope_periods(ctx: Context) -> dict[int, tuple[int, int, int, int]]:
 
 
 def _unit_periods(ctx: Context) -> dict[int, tuple[dict[int, int], dict[int, int]]]:
-    """Period -> (who shared, leaders among them) per unit of the scope, each person once:
-    the counts the over-time tables fold by the period's blocks."""
+    """Period -> (who shared, leaders among them) per unit, each person once: the counts the
+    over-time tables fold by the period's blocks."""
     up = UnitPeriod
     out: dict[int, tuple[dict[int, int], dict[int, int]]] = defaultdict(
         lambda: (defaultdict(int), defaultdict(int)))
-    scope = None if ctx.unit is None else ctx.scope_units
+    # every unit, not only the scope's: the leaders' blocks of a period are drawn over the
+    # whole tree, the same for every viewer (`leader_foldings`)
     for unit_id, period, active, leaders in db.session.execute(
         select(up.unit_id, up.period, up.active, up.leaders)
-        .where(up.size == ctx.size, up.period >= ctx.span[0], up.period <= ctx.span[-1],
-               _in_scope(up.unit_id, scope))
+        .where(up.size == ctx.size, up.period >= ctx.span[0], up.period <= ctx.span[-1])
     ).tuples():
         key = unit_id if unit_id in ctx.units.parents else fold.ORGANISATION
         out[int(period)][0][key] += int(active or 0)
@@ -801,6 +801,33 @@ def _concentration(ctx: Context, scope: dict, sharing: dict) -> Table:
     return table
 
 
+def _leader_count(ctx: Context, sharing: dict, period: int, hidden: bool) -> int | str | None:
+    """Leaders who shared in the scope in a period: exact only where their figures are shown
+    (a sum over whole blocks of the leaders' folding), else "<5" for 1 … 4 or left out; never
+    exact by another folding, which could be set against it."""
+    n = sum(sharing.get(period, ({}, {}))[1].get(u, 0) for u in ctx.scope_units)
+    if not hidden or n == 0:
+        return n
+    return fold.below(ctx.min_group) if n < ctx.min_group else None
+
+
+def leader_foldings(parents: dict[int, int | None], min_group: int, periods,
+                    sharing: dict) -> dict[int, tuple[fold.Folding, fold.Folding]]:
+    """period -> (blocks of leaders who shared in it, blocks of the other ambassadors who
+    shared in it), each `fold_units` over the whole tree. The leaders-go-first figures of a
+    scope (shares, hours, how soon) are sums over the people who shared; a period's figures
+    are shown only when the scope is made of whole blocks of both, so any figure, or any
+    difference between scopes, is about at least the minimum leaders and the minimum
+    ambassadors who shared (never one leader's hours), however few leaders a unit has."""
+    out: dict[int, tuple[fold.Folding, fold.Folding]] = {}
+    for p in periods:
+        active, leaders = sharing.get(p, ({}, {}))
+        others = {u: n - leaders.get(u, 0) for u, n in active.items()}
+        out[p] = (fold.fold_units(parents, leaders, min_group),
+                  fold.fold_units(parents, others, min_group))
+    return out
+
+
 def _leaders(ctx: Context, sharing: dict, per_leader: dict) -> Table:
     """Leaders' own sharing next to the ambassadors': how many, how much, how soon."""
     leader_count = db.session.scalar(
@@ -823,17 +850,18 @@ def _leaders(ctx: Context, sharing: dict, per_leader: dict) -> Table:
     if private:
         leaders.note = _l("Fewer than %(n)d leaders here: their figures are left out.",
                           n=ctx.min_group)
+    sharers = leader_foldings(ctx.units.parents, ctx.min_group, ctx.span, sharing)
     for p in ctx.span:
         lead, rest = per_leader.get((p, True), {}), per_leader.get((p, False), {})
-        _active, sharing_leaders, sharing_others = _sharing_cells(ctx, p, sharing)
         # The activity table shows all shares: leaders' and ambassadors' figures are shown
         # together or not at all, else one side is the total minus the other. Each side is
-        # a group of people who shared in the period, exact only by the period's blocks.
-        hidden = private or not (fold.is_exact(sharing_leaders)
-                                 and fold.is_exact(sharing_others))
+        # a sum over whole blocks of at least the minimum people who shared in the period.
+        by_leaders, by_others = sharers[p]
+        hidden = private or not (ctx.period_shown(p) and by_leaders.shown(ctx.scope_key)
+                                 and by_others.shown(ctx.scope_key))
         leaders.rows.append({
             "period": period_label(p, ctx.resolution),
-            "leaders_sharing": None if private else sharing_leaders,
+            "leaders_sharing": None if private else _leader_count(ctx, sharing, p, hidden),
             "leader_shares": None if hidden else lead.get("shares", 0),
             "leader_hours": None if hidden else ratio(lead.get("lag_minutes"),
                                                       (lead.get("lag_count") or 0) * 60, 1),

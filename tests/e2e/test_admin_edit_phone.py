@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.e2e.browser import follow, log_in, overflow
 
 PHONE = {"width": 390, "height": 844}
-
-
-def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_admin_edits_a_person_and_a_unit_on_a_phone(live, new_context):
@@ -24,30 +20,27 @@ def test_admin_edits_a_person_and_a_unit_on_a_phone(live, new_context):
         person_id, ward_id, other_id = person.id, ward.id, other.id
     context = new_context(viewport=PHONE, locale="nb-NO", is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=email]", "phone-admin@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, "phone-admin@example.org")
 
     page.goto("/admin/users?q=phone-person")
     assert overflow(page) <= 0
-    page.click(f"a[href='/admin/users/{person_id}']")
+    follow(page, f"a[href='/admin/users/{person_id}']")
     assert overflow(page) <= 0
     page.fill("input[name=email]", "not an address")
-    page.click("main form button[type=submit] >> nth=0")
+    follow(page, "main form button[type=submit]")
     assert page.locator("#email-error").is_visible()
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert overflow(page) <= 0
     page.fill("input[name=email]", "phone-person-2@example.org")
     page.fill("input[name=title]", "Helsefagarbeider")
     page.check("input[name=roles][value=curator]")
-    page.click("main form button[type=submit] >> nth=0")
+    follow(page, "main form button[type=submit]")
     assert "er lagret" in page.locator("main").inner_text()
 
     page.goto(f"/admin/units/{ward_id}")
     assert overflow(page) <= 0
     page.select_option("select[name=parent_id]", str(other_id))
-    page.click("main form button[type=submit]")
+    follow(page, "main form button[type=submit]")
     assert page.url.endswith("/admin/units")
     assert overflow(page) <= 0
     page.goto("/admin/audit")

@@ -4,24 +4,21 @@ no sideways scrolling of the page, nothing fetched from elsewhere."""
 from __future__ import annotations
 
 from tests import factories as f
-from tests.conftest import PASSWORD
+from tests.e2e.browser import log_in, overflow
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
 
 
 def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    return overflow(page) <= 1
 
 
 def test_admin_makes_and_revokes_a_token_on_a_phone(live, new_context):
     with live.seed():
         f.user("admin", email="api-admin@example.org", name="API Admin")
     page = new_context(**PHONE).new_page()
-    page.goto("/login")
-    page.fill("input[name=email]", "api-admin@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, "api-admin@example.org")
     page.goto("/admin/api-tokens")
     assert page.locator("h1").inner_text() == "API tokens"
     assert _fits(page)

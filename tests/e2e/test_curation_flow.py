@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, make_app, own_database, upgrade
+from tests.conftest import make_app, own_database, upgrade
+from tests.e2e.browser import log_in
 from tests.e2e.conftest import serving
 
 
@@ -40,14 +41,6 @@ def page(browser):
         context.close()
 
 
-def log_in(page, base, email):
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def log_out(page):
     # the account menu (a <details> dropdown named after the person) holds "Log out"
     # (opened with the keyboard, as a keyboard user would)
@@ -59,7 +52,7 @@ def log_out(page):
 def test_curator_writes_second_curator_approves_ambassador_sees_it(live_url, page):
     from playwright.sync_api import expect
 
-    log_in(page, live_url, "cora@example.org")
+    log_in(page, "cora@example.org", base=live_url)
     page.goto(f"{live_url}/curate/posts/new")
     page.fill("#title", "Bli sykepleier hos oss")
     page.fill("#link", "https://jobb.example.no/42")
@@ -76,13 +69,13 @@ def test_curator_writes_second_curator_approves_ambassador_sees_it(live_url, pag
     post_url = page.url
     log_out(page)
 
-    log_in(page, live_url, "carl@example.org")
+    log_in(page, "carl@example.org", base=live_url)
     page.goto(post_url)
     page.click("text=Approve and publish")
     expect(page.locator(".badge.status-live")).to_be_visible()
     log_out(page)
 
-    log_in(page, live_url, "anna@example.org")
+    log_in(page, "anna@example.org", base=live_url)
     page.goto(f"{live_url}/queue")
     expect(page.locator(".queue-item h3")).to_have_text("Bli sykepleier hos oss")
     expect(page.locator(".queue-item .network-linkedin")).to_be_visible()

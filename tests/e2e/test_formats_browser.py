@@ -14,19 +14,11 @@ import pytest
 from advocacy.endorsements import service as endorsements
 from advocacy.recruitment import service as recruitment
 from tests import factories as f
-from tests.conftest import PASSWORD
+from tests.e2e.browser import log_in
 from tests.web.test_formats import DEADLINE
 
 HIRE_SHARE = {"nb": "66,7", "nn": "66,7", "da": "66,7", "en": "66.7"}
 QUOTED = {"nb": "«Bra jobba»", "nn": "«Bra jobba»", "da": "“Bra jobba”", "en": "“Bra jobba”"}
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @pytest.fixture(scope="module")

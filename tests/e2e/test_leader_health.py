@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD, make_app, own_database, upgrade
+from tests.conftest import make_app, own_database, upgrade
+from tests.e2e.browser import log_in
 from tests.e2e.conftest import serving
 
 
@@ -55,10 +56,7 @@ def test_leader_sees_charts_and_their_data_tables(live_url, browser):
         page.on("pageerror", lambda exc: problems.append(str(exc)))
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
                 if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-        page.goto(f"{live_url}/login")
-        page.fill("input[name=email]", "leder@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        log_in(page, "leder@example.org", base=live_url)
         page.goto(f"{live_url}/insights/health?years=2&resolution=quarter")
         assert page.locator("h1").inner_text().startswith("Corps health")
         page.wait_for_selector('canvas[data-chart="chart-activity"][data-drawn="true"]')
@@ -86,10 +84,7 @@ def test_tables_fold_away_the_page_is_far_shorter_and_each_indicator_has_a_summa
     each section and a summary line says what each chart shows."""
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        page.goto(f"{live_url}/login")
-        page.fill("input[name=email]", "leder@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        log_in(page, "leder@example.org", base=live_url)
         page.goto(f"{live_url}/insights/health?years=2&resolution=month")
         page.wait_for_selector('canvas[data-chart="chart-activity"][data-drawn="true"]')
         folded = page.evaluate("document.documentElement.scrollHeight")

@@ -13,7 +13,7 @@ from advocacy.accessibility import service as accessibility
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from tests import factories as f
-from tests.conftest import PASSWORD
+from tests.e2e.browser import log_in
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True,
          "device_scale_factor": 2}
@@ -38,14 +38,6 @@ NO_SHARE = """
 delete Navigator.prototype.share;
 delete Navigator.prototype.canShare;
 """
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="My queue")).to_be_visible()
 
 
 def seed_share(live, network: str, *, image: bool = False):
@@ -191,9 +183,7 @@ def test_edit_form_and_share_page_pass_axe_on_a_phone(live, new_context, stateme
     page.goto("/")
     page.evaluate("document.querySelector('form[action=\"/logout\"]').submit()")
     page.wait_for_url(re.compile("/login"))
-    page.get_by_label("E-mail").fill(admin_email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, admin_email)
     page.goto("/accessibility/edit")
     page.get_by_label("E-mail for feedback").fill("")
     page.get_by_role("button", name="Save").click()

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.conftest import PASSWORD
+from tests.e2e.browser import log_in
 
 COPIED = "Copied to the clipboard."
 COPY_FAILED = "Could not copy automatically."
@@ -32,14 +32,6 @@ def seed_ambassador(live, *post_titles: str, link: str | None = None):
             for title in post_titles
         ]
         return person.email, [(p.id, p.title) for p in posts]
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="My queue")).to_be_visible()
 
 
 def test_share_on_linkedin_copy_text_and_count_the_click(live, new_context):

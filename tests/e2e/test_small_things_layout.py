@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, make_app, own_database, upgrade
+from tests.conftest import make_app, own_database, upgrade
+from tests.e2e.browser import log_in
 from tests.e2e.conftest import serving
 
 LONG = "Helse- og omsorgstjenesten, hjemmesykepleien sone nord"
@@ -32,13 +33,6 @@ def live_url(tmp_path_factory):
             yield base
 
 
-def _login(page, base):
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", "alt@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-
-
 def _box(page, selector):
     return page.locator(selector).first.bounding_box()
 
@@ -46,7 +40,7 @@ def _box(page, selector):
 def test_layout_of_help_texts_buttons_and_the_unit_picker(live_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        _login(page, live_url)
+        log_in(page, "alt@example.org", base=live_url)
         # a field with an error: its help text keeps the muted colour, the error is red
         page.goto(f"{live_url}/curate/programme")
         page.fill("#weekly_post_cap", "-1")

@@ -229,3 +229,30 @@ def test_cohorts_of_every_scope_are_sums_of_the_same_cells_of_at_least_the_minim
     cell_rows = list(cells.values())
     for row in rows:
         assert in_span(cell_rows, row, variables)
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.data())
+def test_no_leaders_figure_of_fewer_than_the_minimum_who_shared_follows(case, data):
+    """Leaders go first (issue 14 item 13 under issue 10's rule): the leaders' and the
+    ambassadors' shares, hours and counts of every scope that shows them are sums over the
+    people who shared; no group of fewer than the minimum leaders (or ambassadors) who
+    shared follows from any combination of the scopes a leader can open."""
+    from advocacy.insights.service import leader_foldings
+
+    parents, _sizes, _active, min_group = case
+    units = [0, *parents]
+    leaders = {u: data.draw(st.integers(0, 7)) for u in units}
+    active = {u: leaders[u] + data.draw(st.integers(0, 7)) for u in units}
+    by_leaders, by_others = leader_foldings(parents, min_group, [1], {1: (active, leaders)})[1]
+    published = [frozenset(by_leaders.subtree(scope)) for scope in units
+                 if by_leaders.shown(scope) and by_others.shown(scope)]
+    for n in range(1, len(units) + 1):
+        for group in itertools.combinations(units, n):
+            target = frozenset(group)
+            if not in_span(published, target, units):
+                continue
+            led = sum(leaders[u] for u in target)
+            others = sum(active[u] - leaders[u] for u in target)
+            assert led == 0 or led >= min_group, (group, led)
+            assert others == 0 or others >= min_group, (group, others)

@@ -366,3 +366,52 @@ def test_no_subtraction_across_the_scopes_a_leader_can_open(client, login, db_se
         figures[unit.name] = {row[0]: row[1] for row in rows[1:] if len(row) > 1}
     assert figures["Top"] == {"Other": "7", "All": "7"}  # Care is folded with Small
     assert figures["Care"] == {} and figures["Small"] == {}  # neither opens on its own
+
+
+@pytest.mark.parametrize(("leaders_in", "shown", "hidden"), [
+    # three sharing leaders in each of two units: together they show, apart they do not
+    ({"Care": 3, "Small": 3}, {"Top": 6}, ("Care", "Small")),
+    # five in Care and one directly in Top: Care alone would give Top minus Care = the one
+    # leader, so Care folds into Top's block and only Top shows
+    ({"Care": 5, "Top": 1}, {"Top": 6}, ("Care", "Small")),
+])
+def test_leaders_figures_are_sums_over_blocks_of_leaders_who_shared(
+    client, login, db_session, leaders_in, shown, hidden
+):
+    """Issue 14 item 13 with issue 10's rule: the leaders-go-first figures of a period are
+    shown where the scope is made of whole blocks of at least five leaders and five
+    ambassadors who shared in it, so no figure or difference is about fewer."""
+    get_programme().min_group_size = 5
+    top = f.unit("Top")
+    units = {"Top": top, "Care": f.unit("Care", parent=top), "Small": f.unit("Small", parent=top)}
+    when = datetime.now(UTC) - timedelta(days=1)
+    for name in ("Care", "Small"):
+        for i in range(6):
+            activity.record_event(EventKind.SHARE, user=f.user(unit=units[name]), now=when,
+                                  network="linkedin", value=60 * (i + 1))
+    for name, n in leaders_in.items():
+        for _ in range(n):
+            leader = f.user("ambassador", "leader", unit=units[name])
+            activity.record_event(EventKind.SHARE, user=leader, now=when, network="linkedin",
+                                  value=30)
+    boss = f.user("leader", unit=top, led_units=(top,))
+    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    login(boss)
+    year = str(when.astimezone(activity.ZoneInfo("Europe/Oslo")).year)
+    for name, unit in units.items():
+        query = f"unit={unit.id}&years=1&resolution=year"
+        page = client.get(f"/insights/health?{query}").get_data(as_text=True)
+        rows = {r[0]: r for r in _page_tables(page).get("leaders", [])}
+        text = client.get(f"/insights/health.csv?table=leaders&{query}").get_data(as_text=True)
+        csv_rows = {r[0]: r for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
+        if name in shown:
+            row = rows[year]
+            assert row[1] == str(shown[name]), row  # leaders who shared, exact
+            assert row[2] == str(shown[name]) and row[5] == "12", row  # their shares, others'
+            assert row[3] == "0.5", row  # leaders' hours from publication (30 min)
+            assert csv_rows[year][2] == str(shown[name])
+        else:
+            row = rows.get(year)
+            assert row is None or row[2:] == ["–"] * 6, (name, row)
+            assert row is None or row[1] in ("–", "<5"), (name, row)
+            assert year not in csv_rows or csv_rows[year][2:] == [""] * 6, csv_rows
