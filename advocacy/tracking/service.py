@@ -176,6 +176,7 @@ def record_click(
 # --- Redis side: repeat flag, rate limit, and the buffer for clicks the database refused ---
 
 PENDING = "clicks:pending"
+DRAIN_LEASE = 30  # seconds the drain holds the stream, renewed after each batch
 REPEAT_WINDOW = 3600
 
 
@@ -210,7 +211,9 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
     moved = fastpath.state().spool.replay_into_database(commit)
     r = fastpath.drain_client()
     try:
-        lock = r.lock(kv.key(PENDING, "lock"), timeout=120, blocking=False)
+        # A lease renewed after every batch: a drain whose release failed (Redis went
+        # away meanwhile) holds the stream for DRAIN_LEASE seconds at most, not minutes.
+        lock = r.lock(kv.key(PENDING, "lock"), timeout=DRAIN_LEASE, blocking=False)
         if not lock.acquire(blocking=False):
             return moved
     except redis.RedisError as exc:
@@ -224,9 +227,12 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
             if not entries:
                 break
             items = [item for item in (fastpath.decode_entry(f) for _, f in entries) if item]
+            _bound_statements()
             moved += store_clicks(items)
             commit()
             r.xdel(stream, *[entry_id for entry_id, _ in entries])
+            if not _renewed(lock):
+                return moved
         while time.monotonic() < deadline:  # clicks buffered by an older version
             raw = r.lrange(kv.key(PENDING), 0, batch - 1)
             if not raw:
@@ -237,15 +243,42 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
                     items.append(json.loads(item))
                 except ValueError:
                     log.warning("dropping malformed buffered click")
+            _bound_statements()
             moved += store_clicks(items)
             commit()
             r.ltrim(kv.key(PENDING), len(raw), -1)
+            if not _renewed(lock):
+                return moved
     finally:
         try:
             lock.release()
         except redis.RedisError:
             pass
     return moved
+
+
+def _bound_statements() -> None:
+    """On PostgreSQL, this transaction's statements and lock waits end within
+    TRACKING_DRAIN_TIMEOUT_MS (default 10 s; a locked clicks table, a server going away):
+    the batch then fails, its clicks stay in Redis for the retry, and no batch outlives the
+    drain's lease."""
+    from flask import current_app
+    from sqlalchemy import text
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        ms = int(current_app.config.get("TRACKING_DRAIN_TIMEOUT_MS", 10_000))
+        db.session.execute(text("SELECT set_config('statement_timeout', :ms, true), "
+                                "set_config('lock_timeout', :ms, true)"), {"ms": str(ms)})
+
+
+def _renewed(lock) -> bool:
+    """Renew the drain's lease; False when it ran out and another drain holds the stream
+    now (this one stops: the other carries on, and a batch done twice adds nothing)."""
+    try:
+        lock.reacquire()
+    except redis.exceptions.LockNotOwnedError:
+        return False
+    return True
 
 
 def pending_count() -> int:

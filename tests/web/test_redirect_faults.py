@@ -302,3 +302,47 @@ def test_known_tokens_redirect_while_postgresql_refuses_connections(live):
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
     assert recorded(live) == 6
+
+
+def test_the_drain_holds_the_stream_on_a_short_lease_and_gives_up_on_a_locked_table(live):
+    """A drain whose release failed (Redis went away) blocks the others for the lease at
+    most, and a batch never outlives the lease: on PostgreSQL its statements give up at
+    TRACKING_DRAIN_TIMEOUT_MS and the clicks wait in the stream for the next drain."""
+    from sqlalchemy.exc import OperationalError
+
+    from advocacy import kv
+
+    token = make_share(live)
+    assert {visit(live, token, ip=f"198.51.100.{n}").status_code for n in range(3)} == {302}
+    leases: list[int] = []
+    with live.app_context():
+        client = fastpath.drain_client()
+
+        def commit():
+            leases.append(client.pttl(kv.key(tracking.PENDING, "lock")))
+            db.session.commit()
+
+        assert tracking.drain_pending_clicks(commit) == 3
+        assert leases and all(0 < ms <= tracking.DRAIN_LEASE * 1000 for ms in leases), leases
+        assert client.exists(kv.key(tracking.PENDING, "lock")) == 0  # released at the end
+        db.session.remove()
+    url = live.config["SQLALCHEMY_DATABASE_URI"]
+    if not is_postgres(url):
+        return
+    assert {visit(live, token, ip=f"198.51.100.{n}").status_code for n in range(5, 7)} == {302}
+    live.config["TRACKING_DRAIN_TIMEOUT_MS"] = 200
+    locker = create_engine(url)
+    with locker.connect() as conn:
+        conn.execute(text("BEGIN"))
+        conn.execute(text("LOCK TABLE clicks IN ACCESS EXCLUSIVE MODE"))
+        with live.app_context():
+            started = time.monotonic()
+            with pytest.raises(OperationalError, match="timeout"):
+                tracking.drain_pending_clicks(db.session.commit)
+            assert time.monotonic() - started < 5
+            db.session.rollback()
+            assert fastpath.drain_client().xlen(fastpath.stream_key()) == 2
+            db.session.remove()
+        conn.rollback()
+    locker.dispose()
+    assert recorded(live) == 5
