@@ -215,6 +215,15 @@ class Stack:
         finally:
             client.close()
 
+    def stream_length(self) -> int:
+        import redis
+
+        r = redis.Redis.from_url(self.redis.url)
+        try:
+            return int(r.xlen("advocacy:clicks:stream"))
+        finally:
+            r.close()
+
     def waiting(self) -> str:
         """Where clicks not yet in the database wait: for a case that lost some."""
         import redis
@@ -294,7 +303,8 @@ def build_stack(args: argparse.Namespace) -> Stack:
         raise RuntimeError("the beat did not warm the redirect's target cache")
     warmed.close()
     # Warm-up: every gunicorn worker has answered before any case measures.
-    FixedRate(stack.port, stack.paths, 10, 3).start().wait()
+    warm = FixedRate(stack.port, stack.paths, 10, 3).start().wait()
+    stack.drain(warm.redirected, timeout=60)  # every case starts with nothing waiting
     return stack
 
 
@@ -584,7 +594,12 @@ def case_f5(stack: Stack) -> Case:
             pass
     client.close()
     recorded, _ = stack.drain(before_clicks + load.redirected, timeout=30)
-    time.sleep(1.0)
+    replayed = _replay_click_batch(stack, times=3)
+    stack.send(tasknames.DRAIN_CLICKS)
+    if not wait_until(lambda: stack.stream_length() == 0, 30, interval=0.5):
+        return Case("F5", "every scheduled task enqueued 3×: no duplicate effect",
+                    "the replayed click batch was not drained within 30 s", False)
+    time.sleep(1.0)  # a drain still running would show in the count
     after_clicks = stack.clicks()
     counts_after = stack.sql("SELECT (SELECT count(*) FROM reminders WHERE status='sent'), "
                              "(SELECT count(*) FROM activity_person_months)")[0]
@@ -594,9 +609,34 @@ def case_f5(stack: Stack) -> Case:
     return Case("F5", "every scheduled task enqueued 3×: no duplicate effect",
                 f"{len(results)} tasks; clicks {after_clicks - before_clicks} for "
                 f"{load.redirected} redirects ({extra:+d}); duplicate reminder keys "
-                f"{dup_keys}; sent {counts_before[0]}→{counts_after[0]}; "
-                "click-batch replay: needs the tracking branch's stream",
-                extra == 0 and dup_keys == 0)
+                f"{dup_keys}; sent {counts_before[0]}→{counts_after[0]}; the batch of "
+                f"{replayed} clicks back in the stream 3×",
+                extra == 0 and dup_keys == 0 and replayed > 0)
+
+
+def _replay_click_batch(stack: Stack, times: int) -> int:
+    """The clicks this case made, written back into the stream `times` times, as a drain
+    that crashed between its commit and its XDEL would leave them: the drain must add
+    nothing (the insert is keyed by click id)."""
+    import redis
+
+    rows = stack.sql("SELECT click_id, share_id, created_at, visitor_hash, referrer_host, "
+                     "is_bot, is_repeat FROM clicks WHERE created_at >= %(since)s "
+                     "ORDER BY id DESC LIMIT 40", {"since": stack.since})
+    r = redis.Redis.from_url(stack.redis.url)
+    try:
+        pipe = r.pipeline(transaction=False)
+        for _ in range(times):
+            for click_id, share_id, created, hashed, host, bot, repeat in rows:
+                item = {"click_id": click_id, "share_id": share_id,
+                        "created_at": created.isoformat(), "visitor_hash": hashed,
+                        "referrer_host": host, "is_bot": bot}
+                pipe.xadd("advocacy:clicks:stream", {"c": json.dumps(item),
+                                                     "r": b"1" if repeat else b"0"})
+        pipe.execute()
+    finally:
+        r.close()
+    return len(rows)
 
 
 CASES = {"L1": case_l1, "L2": case_l2, "F2": case_f2, "F3": case_f3, "F5": case_f5,
