@@ -304,6 +304,9 @@ def http_result(name: str, figures: dict) -> Result:
 
 # ---------------------------------------------------------------- scenarios
 
+PACED_RATE = 400  # req/s: L2's burst, several times a viral post's peak
+
+
 def tokens(run: Run) -> list[str]:
     rows = run.sql("SELECT token FROM shares ORDER BY random() LIMIT 5000")
     return [f"/r/{token}" for (token,) in rows]
@@ -360,13 +363,37 @@ def redirect_scenario(run: Run) -> Result:
     result = http_result("redirect", figures)
     run.clicks_sent += figures["requests"]  # every agent in the Lua list is a person
     recorded = drain(run, before)
-    run.clicks_recorded = recorded
+    run.clicks_recorded += recorded
     if recorded < figures["requests"]:
         result.note = f"{figures['requests'] - recorded} clicks lost"
     else:
         result.note = ("0 lost (recorded may exceed sent by the requests in flight when wrk "
                        "stopped)")
     return result
+
+
+def paced_redirect_scenario(run: Run) -> Result:
+    """The redirect at a fixed rate well below saturation (a viral post, not a load test):
+    the latency a visitor sees. wrk's closed loop of 50 connections keeps every server at
+    saturation, where p99 is the queue's length (Little's law: even `bare` passes 50 ms
+    there); a fixed rate measures the redirect itself. Requests leave on schedule whatever
+    the answers take (bench/faults.py's FixedRate), so a slow answer cannot hide others."""
+    from bench.faults import FixedRate
+
+    rate, seconds = (100, 3) if run.args.smoke else (PACED_RATE, 30)
+    paths = tokens(run)
+    before = count_clicks(run)
+    load = FixedRate(run.ports["product"], paths, rate, seconds).start().wait()
+    run.clicks_sent += load.redirected
+    recorded = drain(run, before)
+    run.clicks_recorded += recorded
+    ordered = sorted(load.latencies)
+    lost = load.redirected - recorded
+    return Result(name="redirect_paced", rps=round(load.sent / seconds, 1),
+                  p50_ms=round(ordered[len(ordered) // 2] * 1000, 1) if ordered else None,
+                  p99_ms=load.p99_ms(), errors=load.non_302,
+                  note=f"fixed rate {rate} req/s for {seconds} s; "
+                  + (f"{lost} clicks lost" if lost > 0 else "0 lost"))
 
 
 def reminders_scenario(run: Run) -> Result:
@@ -447,6 +474,7 @@ def scenarios(args: argparse.Namespace) -> list[Scenario]:
         Scenario("bare", "bare", paths=bare_tokens),
         Scenario("bare_db", "bare_db", paths=bare_tokens),
         Scenario("redirect", "product", run=redirect_scenario),
+        Scenario("redirect_paced", "product", run=paced_redirect_scenario),
         Scenario("queue", "product", paths=lambda r: ["/queue"],
                  cookies=cookies_for("ambassador", n)),
         Scenario("corps_health", "product", paths=lambda r: ["/insights/health?years=5"],
@@ -578,7 +606,7 @@ def run_scenario(run: Run, scenario: Scenario) -> Result:
 def report(args: argparse.Namespace, run: Run, results: list[Result]) -> int:
     bare = next((r.rps for r in results if r.name == "bare" and r.rps), None)
     for r in results:
-        if bare and r.rps is not None and r.name not in {"reminders", "rollups"}:
+        if bare and r.rps is not None and r.name not in {"reminders", "rollups", "redirect_paced"}:
             r.ratio_vs_bare = round(r.rps / bare, 3)
     meta = {
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} CPUs, "
