@@ -81,10 +81,17 @@ def test_nothing_under_the_minimum_follows_from_what_can_be_fetched(case):
     parents, sizes, active, min_group = case
     folding = fold.fold_units(parents, sizes, min_group)
     heads, counts = published(folding, active)
-    columns = sorted(sizes)
     # every published group is made of whole blocks of at least the minimum
     for units in heads:
         assert sum(sizes[u] for u in units) == 0 or sum(sizes[u] for u in units) >= min_group
+    assert_nothing_small_follows(heads, counts, sizes, active, min_group)
+
+
+def assert_nothing_small_follows(heads, counts, sizes, active, min_group) -> None:
+    """No group of 1 … min-1 people lies in the span of the published head counts, and in
+    the span of the published counts of people who did something, those who did and those
+    who did not are 0 or at least the minimum."""
+    columns = sorted(sizes)
     for n in range(1, len(columns) + 1):
         for group in itertools.combinations(columns, n):
             target = frozenset(group)
@@ -171,20 +178,10 @@ def test_no_past_group_under_the_minimum_follows_from_the_tables_over_time(case)
     parents, now, periods, min_group = case
     today = fold.fold_units(parents, now, min_group)
     opened = [s for s in [fold.ORGANISATION, *parents] if today.shown(s)]
-    columns = sorted(now)
     for sizes, active in periods:
         folding = fold.fold_units(parents, sizes, min_group)
         heads, counts = published_in_period(opened, folding, active)
-        for n in range(1, len(columns) + 1):
-            for group in itertools.combinations(columns, n):
-                target = frozenset(group)
-                people = sum(sizes[u] for u in target)
-                if 0 < people < min_group:
-                    assert not in_span(heads, target, columns), (group, people)
-                if in_span(counts, target, columns):
-                    did = sum(active[u] for u in target)
-                    assert did == 0 or did >= min_group, (group, did)
-                    assert people - did == 0 or people - did >= min_group, (group, did)
+        assert_nothing_small_follows(heads, counts, sizes, active, min_group)
 
 
 @st.composite
