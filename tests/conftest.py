@@ -140,7 +140,7 @@ def app():
 def db_session(app):
     """A database session whose work disappears after the test, even if the code commits."""
     with app.app_context():
-        engines = db._app_engines[app]
+        engines = db.engines  # Flask-SQLAlchemy's own mapping for this app, bind key -> engine
         real_engine = engines[None]
         connection = real_engine.connect()
         outer = connection.begin()

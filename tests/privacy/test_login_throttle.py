@@ -45,17 +45,19 @@ def redis_url(request) -> str:
 def bound_app(main_app: Flask, url: str, **config) -> Flask:
     """A second app on `url` that shares the test's rolled-back connection (see db_session)."""
     other = make_app(database_url(), REDIS_URL=url, **config)
+    with main_app.app_context():
+        shared = db.engines[None]
     with other.app_context():
-        engines = db._app_engines[other]
+        engines = db.engines
         other.extensions["real-engine"] = engines[None]
-        engines[None] = db._app_engines[main_app][None]
+        engines[None] = shared
     return other
 
 
 def unbind(other: Flask) -> None:
     with other.app_context():
         db.session.remove()
-        engines = db._app_engines[other]
+        engines = db.engines
         real = other.extensions.pop("real-engine")
         engines[None] = real
         real.dispose()
