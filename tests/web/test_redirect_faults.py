@@ -19,6 +19,7 @@ from advocacy.extensions import db
 from advocacy.tracking import fastpath
 from advocacy.tracking import service as tracking
 from advocacy.tracking.models import Click
+from bench.harness import free_port, wait_until
 from tests import factories as f
 from tests.conftest import is_postgres, make_app, own_database, upgrade
 
@@ -26,20 +27,9 @@ PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+def wait_for(condition, timeout: float = 10.0, what: str = "condition") -> None:
+    if not wait_until(condition, timeout, interval=0.02):
+        raise AssertionError(f"timed out waiting for {what}")
 
 
 class OwnRedis:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -23,26 +21,12 @@ from pathlib import Path
 import pytest
 import redis
 
+from bench.harness import free_port, wait_until  # noqa: F401 - the tests' own imports
 from tests.conftest import make_app, own_database, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of our own, flushed first: the suite's default (15) holds stray messages.
 WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 @pytest.fixture(autouse=True)
