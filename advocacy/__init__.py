@@ -87,11 +87,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_api(app: Flask) -> None:
     """The JSON API: token auth only, so no CSRF; its own per-token rate limit."""
+    from advocacy import errors
     from advocacy.api import limits
     from advocacy.api.admin import bp as api_pages
+    from advocacy.api.errors import error_response, http_error
     from advocacy.api.views import bp as api
     from advocacy.extensions import csrf
 
+    errors.errors_under("/api/", error_response=error_response, http_error=http_error)
     csrf.exempt(api)
     app.register_blueprint(api)
     app.register_blueprint(api_pages)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from advocacy.access import RoleName  # noqa: F401  (the roles are named in advocacy.access)
 from advocacy.db import utcnow
 from advocacy.extensions import db
-
-
-class RoleName(enum.StrEnum):
-    AMBASSADOR = "ambassador"
-    CURATOR = "curator"
-    LEADER = "leader"
-    ADMIN = "admin"
-
 
 user_topics = Table(
     "user_topics",

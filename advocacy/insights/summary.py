@@ -14,8 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from advocacy.folding import is_exact
 from advocacy.formats import number, percent
-from advocacy.insights.folding import is_exact
 
 
 def _exact(value: Any) -> bool:

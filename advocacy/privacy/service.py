@@ -156,9 +156,9 @@ def set_named(user: User, named: bool) -> None:
 
 
 def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
-    """Sizes after folding (advocacy.insights.folding.fold_flat): groups under the minimum,
+    """Sizes after folding (advocacy.folding.fold_flat): groups under the minimum,
     and while "other" is still too small the smallest shown group too, go to `other`."""
-    from advocacy.insights.folding import fold_flat
+    from advocacy.folding import fold_flat
 
     out: dict[str, int] = {}
     for name, target in fold_flat(counts, minimum).items():
@@ -303,18 +303,18 @@ def send_notice_emails(
 
 def _purpose(seeing, subject: User) -> str:
     """The recorded purpose when the look rests on the admin's switch, else the reason."""
-    from advocacy import access
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
     seen = seeing.sees(subject)
-    if access.BECAUSE_SWITCH in seen.reasons and access.BECAUSE_NAMED not in seen.reasons:
+    if visibility.BECAUSE_SWITCH in seen.reasons and visibility.BECAUSE_NAMED not in seen.reasons:
         return get_settings().person_view_purpose
     return ", ".join(str(ACCESS_REASONS.get(r, r)) for r in seen.reasons)
 
 
 def _viewer(viewer: User, now: datetime):
-    from advocacy import access
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
-    return access.Viewer(viewer, now)
+    return visibility.Viewer(viewer, now)
 
 
 ACCESS_REASONS: dict[str, Any] = {
@@ -349,18 +349,18 @@ KIND_LABELS: dict[str, Any] = {
 
 def audiences(person: User, now: datetime) -> list[tuple[str, Any]]:
     """What a leader of the person's unit, a curator and an administrator may see about the
-    person now: the rule itself (advocacy.access.visibility_for), asked for each of them."""
-    from advocacy import access
+    person now: the rule itself (advocacy.visibility.visibility_for), asked for each of them."""
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
-    facts = {"is_self": False, "participant": access.visible_in_leader_views(person),
+    facts = {"is_self": False, "participant": visibility.visible_in_leader_views(person),
              "named": bool(person.named_opt_in),
              "person_view_in_effect": person_view_active(now)}
     return [
-        ("leader", access.visibility_for(roles={access.LEADER},
+        ("leader", visibility.visibility_for(roles={visibility.LEADER},
                                          leads_person=person.unit_id is not None, **facts)),
-        ("curator", access.visibility_for(roles={access.CURATOR}, leads_person=False,
+        ("curator", visibility.visibility_for(roles={visibility.CURATOR}, leads_person=False,
                                           **facts)),
-        ("admin", access.visibility_for(roles={access.ADMIN}, leads_person=False, **facts)),
+        ("admin", visibility.visibility_for(roles={visibility.ADMIN}, leads_person=False, **facts)),
     ]
 
 
