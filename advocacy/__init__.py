@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.endorsements.views import bp as endorsements
     from advocacy.insights.views import bp as insights
     from advocacy.onboarding.views import bp as onboarding
+    from advocacy.people import account_pages  # noqa: F401  (routes of the accounts blueprint)
     from advocacy.people.views import bp as people
     from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme

@@ -1011,8 +1011,8 @@ def _stopped_people(ctx: Context) -> list[tuple[int, str, int | None, int, int |
 
 def _stopped(ctx: Context) -> Table:
     """Regulars who went quiet: by name to curators and administrators (the rule in
-    `advocacy.privacy.visibility`, kind STOPPED; every name shown is a logged look), else counts per row
-    folded like every other count of people."""
+    `advocacy.privacy.visibility`, kind STOPPED; every name shown is a logged look), else
+    counts per row folded like every other count of people."""
     stopped = _stopped_people(ctx)
     if ctx.names_shown:
         table = Table(
@@ -1064,8 +1064,8 @@ def _stopped(ctx: Context) -> Table:
 def _named(ctx: Context) -> list[Table]:
     """Kudos and activity of people who opted in to being named: the unit's own page.
 
-    Who may be named is the rule in `advocacy.privacy.visibility` (kinds KUDOS and ACTIVITY), read live
-    from the people themselves, never from a rollup; every person shown is a logged look.
+    Who may be named is the rule in `advocacy.privacy.visibility` (kinds KUDOS and ACTIVITY),
+    read live from the people themselves, never from a rollup; every person shown is a logged look.
     """
     kudos = Table(
         "kudos", _l("Kudos"),

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, or_, select, update
 
 from advocacy.accounts.models import Role, RoleName, User
+from advocacy.audit import describe
 from advocacy.audit import service as audit
 from advocacy.csvsafe import to_csv
 from advocacy.extensions import db
@@ -56,6 +57,7 @@ LEGAL_BASES: dict[str, Any] = {
     "public_task": _l("Public task (GDPR art. 6(1)(e))"),
     "legitimate_interests": _l("Legitimate interests (GDPR art. 6(1)(f))"),
 }
+describe.value_labels("legal_basis", LEGAL_BASES)  # the audit log names them
 LEGITIMATE_INTERESTS_WARNING = _l(
     "Legitimate interests is not available to public authorities for processing they carry "
     "out in the performance of their tasks (GDPR art. 6(1), last paragraph). Public bodies "

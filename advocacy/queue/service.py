@@ -14,11 +14,11 @@ from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
 from advocacy.activity.service import record_event
 from advocacy.content.models import Post, PostStatus
+from advocacy.content.networks import Offer, offer, profile_of
 from advocacy.content.service import audience_fits, language_fits
 from advocacy.endorsements.models import Endorsement
 from advocacy.endorsements.service import active_endorsements
 from advocacy.extensions import db
-from advocacy.onboarding.networks import Offer, offer, profile_of
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
 from advocacy.sharing.models import Share

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
+from advocacy.content.networks import offer_for
 from advocacy.db import utcnow
 from advocacy.extensions import csrf, db
-from advocacy.onboarding.networks import offer_for
 from advocacy.orgtime import org_tz
 from advocacy.queue.service import post_for_user
 from advocacy.reminders import service, tokens
