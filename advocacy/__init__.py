@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     fastpath.install(app)  # the lean /r/<token> path, inside any ProxyFix added below
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_features()
     _register_cli(app)
     return app
 
@@ -84,6 +85,20 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     _register_api(app)
+
+
+def _connect_features() -> None:
+    """Where a lower layer needs an answer from an upper one, the answer is wired in here
+    (docs/architecture.md, Layers): the lower feature imports none of the upper one."""
+    from advocacy.activity import clicks
+    from advocacy.activity import views as activity_views
+    from advocacy.content import service as content
+    from advocacy.endorsements.service import active_endorsements, endorsed_shares, kudos_for
+    from advocacy.queue import service as queue
+
+    content.count_shares_with(per_variant=clicks.variant_counts, per_topic=clicks.topic_shares)
+    queue.backed_by(active_endorsements)
+    activity_views.show_on_my_page(kudos=kudos_for, endorsed=endorsed_shares)
 
 
 def _register_api(app: Flask) -> None:

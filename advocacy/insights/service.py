@@ -40,9 +40,10 @@ from advocacy.activity.models import (
     UnitMonth,
     UnitPeriod,
 )
-from advocacy.activity.service import month_key, month_of, parse_month
+from advocacy.activity.service import month_key, month_of, parse_month, years_side_by_side
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
+from advocacy.endorsements.service import endorsed_shares, kudos_for
 from advocacy.extensions import db
 from advocacy.privacy import visibility
 from advocacy.programme.service import get_programme
@@ -1135,9 +1136,6 @@ PERSON_WHAT = "person.page"
 def person_page(person: User, seen: visibility.PersonView) -> dict[str, Any]:
     """What a viewer sees on a person's page: only the kinds the rule allows. The
     transparency page "what my leader sees" calls this too, for the same person."""
-    from advocacy.activity.service import years_side_by_side
-    from advocacy.endorsements.service import endorsed_shares, kudos_for
-
     measures = seen.measures()
     years = years_side_by_side(person.id) if measures else []
     return {

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from advocacy.activity.dashboards import RETENTION_AFTER
 from advocacy.folding import is_exact
 from advocacy.formats import number, percent
 
@@ -75,8 +76,6 @@ def _activity(rows: list[dict], lag: int) -> str | None:
 
 
 def _retention(rows: list[dict], lag: int) -> str | None:
-    from advocacy.activity.dashboards import RETENTION_AFTER
-
     for row in reversed(rows):
         for k in sorted(RETENTION_AFTER, reverse=True):
             if _exact(row.get(f"m{k}")):

@@ -17,10 +17,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, or_, select, update
 
 from advocacy.accounts.models import Role, RoleName, User
+from advocacy.accounts.service import ancestor_ids
+from advocacy.activity.retention import prune_raw
 from advocacy.audit import describe
 from advocacy.audit import service as audit
 from advocacy.csvsafe import to_csv
 from advocacy.extensions import db
+from advocacy.folding import fold_flat
 from advocacy.privacy import personal
 from advocacy.privacy.models import (
     DataExport,
@@ -31,6 +34,8 @@ from advocacy.privacy.models import (
     PrivacySettings,
 )
 from advocacy.programme.models import Programme
+from advocacy.programme.service import get_programme
+from advocacy.recruitment.service import anonymise_applications
 from advocacy.security import tokens_equal
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
@@ -125,8 +130,6 @@ def update_settings(
 
 
 def _programme() -> Programme:
-    from advocacy.programme.service import get_programme
-
     return get_programme()
 
 
@@ -160,8 +163,6 @@ def set_named(user: User, named: bool) -> None:
 def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
     """Sizes after folding (advocacy.folding.fold_flat): groups under the minimum,
     and while "other" is still too small the smallest shown group too, go to `other`."""
-    from advocacy.folding import fold_flat
-
     out: dict[str, int] = {}
     for name, target in fold_flat(counts, minimum).items():
         key = other if target == "other" else name
@@ -411,8 +412,6 @@ def accesses_for(subject: User) -> list[PersonalDataAccess]:
 
 def leaders_of(person: User) -> list[User]:
     """Leaders of the person's unit or any unit above it: who could see the per-person view."""
-    from advocacy.accounts.service import ancestor_ids
-
     units = ancestor_ids(person.unit_id)
     if not units:
         return []
@@ -624,7 +623,6 @@ class RetentionReport:
 def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
     """The scheduled job: erase leavers, prune raw clicks and events the rollups hold, old
     audit rows and expired exports. Running it twice changes nothing more."""
-    from advocacy.activity.retention import prune_raw
     from advocacy.orgtime import org_tz
 
     settings = get_settings()
@@ -635,8 +633,6 @@ def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
         audit.record(None, "audit.prune", now=now, target_type="audit_entries",
                      details={"entries": audits, "keep_days": settings.audit_retention_days})
     exports = expire_exports(now)
-    from advocacy.recruitment.service import anonymise_applications
-
     applications = anonymise_applications(now, _programme().retention_days)
     return RetentionReport(pruned.clicks, pruned.events, audits, exports, len(erased),
                            applications)
