@@ -21,7 +21,6 @@ from advocacy.extensions import db
 from advocacy.insights import service
 from advocacy.insights.summary import summary
 from advocacy.orgtime import org_tz
-from advocacy.privacy import views as privacy_views
 from advocacy.privacy import visibility
 from advocacy.privacy.service import record_list_access, record_personal_data_access
 
@@ -160,5 +159,3 @@ def person_response(user_id: int):
     return render_template("insights/person.html", person=person, seen=seen,
                            page=service.person_page(person, seen))
 
-
-privacy_views.show_person_page(page=service.person_page, response=person_response)

@@ -38,9 +38,10 @@ from advocacy.security import tokens_equal
 
 bp = Blueprint("privacy", __name__)
 
-# A person's page is drawn by insights (a layer above privacy, docs/architecture.md); it
-# registers how here, so "what my leader sees" shows the very page and privacy imports none
-# of insights: "page" (person, seen) -> the page's data, "response" (user_id) -> the answer.
+# A person's page is drawn by insights (a layer above privacy, docs/architecture.md); the app
+# wires it in (`show_person_page`, advocacy/__init__.py), so "what my leader sees" shows the
+# very page and privacy imports none of insights: "page" (person, seen) -> the page's data,
+# "response" (user_id) -> the answer.
 _person_page: dict[str, Callable[..., Any]] = {}
 
 
