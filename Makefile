@@ -5,8 +5,8 @@
 #                (embedded Redis and SQLite unless REDIS_URL / DATABASE_URL are set;
 #                the other variables are listed in worker/launch.py)
 #   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit,
-#                the benchmark smoke and the fault smoke
-#   make lint    ruff and bandit only
+#                the import contract, the benchmark smoke and the fault smoke
+#   make lint    ruff, bandit and the import contract (make imports) only
 #   make bench   speed at scale on PostgreSQL (10,000 ambassadors, 5 years; see bench/README.md)
 #   make faults  the fault suite: own PostgreSQL and Redis, killed on purpose (bench/faults.py)
 #   make bench-smoke   the benchmark in seconds, on tiny data (part of make test)
@@ -19,7 +19,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-advocacy
 
-.PHONY: help install run test test-sqlite test-postgres lint translations \
+.PHONY: help install run test test-sqlite test-postgres lint imports translations \
 	bench bench-smoke faults faults-smoke wrk postgres-then-faults
 
 help:
@@ -73,9 +73,13 @@ test-postgres:
 	TEST_JOBS_REDIS_URL=$${TEST_JOBS_REDIS_URL_PG:-redis://127.0.0.1:6379/10} \
 	  $(PY) -m pytest $(PG_PYTEST_ARGS)
 
-lint:
+lint: imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -c pyproject.toml -r advocacy worker -q
+
+# The layers of docs/architecture.md: the contract is [tool.importlinter] in pyproject.toml.
+imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 # Load tests use Debian's wrk, installed here when it is missing and we are root.
 wrk:

@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     fastpath.install(app)  # the lean /r/<token> path, inside any ProxyFix added below
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_features()
     _register_cli(app)
     return app
 
@@ -64,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from advocacy.endorsements.views import bp as endorsements
     from advocacy.insights.views import bp as insights
     from advocacy.onboarding.views import bp as onboarding
+    from advocacy.people import account_pages  # noqa: F401  (routes of the accounts blueprint)
     from advocacy.people.views import bp as people
     from advocacy.privacy.views import bp as privacy
     from advocacy.programme.views import bp as programme
@@ -85,13 +87,34 @@ def _register_blueprints(app: Flask) -> None:
     _register_api(app)
 
 
+def _connect_features() -> None:
+    """Where a lower layer needs an answer from an upper one, the answer is wired in here
+    (docs/architecture.md, Layers): the lower feature imports none of the upper one."""
+    from advocacy.activity import clicks
+    from advocacy.activity import views as activity_views
+    from advocacy.content import service as content
+    from advocacy.endorsements.service import active_endorsements, endorsed_shares, kudos_for
+    from advocacy.insights import service as insights
+    from advocacy.insights.views import person_response
+    from advocacy.privacy import views as privacy_views
+    from advocacy.queue import service as queue
+
+    content.count_shares_with(per_variant=clicks.variant_counts, per_topic=clicks.topic_shares)
+    queue.backed_by(active_endorsements)
+    activity_views.show_on_my_page(kudos=kudos_for, endorsed=endorsed_shares)
+    privacy_views.show_person_page(page=insights.person_page, response=person_response)
+
+
 def _register_api(app: Flask) -> None:
     """The JSON API: token auth only, so no CSRF; its own per-token rate limit."""
+    from advocacy import errors
     from advocacy.api import limits
     from advocacy.api.admin import bp as api_pages
+    from advocacy.api.errors import error_response, http_error
     from advocacy.api.views import bp as api
     from advocacy.extensions import csrf
 
+    errors.errors_under("/api/", error_response=error_response, http_error=http_error)
     csrf.exempt(api)
     app.register_blueprint(api)
     app.register_blueprint(api_pages)

@@ -1,4 +1,6 @@
-"""CSV that spreadsheets open safely: cells that would run as formulas are escaped."""
+"""CSV that spreadsheets open safely: cells that would run as formulas are escaped; and CSV
+that spreadsheets wrote, read back (`decode`, `sniff_delimiter`: the people and the
+applications imports)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 # Excel, LibreOffice and Google Sheets treat a cell starting with these as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -33,3 +37,39 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in rows:
         writer.writerow([escape_cell(cell) for cell in row])
     return buffer.getvalue()
+
+
+# --- reading a spreadsheet's CSV ----------------------------------------------------------
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; nothing is imported."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else a clear error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    wrong = ImportFileError(_l(
+        "The file is not in a text encoding we can read. In Excel, choose "
+        "“Save as” → “CSV UTF-8 (comma delimited)” and upload that file."
+    ))
+    if b"\x00" in data:  # UTF-16/32 without a byte-order mark, or not text at all
+        raise wrong
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise wrong from exc
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Excel writes semicolons where the decimal mark is a comma (Norway, Denmark)."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","

@@ -1,6 +1,12 @@
-"""Error pages in the reader's language; JSON with a reason for API and health clients."""
+"""Error pages in the reader's language; JSON with a reason for API and health clients.
+
+A part of the site with an error format of its own (the API under /api/) registers it here
+with `errors_under`; this module imports none of them (docs/architecture.md, Layers)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -21,15 +27,31 @@ MESSAGES = {
 }
 
 
+# path prefix -> (error_response(code, message=...), http_error(HTTPException))
+_FORMATS: dict[str, tuple[Callable[..., Any], Callable[[HTTPException], Any]]] = {}
+
+
+def errors_under(prefix: str, *, error_response: Callable[..., Any],
+                 http_error: Callable[[HTTPException], Any]) -> None:
+    """Answer errors under `prefix` in that part's own format (the API registers /api/)."""
+    _FORMATS[prefix] = (error_response, http_error)
+
+
+def _format_for(path: str):
+    for prefix, handlers in _FORMATS.items():
+        if path.startswith(prefix):
+            return handlers
+    return None
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def render_error(code: int, message: str | None = None):
-    if request.path.startswith("/api/"):
-        from advocacy.api.errors import error_response
-
-        return error_response(code, message=str(message) if message else None)
+    own = _format_for(request.path)
+    if own is not None:
+        return own[0](code, message=str(message) if message else None)
     title, default = MESSAGES.get(code, MESSAGES[500])
     text = message or str(default)
     if wants_json():
@@ -45,10 +67,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if request.path.startswith("/api/"):
-            from advocacy.api.errors import http_error
-
-            return http_error(error)
+        own = _format_for(request.path)
+        if own is not None:
+            return own[1](error)
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

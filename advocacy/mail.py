@@ -9,7 +9,9 @@ the reminder fan-out: the same message without parsing every header through the 
 registry, which was a third of the cost of a reminder in bench/reminders.py). One SMTP
 client, `Connection` (one connection for many messages, STARTTLS and login when
 configured); `deliver` sends one message on a connection of its own. Sending happens in the
-worker (worker/), never inside a web request.
+worker (worker/), never inside a web request. Which person and what they are told is read
+by the feature that sends the mail (accounts/mailer.py, privacy/mailer.py,
+reminders/delivery.py); this module reads no feature's tables (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -30,12 +32,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from werkzeug.routing import MapAdapter
 
-from advocacy.accounts.models import User
 from advocacy.db import utcnow
-from advocacy.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +165,9 @@ def deliver(message: Message) -> None:
         connection.send(message)
 
 
-def send_to_user(user: User, name: str, **context: Any) -> bool:
-    """Send e-mail `name` to a person in their language; False when there is nobody to reach."""
+def send_to_user(user: Any, name: str, **context: Any) -> bool:
+    """Send e-mail `name` to a person (an accounts User) in their language; False when there
+    is nobody to reach. The mails of one feature are built there (accounts/mailer.py, …)."""
     if not user.email or not user.active:
         log.info("%s e-mail not sent to user %s: no e-mail address or not active", name, user.id)
         return False
@@ -178,53 +178,6 @@ def send_to_user(user: User, name: str, **context: Any) -> bool:
     deliver(message)
     log.info("%s e-mail sent to user %s", name, user.id)
     return True
-
-
-def send_welcome(user_id: int) -> bool:
-    """The first e-mail a person gets: what the programme is and where to log in."""
-    from advocacy.programme.models import Programme
-    from advocacy.programme.service import DEFAULT_PURPOSE
-
-    user = db.session.get(User, user_id)
-    if user is None:
-        log.info("welcome e-mail not sent: user %s no longer exists", user_id)
-        return False
-    # Read only: a mail task must not be the one to create the programme row.
-    programme = db.session.get(Programme, 1)
-    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        programme_name = (programme and programme.name) or _("our ambassador programme")
-        purpose = programme.purpose if programme else str(DEFAULT_PURPOSE)
-    return send_to_user(
-        user,
-        "welcome",
-        programme_name=programme_name,
-        purpose=purpose,
-        login_url=public_url("accounts.login"),
-        guidelines_url=public_url("programme.guidelines"),
-        has_password=bool(user.password_hash),
-    )
-
-
-def send_lockout_notice(user_id: int, address: str, at_iso: str) -> bool:
-    """Tell the owner that wrong passwords paused logging in to their account from an address."""
-    from datetime import datetime
-
-    from advocacy.formats import datetimeformat
-
-    user = db.session.get(User, user_id)
-    if user is None:
-        log.info("lock-out e-mail not sent: user %s no longer exists", user_id)
-        return False
-    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):  # the organisation's time zone, no seconds (issue 14, item 4)
-        when = datetimeformat(datetime.fromisoformat(at_iso))
-    minutes = max(1, current_app.config["LOGIN_LOCKOUT_SECONDS"] // 60)
-    return send_to_user(
-        user, "login_locked", when=when, address=address or "?", minutes=minutes,
-        failures=current_app.config["LOGIN_MAX_FAILURES_PER_EMAIL"],
-        login_url=public_url("accounts.login"),
-    )
 
 
 def is_temporary(exc: BaseException) -> bool:
@@ -238,15 +191,3 @@ def is_temporary(exc: BaseException) -> bool:
     if isinstance(exc, smtplib.SMTPException):
         return False
     return isinstance(exc, OSError)  # refused, reset, timed out, name not resolved
-
-
-def send_login_link(user_id: int, token: str) -> bool:
-    """The one-time login link a person asked for (accounts.login_links)."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        log.info("login-link e-mail not sent: user %s no longer exists", user_id)
-        return False
-    return send_to_user(
-        user, "login_link", link_url=public_url("accounts.login_link", token=token),
-        minutes=max(1, current_app.config["LOGIN_LINK_SECONDS"] // 60),
-    )

@@ -13,6 +13,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from sqlalchemy.exc import OperationalError
 
 from advocacy import mail, tasknames
+from advocacy.accounts import mailer as accounts_mail
 from advocacy.extensions import db
 from worker import celery
 
@@ -43,7 +44,7 @@ def _retry(task: Task, exc: Exception) -> Exception:
 def send_welcome_email(self: Task, user_id: int) -> bool:
     """Tell a newly added person how to get started, in their own language."""
     try:
-        sent = mail.send_welcome(user_id)
+        sent = accounts_mail.send_welcome(user_id)
     except Exception as exc:
         db.session.rollback()
         if mail.is_temporary(exc) and self.request.retries < MAX_RETRIES:
@@ -58,7 +59,7 @@ def send_welcome_email(self: Task, user_id: int) -> bool:
 def send_login_link(self: Task, user_id: int, token: str) -> bool:
     """A one-time login link the person asked for ("Forgot your password?")."""
     try:
-        sent = mail.send_login_link(user_id, token)
+        sent = accounts_mail.send_login_link(user_id, token)
     except Exception as exc:
         db.session.rollback()
         if mail.is_temporary(exc) and self.request.retries < MAX_RETRIES:
@@ -72,7 +73,7 @@ def send_login_link(self: Task, user_id: int, token: str) -> bool:
 def send_lockout_notice(self: Task, user_id: int, address: str, at_iso: str) -> bool:
     """Warn a person that wrong passwords locked logging in to their account for a while."""
     try:
-        sent = mail.send_lockout_notice(user_id, address, at_iso)
+        sent = accounts_mail.send_lockout_notice(user_id, address, at_iso)
     except Exception as exc:
         db.session.rollback()
         if mail.is_temporary(exc):

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from advocacy.access import RoleName  # noqa: F401  (the roles are named in advocacy.access)
 from advocacy.db import utcnow
 from advocacy.extensions import db
-
-
-class RoleName(enum.StrEnum):
-    AMBASSADOR = "ambassador"
-    CURATOR = "curator"
-    LEADER = "leader"
-    ADMIN = "admin"
-
 
 user_topics = Table(
     "user_topics",
@@ -140,3 +132,19 @@ class Role(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
     __table_args__ = (UniqueConstraint("user_id", "name", "unit_id"),)
+
+
+class AmbassadorProfile(db.Model):
+    """Networks the person uses and when onboarding was completed (set by onboarding; read
+    by the queue, sharing and reminders through content/networks.py)."""
+
+    __tablename__ = "ambassador_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    networks: Mapped[list] = mapped_column(JSON, default=list)
+    # Networks where the person does not want job ads (e.g. a private Facebook): job posts
+    # are not offered there (issue 14 item 12, docs/networks.md).
+    no_job_networks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    onboarded_at: Mapped[datetime | None] = mapped_column()

@@ -1,4 +1,8 @@
-"""Login, logout, personal settings and the admin's people and units pages."""
+"""Login, logout and the admin's lists of people and units (the accounts blueprint).
+
+The settings page and the admin's editing of a person or a unit are routes of this
+blueprint too, in advocacy/people/account_pages.py: they need topics, the people rules and
+unit history, which sit above accounts (docs/architecture.md, Layers)."""
 
 from __future__ import annotations
 
@@ -9,20 +13,11 @@ from sqlalchemy import func, select
 
 from advocacy import tasknames
 from advocacy.access import ADMIN, roles_required
-from advocacy.accounts import editing, service, throttle
-from advocacy.accounts.forms import (
-    PasswordForm,
-    SettingsForm,
-    UnitEditForm,
-    UnitForm,
-    UserEditForm,
-    UserForm,
-)
+from advocacy.accounts import service, throttle
+from advocacy.accounts.forms import UnitForm, UserForm
 from advocacy.accounts.models import RoleName, Unit, User
-from advocacy.accounts.reading import reading_languages, set_reading_languages
 from advocacy.accounts.service import AccountError
 from advocacy.audit import service as audit
-from advocacy.content.service import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
@@ -180,58 +175,7 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings():
-    form = SettingsForm(obj=None)
-    topics = list_topics()
-    form.topic_ids.choices = [(t.id, t.name) for t in topics]
-    if request.method == "GET":
-        form.locale.data = current_user.locale or ""
-        form.reading_languages.data = reading_languages(current_user)
-        form.topic_ids.data = [t.id for t in current_user.topics]
-        form.named_opt_in.data = current_user.named_opt_in
-    if form.validate_on_submit():
-        current_user.locale = form.locale.data or None
-        # Apart from the interface language: changing that hides no post (docs/i18n.md).
-        set_reading_languages(current_user, form.reading_languages.data or [])
-        current_user.named_opt_in = bool(form.named_opt_in.data)
-        chosen = set(form.topic_ids.data or [])
-        current_user.topics = [t for t in topics if t.id in chosen]
-        db.session.commit()
-        flash(_("Your settings are saved."), "success")
-        return redirect(url_for("accounts.settings"))
-    return render_template(
-        "accounts/settings.html", form=form, password_form=PasswordForm(prefix="pw")
-    ), (400 if form.errors else 200)
-
-
-@bp.post("/settings/password")
-@login_required
-def change_password():
-    form = PasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        if not service.check_password(current_user, form.current.data):
-            form.current.errors.append(_("This is not your current password."))
-        else:
-            service.set_password(current_user, form.new.data)
-            db.session.commit()
-            # The session version changed: log in again in this browser only.
-            login_user(current_user._get_current_object())
-            flash(_("Your password is changed. Other devices are logged out."), "success")
-            return redirect(url_for("accounts.settings"))
-    settings_form = SettingsForm()
-    settings_form.topic_ids.choices = [(t.id, t.name) for t in list_topics()]
-    settings_form.locale.data = current_user.locale or ""
-    settings_form.reading_languages.data = reading_languages(current_user)
-    settings_form.topic_ids.data = [t.id for t in current_user.topics]
-    settings_form.named_opt_in.data = current_user.named_opt_in
-    return render_template(
-        "accounts/settings.html", form=settings_form, password_form=form
-    ), 400
-
-
-def _unit_choices(blank_label: str) -> list[tuple[int, str]]:
+def unit_choices(blank_label: str) -> list[tuple[int, str]]:
     return [(0, blank_label)] + [
         (unit.id, "\u2003" * depth + unit.name) for unit, depth in service.unit_tree()
     ]
@@ -252,8 +196,8 @@ def users():
 @roles_required(ADMIN)
 def new_user():
     form = UserForm()
-    form.unit_id.choices = _unit_choices(_("No unit"))
-    form.led_unit_ids.choices = _unit_choices("")[1:]
+    form.unit_id.choices = unit_choices(_("No unit"))
+    form.led_unit_ids.choices = unit_choices("")[1:]
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
         led = [db.session.get(Unit, uid) for uid in form.led_unit_ids.data or []]
@@ -284,118 +228,11 @@ def new_user():
     return render_template("accounts/user_form.html", form=form), (400 if form.errors else 200)
 
 
-def _own_field(form, name: str):
-    return getattr(form, name, None) or form.name
-
-
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(ADMIN)
-def edit_user(user_id: int):
-    """Change a person's name, e-mail, unit, job title, language and roles (issue 14)."""
-    person = db.session.get(User, user_id) or abort(404)
-    form = UserEditForm()
-    form.unit_id.choices = _unit_choices(_("No unit"))
-    form.led_unit_ids.choices = _unit_choices("")[1:]
-    if request.method == "GET":
-        form.email.data, form.name.data, form.title.data = person.email, person.name, person.title
-        form.unit_id.data = person.unit_id or 0
-        form.locale.data = person.locale or ""
-        form.roles.data = sorted(person.role_names)
-        form.led_unit_ids.data = sorted(person.led_unit_ids)
-    elif form.validate_on_submit():
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        led = [db.session.get(Unit, uid) for uid in form.led_unit_ids.data or []]
-        change = editing.PersonChange(
-            email=form.email.data, name=form.name.data, title=form.title.data or "",
-            unit=unit, locale=form.locale.data or None, roles=frozenset(form.roles.data or []),
-            led_units=tuple(u for u in led if u is not None))
-        try:
-            changed = editing.update_person(person, change, by=current_user, now=utcnow())
-        except AccountError as exc:
-            db.session.rollback()
-            field = getattr(exc, "field", "email")
-            _own_field(form, field).errors.append(str(exc))
-        else:
-            if changed:
-                details = {"changed": changed}
-                if "roles" in changed:
-                    details["roles"] = sorted(person.role_names)
-                audit.record(current_user.id, "user.update", now=utcnow(), target_type="user",
-                             target_id=person.id, details=details)
-            db.session.commit()
-            flash(_("The changes to %(name)s are saved.", name=person.name) if changed
-                  else _("Nothing was changed."), "success")
-            return redirect(url_for("accounts.edit_user", user_id=person.id))
-    return render_template("accounts/user_edit.html", form=form, person=person,
-                           is_self=person.id == current_user.id), (400 if form.errors else 200)
-
-
-@bp.post("/admin/users/<int:user_id>/active")
-@roles_required(ADMIN)
-def set_user_active(user_id: int):
-    """Deactivate (the person left) or reactivate; history is kept either way."""
-    from advocacy.people.service import set_active
-
-    person = db.session.get(User, user_id) or abort(404)
-    wanted = request.form.get("active")
-    if wanted not in ("0", "1"):
-        abort(400)
-    active = wanted == "1"
-    if person.active != active:
-        try:
-            set_active(person, active, by=current_user, now=utcnow())
-        except ValueError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("accounts.edit_user", user_id=person.id))
-        audit.record(current_user.id, "user.reactivate" if active else "user.deactivate",
-                     now=utcnow(), target_type="user", target_id=person.id)
-        db.session.commit()
-    flash(_("%(name)s is active again.", name=person.name) if active
-          else _("%(name)s is deactivated; their history is kept.", name=person.name),
-          "success")
-    return redirect(url_for("accounts.edit_user", user_id=person.id))
-
-
-@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
-@roles_required(ADMIN)
-def edit_unit(unit_id: int):
-    """Rename a unit or move it in the tree; never under itself or its own sub-units."""
-    unit = db.session.get(Unit, unit_id) or abort(404)
-    below = service.descendant_ids([unit.id])
-    form = UnitEditForm()
-    form.parent_id.choices = [c for c in _unit_choices(_("Top level")) if c[0] not in below]
-    if request.method == "GET":
-        form.name.data = unit.name
-        form.parent_id.data = unit.parent_id or 0
-    elif form.validate_on_submit():
-        parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
-        if form.parent_id.data and parent is None:
-            form.parent_id.errors.append(_("Choose a unit from the list."))
-        else:
-            try:
-                changed = editing.update_unit(unit, name=form.name.data, parent=parent)
-            except AccountError as exc:
-                db.session.rollback()
-                _own_field(form, getattr(exc, "field", "name")).errors.append(str(exc))
-            else:
-                if changed:
-                    audit.record(current_user.id, "unit.update", now=utcnow(),
-                                 target_type="unit", target_id=unit.id,
-                                 details={"changed": changed})
-                db.session.commit()
-                flash(_("The unit is saved.") if changed else _("Nothing was changed."),
-                      "success")
-                return redirect(url_for("accounts.units"))
-    return render_template("accounts/unit_edit.html", form=form, unit=unit), \
-        (400 if form.errors else 200)
-
-
 @bp.route("/admin/units", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def units():
     form = UnitForm()
-    form.parent_id.choices = _unit_choices(_("Top level"))
+    form.parent_id.choices = unit_choices(_("Top level"))
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         if form.parent_id.data and parent is None:

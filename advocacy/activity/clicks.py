@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from advocacy.activity.models import PersonMonth, RollupState
 from advocacy.activity.service import month_of, month_start
+from advocacy.content.models import post_topics
 from advocacy.extensions import db
-from advocacy.sharing.models import Share
-from advocacy.tracking.models import Click
+from advocacy.tracking.models import Click, Share
 
 
 @dataclass
@@ -99,3 +99,26 @@ def share_totals(share_ids) -> dict[int, int]:
     ).tuples():
         totals[share_id] = int(raw.get(share_id, 0)) + int(pruned or 0)
     return totals
+
+
+def variant_counts(post_id: int) -> tuple[dict[int | None, int], dict[int | None, int]]:
+    """Shares and human clicks per variant of one post (content.service.variant_stats)."""
+    shares = dict(db.session.execute(
+        select(Share.variant_id, func.count()).where(Share.post_id == post_id)
+        .group_by(Share.variant_id)
+    ).tuples().all())
+    variant_of = dict(db.session.execute(
+        select(Share.id, Share.variant_id).where(Share.post_id == post_id)).tuples().all())
+    clicks: dict[int | None, int] = {}
+    for share_id, n in share_totals(list(variant_of)).items():
+        clicks[variant_of[share_id]] = clicks.get(variant_of[share_id], 0) + n
+    return shares, clicks
+
+
+def topic_shares() -> dict[int, int]:
+    """Shares per topic (content.service.topic_stats)."""
+    return dict(db.session.execute(
+        select(post_topics.c.topic_id, func.count(Share.id))
+        .join(Share, Share.post_id == post_topics.c.post_id)
+        .group_by(post_topics.c.topic_id)
+    ).tuples().all())

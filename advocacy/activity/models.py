@@ -241,7 +241,7 @@ class UnitPeriod(db.Model):
     1, 3 or 12 months: who shared, and the leaders among them. Each person counts once per
     period, in the unit of their last month with shares in it, so the figures add up over
     any set of units — what the corps-health page folds period by period (its blocks are
-    made of units; `advocacy.insights.folding`)."""
+    made of units; `advocacy.folding`)."""
 
     __tablename__ = "activity_unit_periods"
 

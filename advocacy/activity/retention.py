@@ -30,8 +30,7 @@ from advocacy.activity import partitions
 from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, EventKind, RollupState
 from advocacy.extensions import db
-from advocacy.sharing.models import Share
-from advocacy.tracking.models import Click
+from advocacy.tracking.models import Click, Share
 
 PRUNED_BEFORE = "pruned_before"
 

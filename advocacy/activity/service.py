@@ -44,8 +44,7 @@ from advocacy.activity.models import (
 from advocacy.content.models import Post, post_topics
 from advocacy.db import UTCDateTime, utcnow
 from advocacy.extensions import db
-from advocacy.sharing.models import Share
-from advocacy.tracking.models import Click
+from advocacy.tracking.models import Click, Share
 
 EARLY_MINUTES = 24 * 60  # a share within a day of the post going live counts as "early"
 SETTLE = timedelta(minutes=15)  # rows committed late (lower ids) land in this window

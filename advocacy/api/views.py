@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from advocacy import folding as fold
 from advocacy.accounts.models import Unit, User
 from advocacy.activity.models import PersonState, UnitDimMonth, UnitMonth
 from advocacy.activity.service import month_key, month_of, month_start, parse_month
@@ -23,7 +24,6 @@ from advocacy.content import service as content
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.insights import folding as fold
 from advocacy.insights import service as insights
 from advocacy.orgtime import org_tz
 from advocacy.programme.service import get_programme

@@ -213,6 +213,15 @@ REASONS = {
 }
 VIEWS = {"leader.person": _l("a leader's page about one person")}
 
+# Labels of coded values that a feature above audit owns (privacy's legal bases): the feature
+# registers them with `value_labels`, so that audit imports none of them.
+_VALUE_LABELS: dict[str, dict[str, Any]] = {}
+
+
+def value_labels(key: str, labels: dict[str, Any]) -> None:
+    """Describe the values of detail `key` with `labels` (e.g. privacy: "legal_basis")."""
+    _VALUE_LABELS[key] = labels
+
 
 def detail_lines(details: dict | None, target_type: str | None = None) -> list[str]:
     """The details of one audit entry as short translated sentences."""
@@ -244,10 +253,8 @@ def detail_lines(details: dict | None, target_type: str | None = None) -> list[s
         elif key == "what":
             out.append(_("Seen: %(what)s", what=VIEWS.get(value) or humanise(value)))
         elif key == "legal_basis":
-            from advocacy.privacy.service import LEGAL_BASES
-
             out.append(_("Legal basis: %(basis)s",
-                         basis=LEGAL_BASES.get(value) or humanise(value)))
+                         basis=_VALUE_LABELS.get(key, {}).get(value) or humanise(value)))
         elif key == "entries" and isinstance(value, int):
             out.append(_("%(count)d entries deleted", count=value))
         elif key == "keep_days" and isinstance(value, int):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -437,6 +437,18 @@ def language_fits(post: Post, languages: str | Iterable[str] | None) -> bool:
     return not (wanted and reads and not (wanted & reads))
 
 
+# Shares and their clicks are counted above content (tracking, activity.clicks): the app wires
+# the counting in (`count_shares_with`, advocacy/__init__.py), so content imports neither.
+# "per_variant": post id -> (shares, human clicks) per variant id; "per_topic": () -> shares
+# per topic id.
+_share_counts: dict[str, Callable[..., Any]] = {}
+
+
+def count_shares_with(*, per_variant: Callable[[int], tuple[dict, dict]],
+                      per_topic: Callable[[], dict[int, int]]) -> None:
+    _share_counts.update(per_variant=per_variant, per_topic=per_topic)
+
+
 def variant_for(post: Post, network: str, user_id: int) -> PostVariant | None:
     """Each person always gets the same one of a network's A/B texts, split evenly by id."""
     variants = post.variants_for(network)
@@ -448,18 +460,7 @@ def variant_for(post: Post, network: str, user_id: int) -> PostVariant | None:
 def variant_stats(post: Post) -> list[dict[str, Any]]:
     """Shares and human clicks per variant (M13), clicks through their one owner (raw rows
     plus what retention pruned), so old months are not undercounted."""
-    from advocacy.activity.clicks import share_totals
-    from advocacy.sharing.models import Share
-
-    shares = dict(db.session.execute(
-        select(Share.variant_id, func.count()).where(Share.post_id == post.id)
-        .group_by(Share.variant_id)
-    ).tuples().all())
-    variant_of = dict(db.session.execute(
-        select(Share.id, Share.variant_id).where(Share.post_id == post.id)).tuples().all())
-    clicks: dict[int | None, int] = {}
-    for share_id, n in share_totals(list(variant_of)).items():
-        clicks[variant_of[share_id]] = clicks.get(variant_of[share_id], 0) + n
+    shares, clicks = _share_counts["per_variant"](post.id)
     rows = [
         {"variant": v, "shares": shares.get(v.id, 0), "clicks": clicks.get(v.id, 0)}
         for v in sorted(post.variants, key=lambda v: (v.network, v.label))
@@ -546,8 +547,6 @@ def merge_topics(source: Topic, target: Topic) -> Topic:
 
 def topic_stats() -> dict[int, dict[str, int]]:
     """Followers, posts and shares per topic, in three grouped queries."""
-    from advocacy.sharing.models import Share
-
     followers = dict(db.session.execute(
         select(user_topics.c.topic_id, func.count())
         .join(User, User.id == user_topics.c.user_id)
@@ -557,11 +556,7 @@ def topic_stats() -> dict[int, dict[str, int]]:
     posts = dict(db.session.execute(
         select(post_topics.c.topic_id, func.count()).group_by(post_topics.c.topic_id)
     ).tuples().all())
-    shares = dict(db.session.execute(
-        select(post_topics.c.topic_id, func.count(Share.id))
-        .join(Share, Share.post_id == post_topics.c.post_id)
-        .group_by(post_topics.c.topic_id)
-    ).tuples().all())
+    shares = _share_counts["per_topic"]()
     ids = set(followers) | set(posts) | set(shares)
     return {
         tid: {"followers": followers.get(tid, 0), "posts": posts.get(tid, 0),

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from advocacy.accounts.views import safe_next
 from advocacy.extensions import db
 from advocacy.programme.service import get_programme
+from advocacy.queue.views import queue_context
 
 bp = Blueprint("core", __name__)
 
@@ -28,7 +29,6 @@ bp = Blueprint("core", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    from advocacy.queue.views import queue_context
 
     programme = get_programme()
     context = (

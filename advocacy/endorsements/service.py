@@ -16,6 +16,7 @@ from advocacy.activity.service import record_event
 from advocacy.content.models import Post, PostStatus
 from advocacy.endorsements.models import NOTE_MAX, Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
+from advocacy.sharing.models import Share
 
 
 class EndorsementError(ValueError):
@@ -178,8 +179,6 @@ def kudos_sent_by(leader_id: int, limit: int = 50) -> list[Kudos]:
 
 def endorsed_shares(user_id: int, limit: int = 100) -> list[tuple]:
     """The person's shares of posts that a leader endorsed: (share, post title, leader names)."""
-    from advocacy.sharing.models import Share
-
     rows = db.session.execute(
         select(Share, Post.title, User.name)
         .join(Post, Post.id == Share.post_id)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal_column, or_, select
 
-from advocacy import access, csvsafe
+from advocacy import csvsafe
+from advocacy import folding as fold
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity import dashboards
@@ -39,11 +40,12 @@ from advocacy.activity.models import (
     UnitMonth,
     UnitPeriod,
 )
-from advocacy.activity.service import month_key, month_of, parse_month
+from advocacy.activity.service import month_key, month_of, parse_month, years_side_by_side
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
+from advocacy.endorsements.service import endorsed_shares, kudos_for
 from advocacy.extensions import db
-from advocacy.insights import folding as fold
+from advocacy.privacy import visibility
 from advocacy.programme.service import get_programme
 
 RESOLUTIONS = {"month": 1, "quarter": 3, "year": 12}
@@ -345,7 +347,7 @@ class Context:
     scope_key: int = 0
     row_of: dict[int, Any] = field(default_factory=dict)
     row_labels: dict[Any, str] = field(default_factory=dict)
-    viewer: Any = None  # access.Viewer: the one rule for named people
+    viewer: Any = None  # visibility.Viewer: the one rule for named people
     looked_at: dict[str, set[int]] = field(default_factory=dict)
     # Each period's blocks, from the enrolment at its end (the over-time tables fold by them)
     by_period: dict[int, fold.Folding] = field(default_factory=dict)
@@ -395,7 +397,7 @@ def corps_health(
     ctx = Context(unit, scope_ids, unit.id if unit else dashboards.ORGANISATION, query, span,
                   first, last, current, now, min_group, sees_everything(viewer), mapping,
                   labels, units, rows)
-    ctx.viewer = access.Viewer(viewer, now)
+    ctx.viewer = visibility.Viewer(viewer, now)
     tables: list[Table] = []
     overview = _overview(ctx)
     if overview is None:
@@ -425,7 +427,7 @@ def corps_health(
 
 
 def _overview(ctx: Context) -> Table | None:
-    """Enrolled and active (30/90 days) per sub-unit now, folded by `insights.folding`: every
+    """Enrolled and active (30/90 days) per sub-unit now, folded by `advocacy.folding`: every
     row and the "All" row are sums over whole blocks of at least the minimum. None: this
     scope may not be shown (too few people, or its people are folded into a larger group)."""
     ps = PersonState
@@ -1010,8 +1012,8 @@ def _stopped_people(ctx: Context) -> list[tuple[int, str, int | None, int, int |
 
 def _stopped(ctx: Context) -> Table:
     """Regulars who went quiet: by name to curators and administrators (the rule in
-    `advocacy.access`, kind STOPPED; every name shown is a logged look), else counts per row
-    folded like every other count of people."""
+    `advocacy.privacy.visibility`, kind STOPPED; every name shown is a logged look), else
+    counts per row folded like every other count of people."""
     stopped = _stopped_people(ctx)
     if ctx.names_shown:
         table = Table(
@@ -1026,7 +1028,7 @@ def _stopped(ctx: Context) -> Table:
         people = {u.id: u for u in db.session.scalars(
             select(User).where(User.id.in_([row[0] for row in stopped] or [-1])))}
         ordered = [row for row in stopped
-                   if ctx.viewer.sees(people.get(row[0])).may(access.STOPPED)]
+                   if ctx.viewer.sees(people.get(row[0])).may(visibility.STOPPED)]
         if ctx.rows is not None and len(ordered) > ctx.rows:
             table.total_rows, ordered = len(ordered), ordered[:ctx.rows]
         for _user_id, name, unit_id, regular, last in ordered:
@@ -1063,8 +1065,8 @@ def _stopped(ctx: Context) -> Table:
 def _named(ctx: Context) -> list[Table]:
     """Kudos and activity of people who opted in to being named: the unit's own page.
 
-    Who may be named is the rule in `advocacy.access` (kinds KUDOS and ACTIVITY), read live
-    from the people themselves, never from a rollup; every person shown is a logged look.
+    Who may be named is the rule in `advocacy.privacy.visibility` (kinds KUDOS and ACTIVITY),
+    read live from the people themselves, never from a rollup; every person shown is a logged look.
     """
     kudos = Table(
         "kudos", _l("Kudos"),
@@ -1087,7 +1089,7 @@ def _named(ctx: Context) -> list[Table]:
                  _in_scope(func.coalesce(User.unit_id, 0), ctx.scope_ids))
     candidates = [u for u in db.session.scalars(
         select(User).where(named).order_by(User.name, User.id)).all()]
-    listed = [u for u in candidates if ctx.viewer.sees(u).may(access.ACTIVITY)]
+    listed = [u for u in candidates if ctx.viewer.sees(u).may(visibility.ACTIVITY)]
     if not listed:
         return [kudos, people]
     if ctx.rows is not None and len(listed) > ctx.rows:
@@ -1095,7 +1097,7 @@ def _named(ctx: Context) -> list[Table]:
     names = {u.id: u.name for u in listed}
     ordered = [u.id for u in listed]
     # The year's kudos are few: read them first, then keep those to people who may be named.
-    may_kudos = {u.id: u.name for u in candidates if ctx.viewer.sees(u).may(access.KUDOS)}
+    may_kudos = {u.id: u.name for u in candidates if ctx.viewer.sees(u).may(visibility.KUDOS)}
     sender = User.__table__.alias("sender")
     recent = db.session.execute(
         select(Kudos.to_user_id, sender.c.name, Kudos.message, Kudos.created_at)
@@ -1131,20 +1133,17 @@ def _named(ctx: Context) -> list[Table]:
 PERSON_WHAT = "person.page"
 
 
-def person_page(person: User, seen: access.PersonView) -> dict[str, Any]:
+def person_page(person: User, seen: visibility.PersonView) -> dict[str, Any]:
     """What a viewer sees on a person's page: only the kinds the rule allows. The
     transparency page "what my leader sees" calls this too, for the same person."""
-    from advocacy.activity.service import years_side_by_side
-    from advocacy.endorsements.service import endorsed_shares, kudos_for
-
     measures = seen.measures()
     years = years_side_by_side(person.id) if measures else []
     return {
-        "name": person.name if seen.may(access.NAME) else None,
+        "name": person.name if seen.may(visibility.NAME) else None,
         "measures": measures,
         "years": [{"year": y["year"], **{m: y.get(m, 0) for m in measures}} for y in years],
-        "kudos": kudos_for(person.id) if seen.may(access.KUDOS) else None,
-        "endorsed": endorsed_shares(person.id) if seen.may(access.ACTIVITY) else None,
+        "kudos": kudos_for(person.id) if seen.may(visibility.KUDOS) else None,
+        "endorsed": endorsed_shares(person.id) if seen.may(visibility.ACTIVITY) else None,
     }
 
 

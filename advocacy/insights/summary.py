@@ -14,8 +14,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from advocacy.activity.dashboards import RETENTION_AFTER
+from advocacy.folding import is_exact
 from advocacy.formats import number, percent
-from advocacy.insights.folding import is_exact
 
 
 def _exact(value: Any) -> bool:
@@ -75,8 +76,6 @@ def _activity(rows: list[dict], lag: int) -> str | None:
 
 
 def _retention(rows: list[dict], lag: int) -> str | None:
-    from advocacy.activity.dashboards import RETENTION_AFTER
-
     for row in reversed(rows):
         for k in sorted(RETENTION_AFTER, reverse=True):
             if _exact(row.get(f"m{k}")):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from advocacy import access, formats
+from advocacy import formats
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.activity.service import month_key, month_of
@@ -21,6 +21,8 @@ from advocacy.extensions import db
 from advocacy.insights import service
 from advocacy.insights.summary import summary
 from advocacy.orgtime import org_tz
+from advocacy.privacy import visibility
+from advocacy.privacy.service import record_list_access, record_personal_data_access
 
 bp = Blueprint("insights", __name__)
 
@@ -56,8 +58,6 @@ def _refused(now, reason: str, target_id: int | None = None) -> None:
 
 def _log_looks(result: service.Health, now) -> None:
     """Every named person the page or CSV showed: a look in that person's log."""
-    from advocacy.privacy.service import record_list_access
-
     for what, user_ids in result.looked_at.items():
         record_list_access(current_user, sorted(user_ids), what=what, now=now)
     db.session.commit()
@@ -143,19 +143,19 @@ def person(user_id: int):
 
 
 def person_response(user_id: int):
-    """One person's page, as the rule in `advocacy.access` allows; every look by someone
+    """One person's page, as the rule in `advocacy.privacy.visibility` allows; every look by someone
     else is logged for the person; a refusal looks the same whatever the reason."""
     now = utcnow()
     person = db.session.get(User, user_id) if user_id < 2**31 else None
-    seen = access.person_visibility(current_user, person, now)
-    if not access.can_view_person(current_user, person, now) and not seen.may(access.CHOICES):
+    seen = visibility.person_visibility(current_user, person, now)
+    if (not visibility.can_view_person(current_user, person, now)
+            and not seen.may(visibility.CHOICES)):
         _refused(now, "user", user_id)
         # Only administrators learn whether the person exists.
         abort(404 if person is None and current_user.has_role("admin") else 403)
     if seen.logged:
-        from advocacy.privacy.service import record_personal_data_access
-
         record_personal_data_access(current_user, person, what=service.PERSON_WHAT, now=now)
         db.session.commit()
     return render_template("insights/person.html", person=person, seen=seen,
                            page=service.person_page(person, seen))
+

@@ -12,6 +12,7 @@ from advocacy.accounts.reading import ReadingLanguageError, set_reading_language
 from advocacy.content.models import NETWORK_LIMITS, Topic
 from advocacy.extensions import db
 from advocacy.onboarding.models import AmbassadorProfile, GuidelineAcceptance
+from advocacy.queue.service import rank
 
 
 class OnboardingError(ValueError):
@@ -55,8 +56,6 @@ def save_interests(user: User, topic_ids: list[int], networks: list[str], *,
     languages. Returns True if the topics were widened to everything because the chosen
     ones would have left the queue empty (the person must land on a queue with something
     in it)."""
-    from advocacy.queue.service import rank
-
     unknown = [n for n in [*networks, *(no_job_networks or [])] if n not in NETWORK_LIMITS]
     if unknown:
         raise OnboardingError(_l("Unknown network."))

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES
+from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter  # noqa: F401  (also read here)
 from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 
@@ -47,10 +48,6 @@ ROLE_WORDS = {
 ADMIN_WORDS = {"admin", "administrator"}
 _ROLE_SPLIT = re.compile(r"[|+/,;\s]+")
 _PATH_SPLIT = re.compile(r"\s*(?:›|>|/)\s*")
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; nothing is imported."""
 
 
 @dataclass
@@ -181,35 +178,6 @@ def load_directory() -> Directory:
 
 
 _KNOWN = ("id", "email", "name", "title", "unit_id", "locale", "active")
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else a clear error."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    wrong = ImportFileError(_l(
-        "The file is not in a text encoding we can read. In Excel, choose "
-        "“Save as” → “CSV UTF-8 (comma delimited)” and upload that file."
-    ))
-    if b"\x00" in data:  # UTF-16/32 without a byte-order mark, or not text at all
-        raise wrong
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        raise wrong from exc
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """Excel writes semicolons where the decimal mark is a comma (Norway, Denmark)."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
 
 
 def _header_map(header: list[str]) -> dict[str, int]:

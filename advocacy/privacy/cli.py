@@ -9,6 +9,7 @@ from advocacy.accounts.service import find_user_by_email
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.privacy import mailer, service
+from advocacy.tracking.service import drain_pending_clicks
 
 
 @click.group("privacy")
@@ -42,8 +43,6 @@ def build_exports() -> None:
 @with_appcontext
 def drain_clicks() -> None:
     """Insert clicks buffered in Redis while the database refused them."""
-    from advocacy.tracking.service import drain_pending_clicks
-
     click.echo(f"inserted {drain_pending_clicks(db.session.commit)} buffered click(s)")
 
 

@@ -17,9 +17,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import and_, or_, select, update
 
 from advocacy.accounts.models import Role, RoleName, User
+from advocacy.accounts.service import ancestor_ids
+from advocacy.activity.retention import prune_raw
+from advocacy.audit import describe
 from advocacy.audit import service as audit
 from advocacy.csvsafe import to_csv
 from advocacy.extensions import db
+from advocacy.folding import fold_flat
 from advocacy.privacy import personal
 from advocacy.privacy.models import (
     DataExport,
@@ -30,6 +34,8 @@ from advocacy.privacy.models import (
     PrivacySettings,
 )
 from advocacy.programme.models import Programme
+from advocacy.programme.service import get_programme
+from advocacy.recruitment.service import anonymise_applications
 from advocacy.security import tokens_equal
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
@@ -56,6 +62,7 @@ LEGAL_BASES: dict[str, Any] = {
     "public_task": _l("Public task (GDPR art. 6(1)(e))"),
     "legitimate_interests": _l("Legitimate interests (GDPR art. 6(1)(f))"),
 }
+describe.value_labels("legal_basis", LEGAL_BASES)  # the audit log names them
 LEGITIMATE_INTERESTS_WARNING = _l(
     "Legitimate interests is not available to public authorities for processing they carry "
     "out in the performance of their tasks (GDPR art. 6(1), last paragraph). Public bodies "
@@ -123,8 +130,6 @@ def update_settings(
 
 
 def _programme() -> Programme:
-    from advocacy.programme.service import get_programme
-
     return get_programme()
 
 
@@ -156,10 +161,8 @@ def set_named(user: User, named: bool) -> None:
 
 
 def fold_small_groups(counts: dict[str, int], minimum: int, other: str = "other") -> dict:
-    """Sizes after folding (advocacy.insights.folding.fold_flat): groups under the minimum,
+    """Sizes after folding (advocacy.folding.fold_flat): groups under the minimum,
     and while "other" is still too small the smallest shown group too, go to `other`."""
-    from advocacy.insights.folding import fold_flat
-
     out: dict[str, int] = {}
     for name, target in fold_flat(counts, minimum).items():
         key = other if target == "other" else name
@@ -303,18 +306,18 @@ def send_notice_emails(
 
 def _purpose(seeing, subject: User) -> str:
     """The recorded purpose when the look rests on the admin's switch, else the reason."""
-    from advocacy import access
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
     seen = seeing.sees(subject)
-    if access.BECAUSE_SWITCH in seen.reasons and access.BECAUSE_NAMED not in seen.reasons:
+    if visibility.BECAUSE_SWITCH in seen.reasons and visibility.BECAUSE_NAMED not in seen.reasons:
         return get_settings().person_view_purpose
     return ", ".join(str(ACCESS_REASONS.get(r, r)) for r in seen.reasons)
 
 
 def _viewer(viewer: User, now: datetime):
-    from advocacy import access
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
-    return access.Viewer(viewer, now)
+    return visibility.Viewer(viewer, now)
 
 
 ACCESS_REASONS: dict[str, Any] = {
@@ -349,18 +352,18 @@ KIND_LABELS: dict[str, Any] = {
 
 def audiences(person: User, now: datetime) -> list[tuple[str, Any]]:
     """What a leader of the person's unit, a curator and an administrator may see about the
-    person now: the rule itself (advocacy.access.visibility_for), asked for each of them."""
-    from advocacy import access
+    person now: the rule itself (advocacy.visibility.visibility_for), asked for each of them."""
+    from advocacy.privacy import visibility  # it reads this module (person_view_active)
 
-    facts = {"is_self": False, "participant": access.visible_in_leader_views(person),
+    facts = {"is_self": False, "participant": visibility.visible_in_leader_views(person),
              "named": bool(person.named_opt_in),
              "person_view_in_effect": person_view_active(now)}
     return [
-        ("leader", access.visibility_for(roles={access.LEADER},
+        ("leader", visibility.visibility_for(roles={visibility.LEADER},
                                          leads_person=person.unit_id is not None, **facts)),
-        ("curator", access.visibility_for(roles={access.CURATOR}, leads_person=False,
+        ("curator", visibility.visibility_for(roles={visibility.CURATOR}, leads_person=False,
                                           **facts)),
-        ("admin", access.visibility_for(roles={access.ADMIN}, leads_person=False, **facts)),
+        ("admin", visibility.visibility_for(roles={visibility.ADMIN}, leads_person=False, **facts)),
     ]
 
 
@@ -409,8 +412,6 @@ def accesses_for(subject: User) -> list[PersonalDataAccess]:
 
 def leaders_of(person: User) -> list[User]:
     """Leaders of the person's unit or any unit above it: who could see the per-person view."""
-    from advocacy.accounts.service import ancestor_ids
-
     units = ancestor_ids(person.unit_id)
     if not units:
         return []
@@ -622,7 +623,6 @@ class RetentionReport:
 def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
     """The scheduled job: erase leavers, prune raw clicks and events the rollups hold, old
     audit rows and expired exports. Running it twice changes nothing more."""
-    from advocacy.activity.retention import prune_raw
     from advocacy.orgtime import org_tz
 
     settings = get_settings()
@@ -633,8 +633,6 @@ def run_retention(now: datetime, tz: ZoneInfo | None = None) -> RetentionReport:
         audit.record(None, "audit.prune", now=now, target_type="audit_entries",
                      details={"entries": audits, "keep_days": settings.audit_retention_days})
     exports = expire_exports(now)
-    from advocacy.recruitment.service import anonymise_applications
-
     applications = anonymise_applications(now, _programme().retention_days)
     return RetentionReport(pruned.clicks, pruned.events, audits, exports, len(erased),
                            applications)

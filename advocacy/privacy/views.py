@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -35,6 +37,16 @@ from advocacy.programme.service import get_programme
 from advocacy.security import tokens_equal
 
 bp = Blueprint("privacy", __name__)
+
+# A person's page is drawn by insights (a layer above privacy, docs/architecture.md); the app
+# wires it in (`show_person_page`, advocacy/__init__.py), so "what my leader sees" shows the
+# very page and privacy imports none of insights: "page" (person, seen) -> the page's data,
+# "response" (user_id) -> the answer.
+_person_page: dict[str, Callable[..., Any]] = {}
+
+
+def show_person_page(*, page: Callable[..., Any], response: Callable[[int], Any]) -> None:
+    _person_page.update(page=page, response=response)
 
 
 def _status(form) -> int:
@@ -80,9 +92,8 @@ def notice():
 @login_required
 def leader_view():
     """What leaders, curators and administrators see about me: the rule of
-    advocacy/access.py asked about each of them, and the very page they would get."""
-    from advocacy.insights.service import person_page
-
+    advocacy/privacy/visibility.py asked about each of them, and the very page they would get."""
+    person_page = _person_page["page"]
     now = utcnow()
     person = current_user._get_current_object()
     audiences = []
@@ -343,6 +354,4 @@ def person_view():
 @roles_required(LEADER)
 def leader_person(user_id: int):
     """The leaders' address for a person's page: the same page and the same rule."""
-    from advocacy.insights.views import person_response
-
-    return person_response(user_id)
+    return _person_page["response"](user_id)

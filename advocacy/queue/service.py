@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, true
@@ -14,14 +16,12 @@ from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
 from advocacy.activity.service import record_event
 from advocacy.content.models import Post, PostStatus
+from advocacy.content.networks import Offer, offer, profile_of
 from advocacy.content.service import audience_fits, language_fits
-from advocacy.endorsements.models import Endorsement
-from advocacy.endorsements.service import active_endorsements
 from advocacy.extensions import db
-from advocacy.onboarding.networks import Offer, offer, profile_of
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
-from advocacy.sharing.models import Share
+from advocacy.tracking.models import Share
 
 DEFAULT_PAGE_SIZE = 5
 MAX_SNOOZE = timedelta(days=60)
@@ -35,11 +35,21 @@ class QueueError(ValueError):
     """A queue action that cannot be done; the message is shown to the ambassador."""
 
 
+# Who backs which live posts (M5): endorsements, a feature above the queue, is wired in by
+# the app (`backed_by`, advocacy/__init__.py), so the queue imports none of it. Post ids ->
+# {post id: [endorsement with .leader]}.
+_backing: dict[str, Callable[[Iterable[int]], dict[int, list[Any]]]] = {}
+
+
+def backed_by(endorsements_of: Callable[[Iterable[int]], dict[int, list[Any]]]) -> None:
+    _backing["of"] = endorsements_of
+
+
 @dataclass
 class QueueItem:
     post: Post
     score: int  # how many of the person's topics the post carries
-    endorsements: list[Endorsement] = field(default_factory=list)
+    endorsements: list[Any] = field(default_factory=list)  # endorsements.models.Endorsement
     endorsed_for_me: bool = False  # endorsed by a leader of one of the person's units
     # The networks offered to this person: their own first, then "more" (docs/networks.md).
     offer: Offer = field(default_factory=Offer)
@@ -123,7 +133,7 @@ def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
         if networks:  # a job only on networks the person keeps free of job ads is left out
             scored.append(QueueItem(post, score, offer=networks))
     # Endorsed posts show who backs them (M5) and rank first for the leader's own people.
-    backing = active_endorsements([item.post.id for item in scored])
+    backing = _backing["of"]([item.post.id for item in scored])
     for item in scored:
         item.endorsements = backing.get(item.post.id, [])
         item.endorsed_for_me = any(

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
+from advocacy.content.service import variant_for
 from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 from advocacy.queue import service
@@ -33,8 +34,6 @@ def card_text(post, first: str | None = None) -> str:
     """The text the card shows: the one the share page will pre-fill for this person (the
     same A/B variant), for the first network the card offers them (their own first choice;
     else LinkedIn when the post has it)."""
-    from advocacy.content.service import variant_for
-
     networks = list(post.networks)
     if not networks:
         return ""

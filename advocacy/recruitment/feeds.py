@@ -18,6 +18,7 @@ import feedparser
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from advocacy.audit import service as audit
 from advocacy.content import service as content
 from advocacy.content.models import Post, PostKind, PostStatus
 from advocacy.extensions import db
@@ -268,7 +269,6 @@ def add_feed(url: str, name: str, *, by_user_id: int | None, now: datetime) -> J
     db.session.add(feed)
     db.session.flush()
     # who added it goes to the audit log (erasure rules there), not onto the feed
-    from advocacy.audit import service as audit
 
     audit.record(by_user_id, "job_feed.add", now=now, target_type="job_feed",
                  target_id=feed.id, details={"url": url})

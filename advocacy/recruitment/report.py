@@ -4,7 +4,8 @@ Read from the applications table with one grouped query per period (indexes on t
 the date), plus the clicks on the job posts' shares (human clicks still held raw, plus the
 counts the retention job kept on each share). Employee-share lines are per network; a
 network with fewer sharers behind it than the programme's minimum group is folded into
-"employee shares, other networks", as other figures about people are (advocacy/access.py).
+"employee shares, other networks", as other figures about people are
+(advocacy/privacy/visibility.py).
 """
 
 from __future__ import annotations

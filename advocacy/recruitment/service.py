@@ -17,6 +17,7 @@ from advocacy.accounts.models import User
 from advocacy.activity.models import ActivityEvent, EventKind
 from advocacy.activity.service import record_event
 from advocacy.content.models import Network, Post, PostKind
+from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter
 from advocacy.extensions import db
 from advocacy.recruitment.models import Application, SurveyChoice
 from advocacy.sharing.models import Share
@@ -343,8 +344,6 @@ def import_csv(data: bytes, *, now: datetime) -> int:
     """
     import csv
     import io
-
-    from advocacy.people.service import ImportFileError, decode, sniff_delimiter
 
     if len(data) > MAX_CSV_BYTES:
         raise CsvImportError(_l("The file is larger than %(limit)d MB. Split it into parts.",

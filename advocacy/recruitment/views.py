@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from advocacy import jobs, kv, tasknames
 from advocacy.access import CURATOR, LEADER, roles_required
+from advocacy.audit import service as audit
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.errors import render_error
@@ -179,8 +180,6 @@ def import_applications():
                 form.file.errors = [*form.file.errors, str(exc)]
                 problems = exc.problems
             else:
-                from advocacy.audit import service as audit
-
                 audit.record(current_user.id, "applications.import", now=utcnow(),
                              details={"rows": count})
                 db.session.commit()

@@ -44,10 +44,10 @@ from sqlalchemy.exc import OperationalError
 from advocacy import mail
 from advocacy.accounts.models import User
 from advocacy.content.models import Post
+from advocacy.content.networks import offer, profile_of
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import dateformat
-from advocacy.onboarding.networks import offer, profile_of
 from advocacy.orgtime import org_tz
 from advocacy.programme.models import Programme
 from advocacy.reminders import service

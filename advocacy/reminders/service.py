@@ -22,6 +22,8 @@ from sqlalchemy import and_, func, or_, select, update
 from advocacy import tasknames
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
+from advocacy.activity.clicks import person_clicks_between
+from advocacy.activity.service import month_of
 from advocacy.content.models import Post
 from advocacy.db import commit_retrying
 from advocacy.extensions import db
@@ -505,9 +507,6 @@ def plan_unit_drops(now: datetime, settings: ReminderSettings,
 def year_so_far(user_id: int, year: int, until: datetime, tz: ZoneInfo) -> dict[str, int]:
     """Shares and human clicks from January up to `until` (the start of a month); clicks
     through their one owner, so months pruned by retention still count."""
-    from advocacy.activity.clicks import person_clicks_between
-    from advocacy.activity.service import month_of
-
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=tz)
     shares = db.session.scalar(
         select(func.count(Share.id)).where(

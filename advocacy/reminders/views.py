@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
+from advocacy.accounts.models import User
+from advocacy.audit.models import AuditEntry
+from advocacy.content.networks import offer_for
 from advocacy.db import utcnow
 from advocacy.extensions import csrf, db
-from advocacy.onboarding.networks import offer_for
 from advocacy.orgtime import org_tz
 from advocacy.queue.service import post_for_user
 from advocacy.reminders import service, tokens
@@ -140,8 +142,6 @@ def _mail_failures(limit: int = 50) -> list:
     (entry, person or None), newest first."""
     from sqlalchemy import select
 
-    from advocacy.accounts.models import User
-    from advocacy.audit.models import AuditEntry
 
     rows = db.session.execute(
         select(AuditEntry, User)

@@ -8,11 +8,11 @@ from flask_login import current_user
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
 from advocacy.content import alt_text
 from advocacy.content.models import NETWORK_LIMITS
+from advocacy.content.networks import offer_for
 from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import datetimeformat
-from advocacy.onboarding.networks import offer_for
 from advocacy.queue.service import post_for_user
 from advocacy.sharing import service
 from advocacy.sharing.forms import ShareForm

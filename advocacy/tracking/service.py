@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from advocacy.content.models import Post
 from advocacy.extensions import db
-from advocacy.sharing.models import Share
-from advocacy.tracking.models import Click
+from advocacy.tracking.models import Click, Share
 
 _crawlers = CrawlerDetect()
 log = logging.getLogger(__name__)

@@ -153,7 +153,7 @@ def warm(app, limit: int | None = None, batch: int = 1000, force: bool = False) 
 
     from advocacy.content.models import Post
     from advocacy.extensions import db
-    from advocacy.sharing.models import Share
+    from advocacy.tracking.models import Share
     from advocacy.tracking.service import with_utm
 
     shared = for_app(app)
@@ -201,7 +201,7 @@ def _pending(session) -> dict:
 def _collect(session, _flush_context) -> None:
     from advocacy.accounts.models import User
     from advocacy.content.models import Post
-    from advocacy.sharing.models import Share
+    from advocacy.tracking.models import Share
 
     pending = None
     for obj in session.dirty:

@@ -2,7 +2,7 @@
 
 For random unit trees and head counts, everything a leader can fetch about people counts —
 every scope the folding lets them open, each of its rows and its "All" row, page and CSV
-alike, since both come from `advocacy.insights.folding` — is collected as linear equations
+alike, since both come from `advocacy.folding` — is collected as linear equations
 over the units' head counts. Any group whose size follows from them (its indicator lies in
 the span of the published rows, computed exactly over the rationals) must have 0 or at least
 the minimum people; the same for counts inside groups (active people) and their complement.
@@ -16,7 +16,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advocacy.insights import folding as fold
+from advocacy import folding as fold
 
 
 @st.composite

@@ -8,11 +8,10 @@ from email import message_from_bytes, policy
 import time_machine
 from sqlalchemy import func, select
 
-from advocacy import access
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.privacy import mailer
+from advocacy.privacy import mailer, visibility
 from advocacy.privacy import service as privacy
 from advocacy.privacy.models import NoticeDelivery, PersonalDataAccess
 from tests import factories as f
@@ -52,11 +51,11 @@ def test_join_and_leave_through_the_page(client, login, db_session):
 
 def test_named_opt_in_is_off_by_default_and_takes_effect_at_once(db_session):
     person = f.user()
-    assert person.named_opt_in is False and not access.may_be_named(person)
+    assert person.named_opt_in is False and not visibility.may_be_named(person)
     privacy.set_named(person, True)
-    assert access.may_be_named(person)
+    assert visibility.may_be_named(person)
     privacy.leave(person, utcnow())
-    assert not access.may_be_named(person)
+    assert not visibility.may_be_named(person)
 
 
 def test_small_groups_are_folded_into_other():
@@ -140,9 +139,9 @@ def test_leaving_hides_a_person_at_once(db_session):
     now = utcnow()
     switch_on(now)
     later = now + timedelta(days=43)
-    assert access.can_view_person(leader, person, later)
+    assert visibility.can_view_person(leader, person, later)
     privacy.leave(person, later)
-    assert not access.can_view_person(leader, person, later)
+    assert not visibility.can_view_person(leader, person, later)
 
 
 def test_leader_of_a_parent_unit_leads_its_sub_units(db_session):
@@ -150,9 +149,9 @@ def test_leader_of_a_parent_unit_leads_its_sub_units(db_session):
     child = f.unit(parent=top)
     grandchild = f.unit(parent=child)
     leader = f.user("leader", unit=top)
-    assert access.is_leader_of(leader, grandchild.id)
-    assert not access.is_leader_of(f.user("leader", unit=child), top.id)
-    assert access.led_unit_ids(f.user()) == set()
+    assert visibility.is_leader_of(leader, grandchild.id)
+    assert not visibility.is_leader_of(f.user("leader", unit=child), top.id)
+    assert visibility.led_unit_ids(f.user()) == set()
 
 
 def test_admin_switches_on_through_the_form_and_everyone_is_told(app, client, login,

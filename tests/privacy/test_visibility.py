@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from advocacy import access
 from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.endorsements.service import give_kudos
 from advocacy.privacy import service as privacy
+from advocacy.privacy import visibility
 from advocacy.privacy.models import PersonalDataAccess
 from advocacy.programme.service import get_programme
 from tests import factories as f
@@ -277,17 +277,17 @@ def test_guessed_units_and_periods_are_refused_alike_and_logged(client, login, w
 
 def test_visibility_for_never_gives_choices_to_anyone_else():
     for roles in itertools.chain.from_iterable(
-        itertools.combinations((access.LEADER, access.CURATOR, access.ADMIN,
-                                access.AMBASSADOR), n) for n in range(5)
+        itertools.combinations((visibility.LEADER, visibility.CURATOR, visibility.ADMIN,
+                                visibility.AMBASSADOR), n) for n in range(5)
     ):
         for facts in itertools.product((True, False), repeat=4):
-            seen = access.visibility_for(roles=set(roles), is_self=False,
+            seen = visibility.visibility_for(roles=set(roles), is_self=False,
                                          leads_person=facts[0], participant=facts[1],
                                          named=facts[2], person_view_in_effect=facts[3])
-            assert not seen.may(access.CHOICES)
+            assert not seen.may(visibility.CHOICES)
             assert seen.logged == seen.anything
             if not facts[1]:  # not taking part: only an administrator sees anything
-                assert seen.anything == (access.ADMIN in roles)
+                assert seen.anything == (visibility.ADMIN in roles)
 
 
 def test_person_view_dates_follow_the_switch(db_session):
@@ -296,6 +296,6 @@ def test_person_view_dates_follow_the_switch(db_session):
     leader = f.user("leader", unit=team)
     now = datetime.now(UTC)
     set_switch("scheduled")
-    assert not access.person_visibility(leader, person, now).may(access.ACTIVITY)
-    assert access.person_visibility(leader, person, now + timedelta(days=31)).may(
-        access.ACTIVITY)
+    assert not visibility.person_visibility(leader, person, now).may(visibility.ACTIVITY)
+    assert visibility.person_visibility(leader, person, now + timedelta(days=31)).may(
+        visibility.ACTIVITY)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advocacy.accounts.models import User
+from advocacy.accounts.models import AmbassadorProfile, User
 from advocacy.content.models import Post, PostKind
 from advocacy.extensions import db
-from advocacy.onboarding.models import AmbassadorProfile
 
 
 @dataclass
