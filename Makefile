@@ -20,7 +20,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-advocacy
 
 .PHONY: help install run test test-sqlite test-postgres lint imports translations \
-	bench bench-smoke faults faults-smoke wrk postgres-then-faults
+	bench bench-smoke faults faults-smoke wrk postgres-then-faults typecheck fmt cov
 
 help:
 	@sed -n '1,13p' Makefile | sed 's/^# \{0,1\}//'
@@ -80,6 +80,14 @@ lint: imports
 # The layers of docs/architecture.md: the contract is [tool.importlinter] in pyproject.toml.
 imports: install
 	$(VENV)/bin/lint-imports --no-cache
+
+# mypy on advocacy/ and worker/ ([tool.mypy] in pyproject.toml): no errors, no baseline.
+typecheck: install
+	$(VENV)/bin/mypy
+
+# The fixes ruff can make by itself (import order, pyupgrade, whitespace).
+fmt: install
+	$(VENV)/bin/ruff check --fix .
 
 # Load tests use Debian's wrk, installed here when it is missing and we are root.
 wrk:
