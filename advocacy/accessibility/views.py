@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from advocacy.access import roles_required
 from advocacy.accessibility import service
 from advocacy.accessibility.forms import StatementForm
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.orgtime import org_tz
 
 bp = Blueprint("accessibility", __name__)
@@ -49,19 +49,13 @@ def edit():
             statement_date=form.statement_date.data, reviewed_date=form.reviewed_date.data,
         )
         now = utcnow()
-        try:
+        with attempt(service.StatementError, form=form) as tried:
             if problems:
                 raise service.StatementError({"deviations": problems})
             service.save_statement(data, by_user_id=current_user.id, now=now,
                                    today=now.astimezone(org_tz()).date())
-        except service.StatementError as refused:
-            db.session.rollback()
-            for name, message in refused.errors.items():
-                messages = message if isinstance(message, list) else [message]
-                getattr(form, name).errors = [*getattr(form, name).errors, *map(str, messages)]
-        else:
-            db.session.commit()
-            flash(_("The accessibility statement is saved."), "success")
-            return redirect(url_for("accessibility.statement"))
+        if tried.ok:
+            return saved(_("The accessibility statement is saved."),
+                         url_for("accessibility.statement"))
     status = 400 if form.is_submitted() else 200
     return render_template("accessibility/edit.html", form=form), status

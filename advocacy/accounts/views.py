@@ -20,6 +20,7 @@ from advocacy.accounts.service import AccountError
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.jobs import enqueue
 from advocacy.pagination import paginate
 from advocacy.security import safe_path
@@ -204,7 +205,7 @@ def new_user():
         if RoleName.LEADER in form.roles.data and not (led or unit):
             form.led_unit_ids.errors.append(_("Choose the units this leader leads."))
         else:
-            try:
+            with attempt(AccountError, form=form, field="email") as tried:
                 user = service.create_user(
                     email=form.email.data,
                     name=form.name.data,
@@ -215,16 +216,11 @@ def new_user():
                     led_units=[u for u in led if u is not None],
                     password=form.password.data or None,
                 )
-            except AccountError as exc:
-                db.session.rollback()
-                form.email.errors.append(str(exc))
-            else:
                 audit.record(current_user.id, "user.create", now=utcnow(), target_type="user",
                              target_id=user.id, details={"roles": sorted(user.role_names)})
                 enqueue(tasknames.SEND_WELCOME, user.id)  # sent once the commit succeeds
-                db.session.commit()
-                flash(_("%(name)s is added.", name=user.name), "success")
-                return redirect(url_for("accounts.users"))
+            if tried.ok:
+                return saved(_("%(name)s is added.", name=user.name), url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form), (400 if form.errors else 200)
 
 
@@ -237,17 +233,12 @@ def units():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         if form.parent_id.data and parent is None:
             abort(400)
-        try:
+        with attempt(AccountError, form=form, field="name") as tried:
             unit = service.create_unit(form.name.data, parent)
-        except AccountError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
             audit.record(current_user.id, "unit.create", now=utcnow(), target_type="unit",
                          target_id=unit.id)
-            db.session.commit()
-            flash(_("The unit is added."), "success")
-            return redirect(url_for("accounts.units"))
+        if tried.ok:
+            return saved(_("The unit is added."), url_for("accounts.units"))
     counts = dict(
         db.session.execute(select(User.unit_id, func.count()).group_by(User.unit_id)).tuples().all()
     )

@@ -17,6 +17,7 @@ from advocacy.api.models import ApiToken
 from advocacy.api.spec import spec
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt
 
 bp = Blueprint("api_pages", __name__)
 
@@ -46,15 +47,11 @@ def token_list():
     form = _form()
     secret = None
     if form.validate_on_submit():
-        try:
+        with attempt(tokens.TokenError, form=form) as tried:
             token, secret = tokens.create_token(
                 name=form.name.data, scopes=form.scopes.data or [], days=form.days.data,
                 user=current_user, now=utcnow())
-        except tokens.TokenError as exc:
-            db.session.rollback()
-            for key, message in exc.errors.items():
-                getattr(form, key).errors.append(str(message))
-        else:
+        if tried.ok:
             db.session.commit()
             flash(_("The token for %(name)s is made. Copy it now: it is shown only once.",
                     name=token.name), "success")

@@ -16,6 +16,7 @@ from advocacy.endorsements import notices, service
 from advocacy.endorsements.forms import EndorseForm, KudosForm, RequestForm
 from advocacy.endorsements.models import Endorsement
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.pagination import paginate
 
 bp = Blueprint("endorsements", __name__)
@@ -55,15 +56,11 @@ def endorse(post_id: int):
     post = _post_or_404(post_id)
     form = EndorseForm()
     if form.validate_on_submit():
-        try:
+        with attempt(service.EndorsementError, form=form, field="note") as tried:
             service.endorse(current_user, post, form.note.data or "", utcnow())
-        except service.EndorsementError as exc:
-            db.session.rollback()
-            form.note.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("You endorse “%(title)s”.", title=post.title), "success")
-            return redirect(url_for("endorsements.index"))
+        if tried.ok:
+            return saved(_("You endorse “%(title)s”.", title=post.title),
+                         url_for("endorsements.index"))
     return _endorse_page(form, post.id), 400
 
 
@@ -85,20 +82,16 @@ def post_endorsements(post_id: int):
     form.leader_id.choices = [(u.id, u.name) for u in service.leaders()]
     if form.validate_on_submit():
         leader = db.session.get(User, form.leader_id.data)
-        try:
+        with attempt(service.EndorsementError, form=form, field="leader_id") as tried:
             request_row = service.request_endorsement(post, leader, by=current_user,
                                                       note=form.note.data or "", now=utcnow())
             notices.request_notice(request_row, utcnow())
-        except service.EndorsementError as exc:
-            db.session.rollback()
-            form.leader_id.errors.append(str(exc))
-        else:
             audit.record(current_user.id, "endorsement.request", now=utcnow(),
                          target_type="post", target_id=post.id,
                          details={"leader_id": leader.id})
-            db.session.commit()
-            flash(_("%(name)s is asked to endorse this post.", name=leader.name), "success")
-            return redirect(url_for("endorsements.post_endorsements", post_id=post.id))
+        if tried.ok:
+            return saved(_("%(name)s is asked to endorse this post.", name=leader.name),
+                         url_for("endorsements.post_endorsements", post_id=post.id))
     endorsements = service.active_endorsements([post.id]).get(post.id, [])
     return render_template(
         "endorsements/post.html", post=post, form=form, endorsements=endorsements,
@@ -116,16 +109,12 @@ def kudos():
     form.recipient_id.choices = [(u.id, u.name) for u in choices]
     if form.validate_on_submit():
         recipient = db.session.get(User, form.recipient_id.data)
-        try:
+        with attempt(service.EndorsementError, form=form, field="message") as tried:
             kudos_row = service.give_kudos(current_user, recipient, form.message.data, utcnow())
             notices.kudos_notice(kudos_row, utcnow())
-        except service.EndorsementError as exc:
-            db.session.rollback()
-            form.message.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your kudos to %(name)s is sent.", name=recipient.name), "success")
-            return redirect(url_for("endorsements.kudos"))
+        if tried.ok:
+            return saved(_("Your kudos to %(name)s is sent.", name=recipient.name),
+                         url_for("endorsements.kudos"))
     return render_template(
         "endorsements/kudos.html", form=form, sent=service.kudos_sent_by(current_user.id),
     ), (400 if form.errors else 200)

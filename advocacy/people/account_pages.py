@@ -19,6 +19,7 @@ from advocacy.audit import service as audit
 from advocacy.content.service import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.people import editing
 from advocacy.people.service import set_active
 
@@ -74,10 +75,6 @@ def change_password():
     ), 400
 
 
-def _own_field(form, name: str):
-    return getattr(form, name, None) or form.name
-
-
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def edit_user(user_id: int):
@@ -99,23 +96,18 @@ def edit_user(user_id: int):
             email=form.email.data, name=form.name.data, title=form.title.data or "",
             unit=unit, locale=form.locale.data or None, roles=frozenset(form.roles.data or []),
             led_units=tuple(u for u in led if u is not None))
-        try:
+        with attempt(AccountError, form=form, field="email") as tried:
             changed = editing.update_person(person, change, by=current_user, now=utcnow())
-        except AccountError as exc:
-            db.session.rollback()
-            field = getattr(exc, "field", "email")
-            _own_field(form, field).errors.append(str(exc))
-        else:
             if changed:
                 details = {"changed": changed}
                 if "roles" in changed:
                     details["roles"] = sorted(person.role_names)
                 audit.record(current_user.id, "user.update", now=utcnow(), target_type="user",
                              target_id=person.id, details=details)
-            db.session.commit()
-            flash(_("The changes to %(name)s are saved.", name=person.name) if changed
-                  else _("Nothing was changed."), "success")
-            return redirect(url_for("accounts.edit_user", user_id=person.id))
+        if tried.ok:
+            return saved(_("The changes to %(name)s are saved.", name=person.name) if changed
+                         else _("Nothing was changed."),
+                         url_for("accounts.edit_user", user_id=person.id))
     return render_template("accounts/user_edit.html", form=form, person=person,
                            is_self=person.id == current_user.id), (400 if form.errors else 200)
 
@@ -130,14 +122,12 @@ def set_user_active(user_id: int):
         abort(400)
     active = wanted == "1"
     if person.active != active:
-        try:
+        with attempt(ValueError) as tried:
             set_active(person, active, by=current_user, now=utcnow())
-        except ValueError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            audit.record(current_user.id, "user.reactivate" if active else "user.deactivate",
+                         now=utcnow(), target_type="user", target_id=person.id)
+        if not tried.ok:
             return redirect(url_for("accounts.edit_user", user_id=person.id))
-        audit.record(current_user.id, "user.reactivate" if active else "user.deactivate",
-                     now=utcnow(), target_type="user", target_id=person.id)
         db.session.commit()
     flash(_("%(name)s is active again.", name=person.name) if active
           else _("%(name)s is deactivated; their history is kept.", name=person.name),
@@ -161,19 +151,14 @@ def edit_unit(unit_id: int):
         if form.parent_id.data and parent is None:
             form.parent_id.errors.append(_("Choose a unit from the list."))
         else:
-            try:
+            with attempt(AccountError, form=form, field="name") as tried:
                 changed = editing.update_unit(unit, name=form.name.data, parent=parent)
-            except AccountError as exc:
-                db.session.rollback()
-                _own_field(form, getattr(exc, "field", "name")).errors.append(str(exc))
-            else:
                 if changed:
                     audit.record(current_user.id, "unit.update", now=utcnow(),
                                  target_type="unit", target_id=unit.id,
                                  details={"changed": changed})
-                db.session.commit()
-                flash(_("The unit is saved.") if changed else _("Nothing was changed."),
-                      "success")
-                return redirect(url_for("accounts.units"))
+            if tried.ok:
+                return saved(_("The unit is saved.") if changed else _("Nothing was changed."),
+                             url_for("accounts.units"))
     return render_template("accounts/unit_edit.html", form=form, unit=unit), \
         (400 if form.errors else 200)

@@ -29,6 +29,7 @@ from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.errors import render_error
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.orgtime import org_tz
 from advocacy.recruitment import feeds, report, service
 from advocacy.recruitment.forms import ChoiceForm, FeedForm, ImportForm, SurveyForm
@@ -173,18 +174,15 @@ def import_applications():
             form.file.errors = [*form.file.errors, _("Choose a file.")]
         else:
             data = upload.stream.read(service.MAX_CSV_BYTES + 1)
-            try:
+            with attempt(service.CsvImportError, form=form, field="file") as tried:
                 count = service.import_csv(data, now=utcnow())
-            except service.CsvImportError as exc:
-                db.session.rollback()
-                form.file.errors = [*form.file.errors, str(exc)]
-                problems = exc.problems
-            else:
                 audit.record(current_user.id, "applications.import", now=utcnow(),
                              details={"rows": count})
-                db.session.commit()
-                flash(_("%(n)d applications imported.", n=count), "success")
-                return redirect(url_for("recruitment.import_applications"))
+            if tried.ok:
+                return saved(_("%(n)d applications imported.", n=count),
+                             url_for("recruitment.import_applications"))
+            if isinstance(tried.error, service.CsvImportError):
+                problems = tried.error.problems
     if form.errors:
         status = 400
     return render_template("recruitment/import.html", form=form, problems=problems,

@@ -13,6 +13,7 @@ from advocacy.content.service import network_label, variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import datetimeformat
+from advocacy.formsave import attempt
 from advocacy.queue.service import post_for_user
 from advocacy.sharing import service
 from advocacy.sharing.forms import ShareForm
@@ -43,12 +44,9 @@ def compose(post_id: int, network: str):
     if not form.is_submitted():
         form.text.data = variant.text
     if form.validate_on_submit():
-        try:
+        with attempt(service.ShareError, form=form, field="text") as tried:
             record = service.share(current_user, post, network, form.text.data or "", now)
-        except service.ShareError as exc:
-            db.session.rollback()
-            form.text.errors.append(str(exc))
-        else:
+        if tried.ok:
             db.session.commit()
             return redirect(url_for("sharing.ready", share_id=record.id))
     return render_template(

@@ -6,8 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     send_from_directory,
@@ -29,21 +27,13 @@ from advocacy.content.uploads import (
 )
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.stories import service
 from advocacy.stories.forms import AcceptForm, DeclineForm, StoryForm
 from advocacy.stories.models import Story, StoryStatus
 from advocacy.stories.service import StoryError
 
 bp = Blueprint("stories", __name__)
-
-
-def _add_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        target = form[name] if name in form else None
-        if target is not None:
-            target.errors = [*target.errors, str(message)]
-        else:
-            flash(str(message), "error")
 
 
 @bp.route("/stories/new", methods=["GET", "POST"])
@@ -70,17 +60,13 @@ def suggest():
                 except UploadError as exc:
                     form.photo.errors = [*form.photo.errors, str(exc)]
         if not form.errors:
-            try:
+            with attempt(StoryError, form=form) as tried:
                 service.suggest(current_user, title=form.title.data, text=form.text.data,
                                 photo_name=photo_name, consent=bool(form.consent.data),
                                 now=utcnow(), photo_alt=form.photo_alt.data or "")
-            except StoryError as exc:
-                db.session.rollback()
-                _add_errors(form, exc.errors)
-            else:
-                db.session.commit()
-                flash(_("Thank you! The curators will read your story."), "success")
-                return redirect(url_for("stories.mine"))
+            if tried.ok:
+                return saved(_("Thank you! The curators will read your story."),
+                             url_for("stories.mine"))
     # A browser cannot keep a chosen file across a new page, so say so by the photo field.
     chosen = request.files.get("photo")
     photo_dropped = bool(form.errors and chosen is not None and chosen.filename)
@@ -139,19 +125,13 @@ def accept(story_id: int):
     item = _story(story_id)
     form = AcceptForm(prefix="accept")
     if form.validate_on_submit():
-        try:
+        with attempt((StoryError, ContentError), form=form, field="link") as tried:
             post = service.accept(item, current_user, link=form.link.data, now=utcnow())
-        except (StoryError, ContentError) as exc:
-            db.session.rollback()
-            errors = exc.errors
-            form.link.errors = [*form.link.errors, *(str(m) for m in errors.values())]
-        else:
             audit.record(current_user.id, "story.accept", now=utcnow(), target_type="story",
                          target_id=item.id, details={"post_id": post.id})
-            db.session.commit()
-            flash(_("A draft post is made from the story. Finish it and send it for review."),
-                  "success")
-            return redirect(url_for("content.edit_post", post_id=post.id))
+        if tried.ok:
+            return saved(_("A draft post is made from the story. Finish it and send it for "
+                           "review."), url_for("content.edit_post", post_id=post.id))
     return _story_page(item, accept=form, status=400)
 
 
@@ -161,15 +141,11 @@ def decline(story_id: int):
     item = _story(story_id)
     form = DeclineForm(prefix="decline")
     if form.validate_on_submit():
-        try:
+        with attempt(StoryError, form=form, field="reason") as tried:
             service.decline(item, current_user, reason=form.reason.data, now=utcnow())
-        except StoryError as exc:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, *(str(m) for m in exc.errors.values())]
-        else:
             audit.record(current_user.id, "story.decline", now=utcnow(), target_type="story",
                          target_id=item.id)
-            db.session.commit()
-            flash(_("The story is declined; the author sees your reason."), "success")
-            return redirect(url_for("stories.inbox"))
+        if tried.ok:
+            return saved(_("The story is declined; the author sees your reason."),
+                         url_for("stories.inbox"))
     return _story_page(item, decline=form, status=400)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from advocacy.access import AMBASSADOR, CURATOR, roles_required
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.orgtime import org_tz
 from advocacy.takeovers import service
 from advocacy.takeovers.forms import DecisionForm, TakeoverForm
@@ -30,17 +31,12 @@ def today():
 def index():
     form = TakeoverForm()
     if form.validate_on_submit():
-        try:
+        with attempt(TakeoverError, form=form) as tried:
             service.request_takeover(current_user, account=form.account.data, day=form.day.data,
                                      plan=form.plan.data or "", today=today(), now=utcnow())
-        except TakeoverError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                form[name].errors = [*form[name].errors, str(message)]
-        else:
-            db.session.commit()
-            flash(_("Your request is sent. A curator will answer it."), "success")
-            return redirect(url_for("takeovers.index"))
+        if tried.ok:
+            return saved(_("Your request is sent. A curator will answer it."),
+                         url_for("takeovers.index"))
     return render_template(
         "takeovers/index.html", form=form, coming=service.coming(today(), current_user),
         past=service.past(today()),
@@ -61,17 +57,13 @@ def _decide(takeover_id: int, step, message: str, action: str):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with attempt(TakeoverError) as tried:
         step(item, form)
-    except TakeoverError as exc:
-        db.session.rollback()
-        flash(str(next(iter(exc.errors.values()))), "error")
+        audit.record(current_user.id, action, now=utcnow(), target_type="takeover",
+                     target_id=item.id)
+    if not tried.ok:
         return redirect(url_for("takeovers.manage"))
-    audit.record(current_user.id, action, now=utcnow(), target_type="takeover",
-                 target_id=item.id)
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("takeovers.manage"))
+    return saved(message, url_for("takeovers.manage"))
 
 
 @bp.post("/curate/takeovers/<int:takeover_id>/approve")
