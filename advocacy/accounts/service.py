@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
+from advocacy.accounts.units import tree
 from advocacy.config import LANGUAGES
 from advocacy.extensions import db
 
@@ -141,47 +142,17 @@ def all_units() -> list[Unit]:
 
 def unit_tree() -> list[tuple[Unit, int]]:
     """Units in tree order with their depth, for select boxes and the admin list."""
-    units = all_units()
-    by_parent: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    out: list[tuple[Unit, int]] = []
-
-    def walk(parent_id: int | None, depth: int) -> None:
-        for unit in by_parent.get(parent_id, []):
-            out.append((unit, depth))
-            walk(unit.id, depth + 1)
-
-    walk(None, 0)
-    return out
+    units = {unit.id: unit for unit in all_units()}
+    return [(units[uid], depth) for uid, depth in tree().in_order() if uid in units]
 
 
 def ancestor_ids(unit_id: int | None) -> set[int]:
     """The unit and every unit above it: a post aimed at a unit reaches its sub-units too."""
-    if unit_id is None:
-        return set()
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
-    seen: set[int] = set()
-    current: int | None = unit_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        current = parents.get(current)
-    return seen
+    return tree().ancestors(unit_id)
 
 
 def descendant_ids(unit_ids: Iterable[int]) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id)).tuples():
-        children.setdefault(parent, []).append(uid)
-    out: set[int] = set()
-    stack = list(unit_ids)
-    while stack:
-        uid = stack.pop()
-        if uid in out:
-            continue
-        out.add(uid)
-        stack.extend(children.get(uid, []))
-    return out
+    return tree().descendants(unit_ids)
 
 
 def create_unit(name: str, parent: Unit | None = None) -> Unit:

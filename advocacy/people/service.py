@@ -18,7 +18,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from advocacy.accounts.models import Role, RoleName, Unit, User
+from advocacy.accounts.models import Role, RoleName, User
+from advocacy.accounts.units import tree
 from advocacy.config import LANGUAGES
 from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter  # noqa: F401  (also read here)
 from advocacy.db import commit_retrying, utcnow
@@ -191,18 +192,12 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 
 def _unit_lookup() -> tuple[dict[str, list[int]], dict[str, int]]:
-    units = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id)).all()
-    by_id = {u.id: u for u in units}
+    units = tree()
     by_name: dict[str, list[int]] = {}
     by_path: dict[str, int] = {}
-    for unit in units:
-        by_name.setdefault(unit.name.casefold(), []).append(unit.id)
-        names, node, seen = [], unit, set()
-        while node is not None and node.id not in seen:
-            seen.add(node.id)
-            names.append(node.name.casefold())
-            node = by_id.get(node.parent_id)
-        by_path["/".join(reversed(names))] = unit.id
+    for uid, name in units.names.items():
+        by_name.setdefault(name.casefold(), []).append(uid)
+        by_path["/".join(part.casefold() for part in units.path(uid))] = uid
     return by_name, by_path
 
 
