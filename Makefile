@@ -4,9 +4,13 @@
 #                http://127.0.0.1:${PORT:-5000}/ with a Celery worker and beat
 #                (embedded Redis and SQLite unless REDIS_URL / DATABASE_URL are set;
 #                the other variables are listed in worker/launch.py)
-#   make test    install, then the suite on SQLite and on PostgreSQL, ruff and bandit,
+#   make test    install, then the suite on SQLite (with its coverage floor) and on PostgreSQL,
+#                ruff and bandit,
 #                the import contract, the benchmark smoke and the fault smoke
 #   make lint    ruff, bandit and the import contract (make imports) only
+#   make typecheck  mypy on advocacy/ and worker/ (part of make test)
+#   make cov     the SQLite suite with its coverage, file by file (the floor is in make test)
+#   make fmt     the fixes ruff makes by itself
 #   make bench   speed at scale on PostgreSQL (10,000 ambassadors, 5 years; see bench/README.md)
 #   make faults  the fault suite: own PostgreSQL and Redis, killed on purpose (bench/faults.py)
 #   make bench-smoke   the benchmark in seconds, on tiny data (part of make test)
@@ -23,7 +27,7 @@ STAMP := $(VENV)/.installed-advocacy
 	bench bench-smoke faults faults-smoke wrk postgres-then-faults typecheck fmt cov
 
 help:
-	@sed -n '1,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # Re-installs only when the lock file or pyproject.toml changed (or the venv is new).
 $(STAMP): requirements.lock pyproject.toml
@@ -59,8 +63,13 @@ postgres-then-faults:
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory faults-smoke
 
+# The SQLite lane measures coverage: below the floor ([tool.coverage.report] fail_under) fails.
 test-sqlite:
-	env -u TEST_DATABASE_URL $(PY) -m pytest
+	env -u TEST_DATABASE_URL $(PY) -m pytest --cov --cov-report=
+
+# The SQLite lane with the files whose lines the tests do not run, line by line.
+cov: install
+	env -u TEST_DATABASE_URL $(PY) -m pytest --cov --cov-report=term-missing
 
 # The browser walk of every page (layout and axe-core: the same HTML on either database)
 # runs in the SQLite suite; PG_PYTEST_ARGS= (empty) runs it on PostgreSQL as well.

@@ -52,7 +52,9 @@ def test_share_on_linkedin_copy_text_and_count_the_click(live, new_context):
     own_words = "I love working nights here. Come and join my team!"
     text.fill(own_words)
     expect(page.locator("#text-count [data-count]")).to_have_text(str(len(own_words)))
-    page.get_by_role("button", name="Next: share on LinkedIn").click()
+    with page.expect_navigation():  # the next page's script must run before "Copy text"
+        page.get_by_role("button", name="Next: share on LinkedIn").click()
+    page.wait_for_load_state()
 
     expect(page).to_have_url(re.compile(r"/shares/\d+$"))
     expect(page.get_by_role("heading", name="Almost done: share on LinkedIn")).to_be_visible()
@@ -125,7 +127,9 @@ def test_copy_falls_back_to_selecting_the_text_when_the_browser_refuses(live, ne
     page = context.new_page()
     log_in(page, email)
     page.goto(f"/share/{post_id}/x")
-    page.get_by_role("button", name="Next: share on X").click()
+    with page.expect_navigation():  # the next page's script must run before "Copy text"
+        page.get_by_role("button", name="Next: share on X").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="Copy text").click()
     expect(page.locator(".copy-status")).to_contain_text(COPY_FAILED)
     expect(page.locator("#share-text")).to_be_focused()
