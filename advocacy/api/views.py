@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from advocacy import folding as fold
 from advocacy.accounts.models import Unit, User
 from advocacy.activity.models import PersonState, UnitDimMonth, UnitMonth
-from advocacy.activity.service import month_key, month_of, month_start, parse_month
+from advocacy.activity.months import month_key, month_of, month_start, parse_month
 from advocacy.api import auth, schemas
 from advocacy.api.auth import needs, public
 from advocacy.api.errors import ApiError, handle_api_error

@@ -21,8 +21,8 @@ from advocacy import csvsafe
 from advocacy import folding as fold
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
-from advocacy.activity import dashboards
-from advocacy.activity.dashboards import (
+from advocacy.activity import health_tables
+from advocacy.activity.health_tables import (
     RETENTION_AFTER,
     STOPPED_LOOKBACK,
     STOPPED_MIN_MONTHS,
@@ -40,7 +40,8 @@ from advocacy.activity.models import (
     UnitMonth,
     UnitPeriod,
 )
-from advocacy.activity.service import month_key, month_of, parse_month, years_side_by_side
+from advocacy.activity.months import month_key, month_of, parse_month
+from advocacy.activity.personal import years_side_by_side
 from advocacy.content.models import Network, Topic
 from advocacy.endorsements.models import Kudos
 from advocacy.endorsements.service import endorsed_shares, kudos_for
@@ -394,7 +395,7 @@ def corps_health(
     first, last = span[0] * size, min(period_last_month(span[-1], query.resolution), current)
     scope_ids = None if unit is None else units.descendants(unit.id)
     mapping, labels = units.groups(unit)
-    ctx = Context(unit, scope_ids, unit.id if unit else dashboards.ORGANISATION, query, span,
+    ctx = Context(unit, scope_ids, unit.id if unit else health_tables.ORGANISATION, query, span,
                   first, last, current, now, min_group, sees_everything(viewer), mapping,
                   labels, units, rows)
     ctx.viewer = visibility.Viewer(viewer, now)

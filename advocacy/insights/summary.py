@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from advocacy.activity.dashboards import RETENTION_AFTER
+from advocacy.activity.health_tables import RETENTION_AFTER
 from advocacy.folding import is_exact
 from advocacy.formats import number, percent
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from advocacy import formats
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
-from advocacy.activity.service import month_key, month_of
+from advocacy.activity.months import month_key, month_of
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.errors import render_error

@@ -15,8 +15,9 @@ from flask import current_app
 from sqlalchemy import JSON, String, Text, cast, func, or_, select
 
 from advocacy.accounts.models import User
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, PersonMonth, UnitDimMonth, UnitMonth
+from advocacy.activity.rollup import rebuild, rollup_recent
+from advocacy.activity.unit_history import move_to_unit
 from advocacy.audit import service as audit
 from advocacy.audit.models import AuditEntry
 from advocacy.content import service as content
@@ -72,7 +73,7 @@ def rich_person(now=T0) -> Rich:
     # Shares in the old unit two months ago, then a move, then shares in the new team.
     early = now - timedelta(days=60)
     shares = [f.share(person, posts[0], "linkedin", "Mine egne ord =HYPERLINK(1)", now=early)]
-    activity.move_to_unit(person, team.id, now - timedelta(days=30))
+    move_to_unit(person, team.id, now - timedelta(days=30))
     shares.append(f.share(person, posts[1], "x", "Kort tekst fra Sigrid", now=now))
     colleague_share = f.share(colleague, posts[0], "linkedin", "Kollegas tekst", now=now)
     for n, share in enumerate([*shares, colleague_share]):
@@ -133,7 +134,7 @@ def rich_person(now=T0) -> Rich:
                  status="sent", sent_at=now),
         UsedToken(jti="used-by-the-person", user_id=person.id, used_at=now),
     ])
-    activity.rollup_recent(now, UTC)
+    rollup_recent(now, UTC)
     db.session.flush()
     upload = Path(current_app.config["UPLOAD_DIR"])
     return Rich(
@@ -322,9 +323,9 @@ def test_erasure_leaves_nothing_personal_and_keeps_totals(client, login, db_sess
     assert credited is not None and credited.credit_user_id is None
     # totals: the same now, after an incremental rollup and after a full rebuild
     assert rollups(db_session) == before
-    activity.rollup_recent(T0 + timedelta(minutes=5), UTC)
+    rollup_recent(T0 + timedelta(minutes=5), UTC)
     assert rollups(db_session) == before
-    activity.rebuild(UTC)
+    rebuild(UTC)
     assert rollups(db_session) == before
     assert db_session.scalar(select(func.count()).select_from(PersonMonth)
                              .where(PersonMonth.user_id == person_id)) == 0
@@ -381,7 +382,7 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
     people.set_active(closed, False, by=curator, now=now)
     people.set_active(back, False, by=curator, now=now)
     people.set_active(back, True, by=curator, now=now + timedelta(days=3))
-    activity.rollup_recent(now, UTC)
+    rollup_recent(now, UTC)
     before = rollups(db_session)
     needles = ["Ola Slutter", left.email, "Ola Slutter sine ord", left_share.token,
                "Per Pensjonist", "Per Pensjonist sine ord", closed_share.token,
@@ -402,5 +403,5 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
     actions = set(db_session.scalars(select(AuditEntry.action)))
     assert {"person.erase", "person.erase_participation"} <= actions
     assert rollups(db_session) == before
-    activity.rebuild(UTC)
+    rebuild(UTC)
     assert rollups(db_session) == before

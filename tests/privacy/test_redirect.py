@@ -130,8 +130,8 @@ def test_buffered_click_of_an_erased_share_counts_only_for_the_unit(app, client,
     totals (the share stays, without its person), never a person's figures."""
     from datetime import UTC
 
-    from advocacy.activity import service as activity
     from advocacy.activity.models import PersonMonth, UnitMonth
+    from advocacy.activity.rollup import rollup_recent
     from advocacy.privacy import service as privacy
 
     person = f.user(unit=f.unit())
@@ -141,7 +141,7 @@ def test_buffered_click_of_an_erased_share_counts_only_for_the_unit(app, client,
     privacy.erase_person(person, reason="request", actor_id=None, now=record.created_at)
     assert drain() == 1
     assert tracking.pending_count() == 0 and clicks(db_session) == 1
-    activity.rollup_recent(record.created_at, UTC)
+    rollup_recent(record.created_at, UTC)
     assert db_session.scalar(select(func.sum(UnitMonth.clicks))) == 1
     assert db_session.scalar(select(func.count()).select_from(PersonMonth)) == 0
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, PersonMonth, RollupState, UnitMonth
+from advocacy.activity.months import month_of
+from advocacy.activity.personal import personal_activity, years_side_by_side
 from advocacy.activity.retention import prune_limit
-from advocacy.activity.service import month_of, personal_activity, years_side_by_side
+from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.audit import service as audit
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
@@ -59,7 +60,7 @@ def test_old_raw_rows_go_once_rolled_up_and_totals_stay_through_rebuilds(db_sess
     person, share = busy_person()
     with time_machine.travel(T0 + timedelta(days=135), tick=False):
         now = utcnow()
-        activity.rollup_recent(now, UTC)
+        rollup_recent(now, UTC)
         before, mine = rollups(db_session), years_side_by_side(person.id)
         page = personal_activity(person, UTC)
         assert sum(row.clicks for row in before[0]) == 5  # bots are counted apart
@@ -75,9 +76,9 @@ def test_old_raw_rows_go_once_rolled_up_and_totals_stay_through_rebuilds(db_sess
         assert (second.clicks_pruned, second.events_pruned) == (0, 0)
         assert rollups(db_session) == before
         # neither a full rebuild nor an incremental rollup recomputes the pruned months
-        activity.rebuild(UTC)
+        rebuild(UTC)
         assert rollups(db_session) == before
-        activity.rollup_recent(utcnow() + timedelta(minutes=5), UTC)
+        rollup_recent(utcnow() + timedelta(minutes=5), UTC)
         assert rollups(db_session) == before
     # the person still sees their own years, from their monthly rollups and the shares
     assert years_side_by_side(person.id) == mine
@@ -110,7 +111,7 @@ def test_a_late_row_in_a_pruned_month_does_not_recompute_it_from_what_is_left(db
         # a click buffered in Redis long ago and drained only now, dated in a pruned month
         tracking.insert_click(tracking.click_data(share.id, meta("203.0.113.77"), secret="s",
                                                   now=T0 + timedelta(hours=1)))
-        activity.rollup_recent(utcnow(), UTC)
+        rollup_recent(utcnow(), UTC)
         assert rollups(db_session) == before
 
 
@@ -158,7 +159,7 @@ def test_personal_activity_page_shows_the_same_years_after_pruning(client, login
     person, _share = busy_person()
     with time_machine.travel(T0 + timedelta(days=300), tick=False):
         login(person)  # inside the travel: a session from 300 days ago has expired
-        activity.rollup_recent(utcnow(), UTC)
+        rollup_recent(utcnow(), UTC)
         before = client.get("/activity").get_data(as_text=True)
         assert "Year by year" in before and ">not kept<" not in before
         assert privacy.run_retention(utcnow(), UTC).clicks_pruned == 6

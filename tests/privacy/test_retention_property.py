@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind, PersonMonth, UnitDimMonth, UnitMonth
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.extensions import db
 from advocacy.privacy import service as privacy
 from advocacy.programme.service import get_programme
@@ -51,9 +52,9 @@ def play(session, stream, *, prune: bool):
                               is_bot=op[2]))
             session.flush()
         elif op[0] == "skip" and op[1] not in gone:
-            activity.record_event(EventKind.SKIP, user=people[op[1]], now=clock, post_id=post.id)
+            record_event(EventKind.SKIP, user=people[op[1]], now=clock, post_id=post.id)
         elif op[0] == "rollup":
-            activity.rollup_recent(clock, UTC)
+            rollup_recent(clock, UTC)
         elif op[0] == "retention" and prune:
             get_programme().retention_days = op[1]
             privacy.run_retention(clock, UTC)
@@ -61,8 +62,8 @@ def play(session, stream, *, prune: bool):
             gone.add(op[1])
             if prune:
                 privacy.erase_person(people[op[1]], reason="test", actor_id=None, now=clock)
-    activity.rollup_recent(clock, UTC)
-    activity.rebuild(UTC)
+    rollup_recent(clock, UTC)
+    rebuild(UTC)
     return snapshot(session, units, people, topic, gone)
 
 

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import PersonMonth, UnitMonth
+from advocacy.activity.months import month_of
+from advocacy.activity.rollup import rollup_recent
 from advocacy.db import utcnow
 from advocacy.recruitment import report
 from advocacy.recruitment import service as rec
@@ -71,8 +72,8 @@ def test_attribution_end_to_end(app, client, login, db_session, monkeypatch):
     assert lines["employee_share:linkedin"].clicks_per_application() == 0.2
     assert lines["print"].applications == 1 and figures.hire_share(lines["print"]) == 50.0
 
-    activity.rollup_recent(now + timedelta(minutes=1), UTC)
-    month = activity.month_of(now, UTC)
+    rollup_recent(now + timedelta(minutes=1), UTC)
+    month = month_of(now, UTC)
     assert db_session.scalar(select(PersonMonth.applications).where(
         PersonMonth.user_id == sharers[0].id, PersonMonth.month == month)) == 1
     assert db_session.scalar(select(func.sum(UnitMonth.applications)).where(

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
+from advocacy.activity.months import month_key
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild
 from advocacy.extensions import db
 from advocacy.insights import service
 from advocacy.programme.service import get_programme
@@ -33,12 +35,12 @@ def person(unit, joined=datetime(2024, 1, 10, tzinfo=UTC), *roles, named=False, 
 
 def shares(user, when, n=1, lag=None, network="linkedin", post_id=None):
     for _ in range(n):
-        activity.record_event(EventKind.SHARE, user=user, now=when, network=network,
-                              value=lag, post_id=post_id)
+        record_event(EventKind.SHARE, user=user, now=when, network=network,
+                     value=lag, post_id=post_id)
 
 
 def health(viewer, scope=None, **args):
-    activity.rebuild(TZ, now=NOW)
+    rebuild(TZ, now=NOW)
     query = service.parse_query({k: str(v) for k, v in args.items()}, now=NOW, tz=TZ)
     return service.corps_health(viewer, scope, query, now=NOW, tz=TZ)
 
@@ -76,9 +78,9 @@ def test_shares_clicks_per_share_applications_and_year_over_year(curator, min_gr
     for i in range(3):
         db.session.add(Click(share_id=later[i].id, created_at=datetime(2026, 2, 20, tzinfo=UTC),
                                visitor_hash="v", is_bot=False))
-    activity.record_event(EventKind.APPLICATION, user=None, now=datetime(2026, 3, 1, tzinfo=UTC))
-    activity.record_event(EventKind.APPLICATION, user=people[0],
-                          now=datetime(2026, 3, 2, tzinfo=UTC))
+    record_event(EventKind.APPLICATION, user=None, now=datetime(2026, 3, 1, tzinfo=UTC))
+    record_event(EventKind.APPLICATION, user=people[0],
+                 now=datetime(2026, 3, 2, tzinfo=UTC))
     result = health(curator, years=2, resolution="year")
     table = rows(result, "activity")
     assert table["2025"] == {"period": "2025", "shares": 4, "clicks": 8, "clicks_per_share": 2.0,
@@ -249,7 +251,7 @@ def test_regulars_who_stopped_are_named_to_curators_only(curator, min_group):
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert anonymous.rows == [{"unit": "Care (directly)", "people": 4}]
     # the month turned and the rollup has not run since: the monthly rows give the same
-    activity.rebuild(TZ, now=NOW - timedelta(days=40))
+    rebuild(TZ, now=NOW - timedelta(days=40))
     query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
     stale = service.corps_health(curator, None, query, now=NOW, tz=TZ).table("stopped")
     assert stale.rows == named.rows
@@ -277,7 +279,7 @@ def test_long_lists_of_people_keep_their_first_rows_on_the_page(curator, min_gro
     unit = f.unit()
     people = [person(unit, named=True, name=f"Named {i}") for i in range(6)]
     shares(people[5], datetime(2026, 1, 5, tzinfo=UTC), n=3)
-    activity.rebuild(TZ, now=NOW)
+    rebuild(TZ, now=NOW)
     query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
     page = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=4).table("named")
     assert [r["name"] for r in page.rows] == [f"Named {i}" for i in range(4)]
@@ -307,7 +309,7 @@ def test_bad_filters_are_refused_with_a_reason(app, args, message):
 
 def test_query_defaults_and_spans():
     query = service.parse_query({"years": "2", "resolution": "month"}, now=NOW, tz=TZ)
-    assert (activity.month_key(query.first_month), activity.month_key(query.last_month)) == (
+    assert (month_key(query.first_month), month_key(query.last_month)) == (
         "2024-07", "2026-06")
     query = service.parse_query({"from": "2017-01", "to": "2026-12"},
                                 now=datetime(2027, 1, 2, tzinfo=UTC), tz=TZ)
