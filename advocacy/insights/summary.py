@@ -117,7 +117,7 @@ SUMMARIES = {"overview": _overview, "people": _people, "activity": _activity,
 
 
 def summary(table: Any, lag: int) -> str | None:
-    """The sentence for `table` (an insights.service.Table); `lag`: periods in a year."""
+    """The sentence for `table` (an insights.tables.Table); `lag`: periods in a year."""
     if not table.rows:
         return None
     if table.key in ("networks", "topics"):

@@ -22,7 +22,8 @@ from advocacy.demo import generate
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN, REFERRERS
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
-from advocacy.insights import service as insights
+from advocacy.insights.health import corps_health
+from advocacy.insights.query import parse_query
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueDecision
 from advocacy.sharing.models import Share
@@ -262,8 +263,8 @@ def test_rollups_are_ready_for_the_dashboards(db_session):
     assert rollup_recent(NOW, TZ) == [month_of(NOW, TZ)]
 
     curator = db_session.scalar(select(User).where(User.email == f"kurator@{DOMAIN}"))
-    query = insights.parse_query({"years": "3", "resolution": "year"}, now=NOW, tz=TZ)
-    health = insights.corps_health(curator, None, query, now=NOW, tz=TZ)
+    query = parse_query({"years": "3", "resolution": "year"}, now=NOW, tz=TZ)
+    health = corps_health(curator, None, query, now=NOW, tz=TZ)
     years = {row["period"]: row for row in health.table("activity").rows}
     assert all(years[str(y)]["shares"] > 0 and years[str(y)]["clicks"] > 0
                for y in (2023, 2024, 2025, 2026))
