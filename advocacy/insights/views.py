@@ -33,7 +33,7 @@ from advocacy.insights.summary import summary
 from advocacy.insights.tables import Table, to_csv
 from advocacy.orgtime import org_tz
 from advocacy.privacy import visibility
-from advocacy.privacy.service import record_list_access, record_personal_data_access
+from advocacy.privacy.access_log import record_list_access, record_personal_data_access
 
 bp = Blueprint("insights", __name__)
 

@@ -28,8 +28,12 @@ from advocacy.extensions import db
 from advocacy.onboarding import service as onboarding
 from advocacy.people import service as people
 from advocacy.privacy import personal
-from advocacy.privacy import service as privacy
+from advocacy.privacy.access_log import record_personal_data_access
+from advocacy.privacy.exports import build_export, request_export
 from advocacy.privacy.models import DataExport, PrivacyNotice
+from advocacy.privacy.notices import mark_notice_seen
+from advocacy.privacy.participation import join, leave, set_named
+from advocacy.privacy.retention import run_retention
 from advocacy.queue import service as queue
 from advocacy.sharing.models import Share
 from advocacy.stories import service as stories
@@ -86,8 +90,8 @@ def rich_person(now=T0) -> Rich:
     queue.record_impressions(person, [p.id for p in posts], now)
     onboarding.accept_guidelines(person, 1, now=now)
     onboarding.save_interests(person, [care.id], ["linkedin", "x"], now=now)
-    privacy.join(person, now)
-    privacy.set_named(person, True)
+    join(person, now)
+    set_named(person, True)
     # kudos both ways, an endorsement, requests both ways
     endorsements.give_kudos(other_leader, person, "Takk for innsatsen, Sigrid!", now)
     endorsements.give_kudos(person, colleague, "Sigrids hilsen til Kari", now)
@@ -121,9 +125,9 @@ def rich_person(now=T0) -> Rich:
     notice = PrivacyNotice(kind="person_view", created_at=now, purpose="p")
     db.session.add(notice)
     db.session.flush()
-    privacy.mark_notice_seen(person, notice.id, now)
-    privacy.record_personal_data_access(other_leader, person, what="leader.person", now=now)
-    privacy.record_personal_data_access(person, colleague, what="leader.person", now=now)
+    mark_notice_seen(person, notice.id, now)
+    record_personal_data_access(other_leader, person, what="leader.person", now=now)
+    record_personal_data_access(person, colleague, what="leader.person", now=now)
     audit.record(person.id, "topic.create", now=now, target_type="topic", target_id=care.id)
     # reminders: their choices, a reminder sent to them, a one-click link they used
     from advocacy.reminders.models import Reminder, ReminderPreference, UsedToken
@@ -152,8 +156,8 @@ def rich_person(now=T0) -> Rich:
 
 
 def export_for(person, now=T0):
-    export = privacy.request_export(person, now)
-    privacy.build_export(export.id, now)
+    export = request_export(person, now)
+    build_export(export.id, now)
     return export
 
 
@@ -377,8 +381,8 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
     stays, _ = plain_ambassador(team, "Kari Blir", now)
     staff = f.user("ambassador", "curator", unit=team, name="Kuratoren Som Sluttet")
     staff_share = f.share(staff, f.post(now=now), "x", "Kuratorens ord", now=now)
-    privacy.leave(left, now)
-    privacy.leave(staff, now)
+    leave(left, now)
+    leave(staff, now)
     people.set_active(closed, False, by=curator, now=now)
     people.set_active(back, False, by=curator, now=now)
     people.set_active(back, True, by=curator, now=now + timedelta(days=3))
@@ -388,11 +392,11 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
                "Per Pensjonist", "Per Pensjonist sine ord", closed_share.token,
                "Kuratorens ord", staff_share.token]
     with time_machine.travel(now + timedelta(days=29), tick=False):
-        assert privacy.run_retention(utcnow(), UTC).people_erased == 0
+        assert run_retention(utcnow(), UTC).people_erased == 0
     with time_machine.travel(now + timedelta(days=31), tick=False):
-        report = privacy.run_retention(utcnow(), UTC)
+        report = run_retention(utcnow(), UTC)
         assert report.people_erased == 3
-        assert privacy.run_retention(utcnow(), UTC).people_erased == 0
+        assert run_retention(utcnow(), UTC).people_erased == 0
     assert find_everywhere(db_session, needles) == []
     assert db_session.get(User, stays.id) is not None
     assert db_session.get(User, back.id) is not None  # came back: not erased

@@ -132,13 +132,13 @@ def test_buffered_click_of_an_erased_share_counts_only_for_the_unit(app, client,
 
     from advocacy.activity.models import PersonMonth, UnitMonth
     from advocacy.activity.rollup import rollup_recent
-    from advocacy.privacy import service as privacy
+    from advocacy.privacy.erasure import erase_person
 
     person = f.user(unit=f.unit())
     record = f.share(person, f.post())
     db_session.commit()
     assert visit(client, record.token).status_code == 302
-    privacy.erase_person(person, reason="request", actor_id=None, now=record.created_at)
+    erase_person(person, reason="request", actor_id=None, now=record.created_at)
     assert drain() == 1
     assert tracking.pending_count() == 0 and clicks(db_session) == 1
     rollup_recent(record.created_at, UTC)

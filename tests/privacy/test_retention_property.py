@@ -12,7 +12,8 @@ from advocacy.activity.models import EventKind, PersonMonth, UnitDimMonth, UnitM
 from advocacy.activity.recording import record_event
 from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.extensions import db
-from advocacy.privacy import service as privacy
+from advocacy.privacy.erasure import erase_person
+from advocacy.privacy.retention import run_retention
 from advocacy.programme.service import get_programme
 from advocacy.tracking.models import Click
 from tests import factories as f
@@ -57,11 +58,11 @@ def play(session, stream, *, prune: bool):
             rollup_recent(clock, UTC)
         elif op[0] == "retention" and prune:
             get_programme().retention_days = op[1]
-            privacy.run_retention(clock, UTC)
+            run_retention(clock, UTC)
         elif op[0] == "erase" and op[1] not in gone:
             gone.add(op[1])
             if prune:
-                privacy.erase_person(people[op[1]], reason="test", actor_id=None, now=clock)
+                erase_person(people[op[1]], reason="test", actor_id=None, now=clock)
     rollup_recent(clock, UTC)
     rebuild(UTC)
     return snapshot(session, units, people, topic, gone)

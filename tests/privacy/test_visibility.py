@@ -21,9 +21,9 @@ from advocacy.activity.rollup import rebuild
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.endorsements.service import give_kudos
-from advocacy.privacy import service as privacy
 from advocacy.privacy import visibility
 from advocacy.privacy.models import PersonalDataAccess
+from advocacy.privacy.settings import get_settings
 from advocacy.programme.service import get_programme
 from tests import factories as f
 
@@ -96,7 +96,7 @@ def world(db_session):
 
 
 def set_switch(state: str) -> None:
-    settings = privacy.get_settings()
+    settings = get_settings()
     now = utcnow()
     settings.person_view_enabled = state != "off"
     settings.person_view_purpose = "Follow up ambassadors who need support"

@@ -253,7 +253,7 @@ def test_feed_page_shows_runs_and_refuses_bad_urls(client, login, db_session):
 
 
 def test_retention_anonymises_old_applications_and_keeps_the_count(db_session):
-    from advocacy.privacy import service as privacy
+    from advocacy.privacy.retention import run_retention
 
     f.post(job_reference="R-1")
     old = utcnow() - timedelta(days=400)
@@ -261,9 +261,9 @@ def test_retention_anonymises_old_applications_and_keeps_the_count(db_session):
                            source="print", answer="print", outcome=None, now=old)
     rec.record_application(job_reference="R-1", ats_application_id="NEW", share_reference=None,
                            source="print", answer=None, outcome=None, now=utcnow())
-    result = privacy.run_retention(utcnow())
+    result = run_retention(utcnow())
     assert result.applications_anonymised == 1
     ids = set(db_session.scalars(select(Application.ats_application_id)))
     assert ids == {None, "NEW"}
     assert count(db_session) == 2
-    assert privacy.run_retention(utcnow()).applications_anonymised == 0
+    assert run_retention(utcnow()).applications_anonymised == 0
