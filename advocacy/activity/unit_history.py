@@ -1,5 +1,4 @@
-"""A person's units over time: a move applies from now on, their past stays with the old unit.
-"""
+"""A person's units over time: a move applies from now on, their past stays with the old unit."""
 
 from __future__ import annotations
 

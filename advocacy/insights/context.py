@@ -1,5 +1,4 @@
-"""One request's scope, span and blocks, shared by the tables of the corps-health page.
-"""
+"""One request's scope, span and blocks, shared by the tables of the corps-health page."""
 
 from __future__ import annotations
 

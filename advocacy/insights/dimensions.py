@@ -1,5 +1,4 @@
-"""Shares by network and by topic, period by period, from the per-scope sums the rollup keeps.
-"""
+"""Shares by network and by topic, period by period, from the per-scope sums the rollup keeps."""
 
 from __future__ import annotations
 

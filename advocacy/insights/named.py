@@ -1,5 +1,4 @@
-"""The people who agreed to be named: their shares and clicks, and the kudos they received.
-"""
+"""The people who agreed to be named: their shares and clicks, and the kudos they received."""
 
 from __future__ import annotations
 

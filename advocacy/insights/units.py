@@ -1,5 +1,4 @@
-"""The unit tree, read once per request: the units' names, paths and sub-units.
-"""
+"""The unit tree, read once per request: the units' names, paths and sub-units."""
 
 from __future__ import annotations
 

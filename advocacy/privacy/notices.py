@@ -1,5 +1,4 @@
-"""Privacy notices: the in-app banner of those not yet read, and one e-mail per person and notice.
-"""
+"""Privacy notices: the in-app banner of those not yet read, one e-mail per person and notice."""
 
 from __future__ import annotations
 

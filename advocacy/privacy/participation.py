@@ -1,5 +1,4 @@
-"""Taking part: joining and leaving the programme, and choosing to be named.
-"""
+"""Taking part: joining and leaving the programme, and choosing to be named."""
 
 from __future__ import annotations
 
