@@ -94,7 +94,7 @@ def _connect_features() -> None:
     from advocacy.activity import views as activity_views
     from advocacy.content import service as content
     from advocacy.endorsements.service import active_endorsements, endorsed_shares, kudos_for
-    from advocacy.insights import service as insights
+    from advocacy.insights.person import person_page
     from advocacy.insights.views import person_response
     from advocacy.privacy import views as privacy_views
     from advocacy.queue import service as queue
@@ -102,7 +102,7 @@ def _connect_features() -> None:
     content.count_shares_with(per_variant=clicks.variant_counts, per_topic=clicks.topic_shares)
     queue.backed_by(active_endorsements)
     activity_views.show_on_my_page(kudos=kudos_for, endorsed=endorsed_shares)
-    privacy_views.show_person_page(page=insights.person_page, response=person_response)
+    privacy_views.show_person_page(page=person_page, response=person_response)
 
 
 def _register_api(app: Flask) -> None:

@@ -157,7 +157,7 @@ RETENTION_SQL = """
 
 def raw_figures(db, since: datetime, now: datetime) -> None:
     """Everything the page shows, straight from events, clicks, people and unit history."""
-    from advocacy.activity.service import month_of
+    from advocacy.activity.months import month_of
     from advocacy.orgtime import org_tz
 
     tz = org_tz()
@@ -216,7 +216,8 @@ def main() -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "ORG_TIMEZONE": TZ_NAME})
-    from advocacy.activity import service as activity
+    from advocacy.activity.months import month_of, month_start
+    from advocacy.activity.rollup import rebuild, rollup_recent
     from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN
     from advocacy.extensions import db
     from advocacy.orgtime import org_tz
@@ -228,7 +229,7 @@ def main() -> None:
             "(SELECT count(*) FROM clicks), (SELECT count(*) FROM activity_events)")).one()
         print("data: users={:,} shares={:,} clicks={:,} activity_events={:,}".format(*counts))
         started = time.perf_counter()
-        months = activity.rebuild(org_tz())
+        months = rebuild(org_tz())
         db.session.commit()
         print(f"full rebuild: {len(months)} months in {time.perf_counter() - started:.1f}s")
         sizes = db.session.execute(text(
@@ -254,7 +255,7 @@ def main() -> None:
     render()  # warm-up: templates compiled, connections open
     page_times = timed(render, args.runs)
     with app.app_context():
-        since = activity.month_start(activity.month_of(now, org_tz()) - 59, org_tz())
+        since = month_start(month_of(now, org_tz()) - 59, org_tz())
         raw_figures(db, since, now)  # warm-up
         raw_times = timed(lambda: raw_figures(db, since, now), args.runs)
         page_ms = statistics.median(page_times) * 1000
@@ -265,16 +266,16 @@ def main() -> None:
               f"(min {min(raw_times) * 1000:.0f}, max {max(raw_times) * 1000:.0f})")
         print(f"ratio raw / rollups: {raw_ms / page_ms:.1f}x")
 
-        activity.rollup_recent(datetime.now(UTC), org_tz())  # bring the marks up to date
+        rollup_recent(datetime.now(UTC), org_tz())  # bring the marks up to date
         db.session.commit()
         one_new_day(db, datetime.now(UTC) - timedelta(seconds=1))
         started = time.perf_counter()
-        months = activity.rollup_recent(datetime.now(UTC), org_tz())
+        months = rollup_recent(datetime.now(UTC), org_tz())
         db.session.commit()
         print(f"incremental rollup after one day (10,000 shares, 50,000 clicks): "
               f"{time.perf_counter() - started:.2f}s ({len(months)} month(s) recomputed)")
         started = time.perf_counter()
-        months = activity.rebuild(org_tz())
+        months = rebuild(org_tz())
         db.session.commit()
         print(f"full rebuild ({len(months)} months): {time.perf_counter() - started:.1f}s")
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from advocacy import create_app
 from advocacy.accounts.service import find_user_by_email, hash_password
-from advocacy.activity.service import personal_activity
+from advocacy.activity.personal import personal_activity
 from advocacy.db import utcnow
 from advocacy.demo import generate
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN

@@ -427,7 +427,7 @@ def rollup_scenario(run: Run) -> Result:
     code = (
         "import time, statistics\n"
         "from advocacy import create_app\n"
-        "from advocacy.activity import service as a\n"
+        "from advocacy.activity import rollup as a\n"
         "from advocacy.db import utcnow\n"
         "from advocacy.orgtime import org_tz\n"
         "from advocacy.extensions import db\n"

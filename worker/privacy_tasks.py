@@ -1,7 +1,7 @@
 """Privacy tasks: retention, data exports and privacy notices (thin: ids in, commit out).
 
-The work lives in advocacy.privacy.service; views enqueue by name (advocacy.tasknames)
-after their commit. The same work is reachable from `flask privacy ...`.
+The work lives in advocacy.privacy (exports, retention, notices); views enqueue by name
+(advocacy.tasknames) after their commit. The same work is reachable from `flask privacy ...`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ RETRY = {"autoretry_for": (Exception,), "retry_backoff": 30, "retry_backoff_max"
 
 @celery.task(name=tasknames.BUILD_EXPORT, acks_late=True, max_retries=5, **RETRY)
 def build_export(export_id: int) -> None:
-    from advocacy.privacy import service
+    from advocacy.privacy import exports
 
     try:
-        service.build_export(int(export_id), utcnow())
+        exports.build_export(int(export_id), utcnow())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -29,21 +29,21 @@ def build_export(export_id: int) -> None:
 
 @celery.task(name=tasknames.BUILD_EXPORTS, acks_late=True)
 def build_exports() -> int:
-    from advocacy.privacy import service
+    from advocacy.privacy import exports
 
-    ids = service.pending_export_ids()
+    ids = exports.pending_export_ids()
     for export_id in ids:
-        service.build_export(export_id, utcnow())
+        exports.build_export(export_id, utcnow())
         db.session.commit()
     return len(ids)
 
 
 @celery.task(name=tasknames.RETENTION, acks_late=True, max_retries=3, **RETRY)
 def retention() -> dict:
-    from advocacy.privacy import service
+    from advocacy.privacy.retention import run_retention
 
     try:
-        report = service.run_retention(utcnow())
+        report = run_retention(utcnow())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -53,11 +53,11 @@ def retention() -> dict:
 
 @celery.task(name=tasknames.SEND_NOTICES, acks_late=True, max_retries=5, **RETRY)
 def send_notices() -> int:
-    from advocacy.privacy import mailer, service
+    from advocacy.privacy import mailer, notices
 
     try:
         # committed after each message: a retry resends only to those not yet told
-        sent = service.send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
+        sent = notices.send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
         db.session.commit()
     except Exception:
         db.session.rollback()

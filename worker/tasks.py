@@ -103,17 +103,18 @@ def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> N
 def rollup_recent() -> list[str]:
     """Roll up the months with new activity (idempotent: a repeated run changes nothing);
     returns them as 'YYYY-MM'."""
-    from advocacy.activity import service
+    from advocacy.activity import rollup
+    from advocacy.activity.months import month_key
     from advocacy.db import utcnow
     from advocacy.orgtime import org_tz
 
     try:
-        months = service.rollup_recent(utcnow(), org_tz())
+        months = rollup.rollup_recent(utcnow(), org_tz())
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return [service.month_key(m) for m in months]
+    return [month_key(m) for m in months]
 
 
 @celery.task(name=tasknames.DRAIN_CLICKS, **DATABASE_RETRY)

@@ -7,7 +7,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from advocacy.activity import service
+from advocacy.activity import rollup as rollups
+from advocacy.activity.months import month_key
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.orgtime import org_tz
@@ -23,7 +24,7 @@ def activity_cli() -> None:
 def rollup() -> None:
     """Roll up the months with new events or clicks since the last run."""
     started = time.perf_counter()
-    months = service.rollup_recent(utcnow(), org_tz())
+    months = rollups.rollup_recent(utcnow(), org_tz())
     db.session.commit()
     click.echo(f"rolled up {len(months)} month(s) in {time.perf_counter() - started:.2f}s")
 
@@ -33,7 +34,7 @@ def rollup() -> None:
 def rebuild() -> None:
     """Recompute every rollup from the raw record (months already pruned are kept)."""
     started = time.perf_counter()
-    months = service.rebuild(org_tz())
+    months = rollups.rebuild(org_tz())
     db.session.commit()
-    span = f"{service.month_key(months[0])}..{service.month_key(months[-1])}" if months else "-"
+    span = f"{month_key(months[0])}..{month_key(months[-1])}" if months else "-"
     click.echo(f"rebuilt {len(months)} month(s) ({span}) in {time.perf_counter() - started:.2f}s")

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from advocacy.activity.models import PersonMonth, RollupState
-from advocacy.activity.service import month_of, month_start
+from advocacy.activity.months import month_of, month_start
 from advocacy.content.models import post_topics
 from advocacy.extensions import db
 from advocacy.tracking.models import Click, Share

@@ -170,7 +170,7 @@ class RollupState(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# --- what the corps-health page reads, kept by the rollup (advocacy.activity.dashboards) ---
+# --- what the corps-health page reads, kept by the rollup (advocacy.activity.health_tables) ---
 
 class PersonState(db.Model):
     """An enrolled ambassador as the dashboards see them: joining, retention, last share.

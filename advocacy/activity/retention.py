@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, delete, func, select, text, update
 
 from advocacy.activity import partitions
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, EventKind, RollupState
+from advocacy.activity.months import month_of, month_start
+from advocacy.activity.rollup import SETTLE, rollup_recent
 from advocacy.extensions import db
 from advocacy.tracking.models import Click, Share
 
@@ -53,13 +54,13 @@ def _state(name: str) -> RollupState:
 
 def prune_limit(now: datetime, keep_days: int, tz: ZoneInfo) -> datetime:
     """Rows before this instant may go: older than the setting, and not in an open month."""
-    open_month = activity.month_of(now - activity.SETTLE, tz)
-    return min(now - timedelta(days=keep_days), activity.month_start(open_month, tz))
+    open_month = month_of(now - SETTLE, tz)
+    return min(now - timedelta(days=keep_days), month_start(open_month, tz))
 
 
 def prune_raw(now: datetime, keep_days: int, tz: ZoneInfo) -> PruneReport:
     """Roll up, then delete raw clicks and non-share events older than the setting; idempotent."""
-    activity.rollup_recent(now, tz)  # takes the rollup lock for the rest of the transaction
+    rollup_recent(now, tz)  # takes the rollup lock for the rest of the transaction
     limit = prune_limit(now, keep_days, tz)
     click_mark = _state("click_id").value
     event_mark = _state("event_id").value
@@ -92,7 +93,7 @@ def prune_raw(now: datetime, keep_days: int, tz: ZoneInfo) -> PruneReport:
     state = _state(PRUNED_BEFORE)
     if clicks or events:
         # The month holding the last instant that may have lost rows, plus one.
-        last_pruned = activity.month_of(limit - timedelta(microseconds=1), tz)
+        last_pruned = month_of(limit - timedelta(microseconds=1), tz)
         state.value = max(state.value, last_pruned + 1)
     partitions.ensure_ahead(db.session, now)
     db.session.flush()

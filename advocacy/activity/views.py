@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from advocacy.activity.service import personal_activity, years_side_by_side
+from advocacy.activity.personal import personal_activity, years_side_by_side
 from advocacy.orgtime import org_tz
 
 bp = Blueprint("activity", __name__)

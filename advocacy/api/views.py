@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from advocacy import folding as fold
 from advocacy.accounts.models import Unit, User
 from advocacy.activity.models import PersonState, UnitDimMonth, UnitMonth
-from advocacy.activity.service import month_key, month_of, month_start, parse_month
+from advocacy.activity.months import month_key, month_of, month_start, parse_month
 from advocacy.api import auth, schemas
 from advocacy.api.auth import needs, public
 from advocacy.api.errors import ApiError, handle_api_error
@@ -24,7 +24,16 @@ from advocacy.content import service as content
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.insights import service as insights
+from advocacy.insights import health as insights_health
+from advocacy.insights.foldings import health_folding, period_foldings
+from advocacy.insights.query import (
+    EARLIEST_YEAR,
+    MAX_YEARS,
+    RESOLUTIONS,
+    InsightsError,
+    parse_query,
+)
+from advocacy.insights.units import Units
 from advocacy.orgtime import org_tz
 from advocacy.programme.service import get_programme
 from advocacy.recruitment import service as recruitment
@@ -94,7 +103,7 @@ def _page(stmt: Select, id_column, query: schemas.PageQuery) -> tuple[list, str 
     return rows, (_cursor(rows[-1].id) if more and rows else None)
 
 
-def _unit_out(unit: Unit, units: insights.Units) -> schemas.UnitOut:
+def _unit_out(unit: Unit, units: Units) -> schemas.UnitOut:
     return schemas.UnitOut(id=unit.id, name=unit.name, parent_id=unit.parent_id,
                            path=units.path(unit.id))
 
@@ -108,7 +117,7 @@ def units():
     """List units (the organisation's tree), by id."""
     query = request.context.query
     rows, cursor = _page(select(Unit), Unit.id, query)
-    tree = insights.Units()
+    tree = Units()
     return schemas.UnitPage(items=[_unit_out(u, tree) for u in rows], next_cursor=cursor)
 
 
@@ -120,7 +129,7 @@ def unit(unit_id: int):
     found = db.session.get(Unit, unit_id)
     if found is None:
         raise ApiError(404, "not_found", "No unit has this id.")
-    return _unit_out(found, insights.Units())
+    return _unit_out(found, Units())
 
 
 def _person_out(person: User) -> schemas.PersonOut:
@@ -276,9 +285,9 @@ def _span(query: schemas.StatsQuery, now: datetime) -> tuple[int, int]:
         raise ApiError(400, "invalid_month", "Write months as YYYY-MM.") from exc
     if first > last:
         raise ApiError(400, "invalid_span", "'from' comes after 'to'.")
-    if last - first + 1 > insights.MAX_YEARS * 12:
-        raise ApiError(400, "invalid_span", f"Ask for at most {insights.MAX_YEARS} years.")
-    if first < insights.EARLIEST_YEAR * 12 or last > current + 12:
+    if last - first + 1 > MAX_YEARS * 12:
+        raise ApiError(400, "invalid_span", f"Ask for at most {MAX_YEARS} years.")
+    if first < EARLIEST_YEAR * 12 or last > current + 12:
         raise ApiError(400, "invalid_span", "Ask for months from 2000 up to next year.")
     return first, last
 
@@ -344,9 +353,9 @@ def _by_network(first: int, last: int, period: str, min_group: int) -> list[sche
     if not _org_folding(min_group)[1].shown(fold.ORGANISATION):
         return []
     tz = org_tz()
-    size = insights.RESOLUTIONS[period]
-    shown = {_period(p * size, period) for p, folding in insights.period_foldings(
-        insights.Units().parents, min_group, range(first // size, last // size + 1), period,
+    size = RESOLUTIONS[period]
+    shown = {_period(p * size, period) for p, folding in period_foldings(
+        Units().parents, min_group, range(first // size, last // size + 1), period,
         month_of(utcnow(), tz)).items() if folding.shown(fold.ORGANISATION)}
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, network, shares, clicks in db.session.execute(
@@ -370,26 +379,26 @@ def _by_network(first: int, last: int, period: str, min_group: int) -> list[sche
 
 
 def _org_folding(min_group: int):
-    tree = insights.Units()
+    tree = Units()
     enrolled: dict[int, int] = defaultdict(int)
     for unit_id, n in db.session.execute(
             select(PersonState.unit_id, func.count()).group_by(PersonState.unit_id)).tuples():
         enrolled[unit_id if unit_id in tree.parents else fold.ORGANISATION] += n
-    return tree, insights.health_folding(tree.parents, enrolled, min_group)
+    return tree, health_folding(tree.parents, enrolled, min_group)
 
 
 def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
     """The corps-health page's rows for the whole organisation, folded the page's way
-    (`insights.health_folding`) period by period: each period's rows are unions of whole
-    blocks of that period's ambassadors (`insights.period_foldings`), so no row, and no
+    (`insights.foldings.health_folding`) period by period: each period's rows are unions of whole
+    blocks of that period's ambassadors (`insights.foldings.period_foldings`), so no row, and no
     difference of rows (within a period or against the network totals), is about fewer
     people — also when a unit was smaller then than now. A period in which the whole corps
     was too small has no rows."""
-    tree = insights.Units()
-    size = insights.RESOLUTIONS[period]
+    tree = Units()
+    size = RESOLUTIONS[period]
     wanted = range(first // size, last // size + 1)
-    foldings = insights.period_foldings(tree.parents, min_group, wanted, period,
-                                        month_of(utcnow(), org_tz()))
+    foldings = period_foldings(tree.parents, min_group, wanted, period,
+                               month_of(utcnow(), org_tz()))
     groups = {p: folding.rows(fold.ORGANISATION) for p, folding in foldings.items()
               if folding.shown(fold.ORGANISATION)}
     row_of = {p: {u: key for key, units in rows for u in units} for p, rows in groups.items()}
@@ -544,15 +553,16 @@ def corps_health():
     if query.unit_id is not None:
         args["unit"] = str(query.unit_id)
     try:
-        parsed = insights.parse_query(args, now=now, tz=tz)
-    except insights.InsightsError as exc:
+        parsed = parse_query(args, now=now, tz=tz)
+    except InsightsError as exc:
         raise ApiError(400, "invalid_query", str(exc)) from exc
     unit = None
     if query.unit_id is not None:
         unit = db.session.get(Unit, query.unit_id)
         if unit is None:
             raise ApiError(404, "not_found", "No unit has this id.")
-    health = insights.corps_health(_Integration(), unit, parsed, now=now, tz=tz, rows=None)
+    health = insights_health.corps_health(_Integration(), unit, parsed, now=now, tz=tz,
+                                          rows=None)
     tables = [
         schemas.HealthTable(
             key=table.key, title=str(table.title),

@@ -1248,7 +1248,7 @@ class Generator:
 
     def build_rollups(self) -> None:
         """The full rollup, as `flask activity rebuild` runs it, so dashboards show years."""
-        from advocacy.activity import service as activity
+        from advocacy.activity import rollup as activity
 
         activity.rebuild(self.tz, now=dt(self.now))
         for table in ROLLUPS:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from advocacy.accounts.models import RoleName, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity.models import EventKind
-from advocacy.activity.service import record_event
+from advocacy.activity.recording import record_event
 from advocacy.content.models import Post, PostStatus
 from advocacy.endorsements.models import NOTE_MAX, Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db

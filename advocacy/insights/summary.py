@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from advocacy.activity.dashboards import RETENTION_AFTER
+from advocacy.activity.health_tables import RETENTION_AFTER
 from advocacy.folding import is_exact
 from advocacy.formats import number, percent
 
@@ -117,7 +117,7 @@ SUMMARIES = {"overview": _overview, "people": _people, "activity": _activity,
 
 
 def summary(table: Any, lag: int) -> str | None:
-    """The sentence for `table` (an insights.service.Table); `lag`: periods in a year."""
+    """The sentence for `table` (an insights.tables.Table); `lag`: periods in a year."""
     if not table.rows:
         return None
     if table.key in ("networks", "topics"):

@@ -13,37 +13,48 @@ from markupsafe import Markup
 from advocacy import formats
 from advocacy.access import CURATOR, LEADER, roles_required
 from advocacy.accounts.models import User
-from advocacy.activity.service import month_key, month_of
+from advocacy.activity.months import month_key, month_of
 from advocacy.audit import service as audit
 from advocacy.db import utcnow
 from advocacy.errors import render_error
 from advocacy.extensions import db
-from advocacy.insights import service
+from advocacy.insights.health import PAGE_ROWS, Health, corps_health
+from advocacy.insights.periods import yoy_lag
+from advocacy.insights.person import PERSON_WHAT, person_page
+from advocacy.insights.query import InsightsError, parse_query
+from advocacy.insights.scope import (
+    NotAllowed,
+    NotFound,
+    resolve_scope,
+    scope_choices,
+    sees_everything,
+)
 from advocacy.insights.summary import summary
+from advocacy.insights.tables import Table, to_csv
 from advocacy.orgtime import org_tz
 from advocacy.privacy import visibility
-from advocacy.privacy.service import record_list_access, record_personal_data_access
+from advocacy.privacy.access_log import record_list_access, record_personal_data_access
 
 bp = Blueprint("insights", __name__)
 
 
-def _health(rows: int | None = service.PAGE_ROWS):
+def _health(rows: int | None = PAGE_ROWS):
     """Validated filter, authorised scope and the figures; or an error response."""
     now, tz = utcnow(), org_tz()
     try:
-        query = service.parse_query(request.args, now=now, tz=tz)
-    except service.InsightsError as exc:
+        query = parse_query(request.args, now=now, tz=tz)
+    except InsightsError as exc:
         _refused(now, "period")
         return None, render_error(400, str(exc))
     try:
-        unit = service.resolve_scope(current_user, query.unit_id)
-    except service.NotAllowed:
+        unit = resolve_scope(current_user, query.unit_id)
+    except NotAllowed:
         _refused(now, "unit", query.unit_id)
         abort(403)
-    except service.NotFound:
+    except NotFound:
         _refused(now, "unit", query.unit_id)
         abort(404)
-    result = service.corps_health(current_user, unit, query, now=now, tz=tz, rows=rows)
+    result = corps_health(current_user, unit, query, now=now, tz=tz, rows=rows)
     _log_looks(result, now)
     return result, None
 
@@ -56,14 +67,14 @@ def _refused(now, reason: str, target_id: int | None = None) -> None:
     db.session.commit()
 
 
-def _log_looks(result: service.Health, now) -> None:
+def _log_looks(result: Health, now) -> None:
     """Every named person the page or CSV showed: a look in that person's log."""
     for what, user_ids in result.looked_at.items():
         record_list_access(current_user, sorted(user_ids), what=what, now=now)
     db.session.commit()
 
 
-def table_body(table: service.Table, too_few: str, *, linked: bool = False) -> Markup:
+def table_body(table: Table, too_few: str, *, linked: bool = False) -> Markup:
     """A table's rows as HTML: one string built here, where Jinja cell by cell took a third
     of the page's time. Every text is escaped; a missing figure shows "–" with a reason;
     numbers are written as the reader's locale writes them (52,5 in nb and da)."""
@@ -99,13 +110,13 @@ def health():
     too_few = _("Too few people to show")
     bodies = {table.key: table_body(table, too_few, linked=table.key == "named")
               for table in result.tables}
-    lag = service.yoy_lag(result.query.resolution)
+    lag = yoy_lag(result.query.resolution)
     summaries = {table.key: summary(table, lag) for table in result.tables}
     return render_template(
         "insights/health.html", health=result, charts_json=charts, bodies=bodies,
         summaries=summaries,
-        choices=service.scope_choices(current_user, result.units),
-        sees_everything=service.sees_everything(current_user),
+        choices=scope_choices(current_user, result.units),
+        sees_everything=sees_everything(current_user),
         from_key=month_key(result.first_month), to_key=month_key(result.last_month),
         current_key=month_key(current), args=request.args,
     )
@@ -118,7 +129,7 @@ def health_csv():
     if error:
         return error
     if not result.enough_people:
-        body = service.to_csv(service.Table("none", _("Message"), [("message", _("Message"))], [
+        body = to_csv(Table("none", _("Message"), [("message", _("Message"))], [
             {"message": _("Too few ambassadors here to show figures of their own: fewer than "
                           "%(n)d, or so few in part of the unit that they are counted with a "
                           "larger group. The unit above shows them.", n=result.min_group)}]))
@@ -130,7 +141,7 @@ def health_csv():
     name = f"{table.key}-{scope}-{month_key(result.first_month)}" \
            f"-{month_key(result.last_month)}.csv"
     return Response(
-        "\ufeff" + service.to_csv(table), mimetype="text/csv",
+        "\ufeff" + to_csv(table), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"',
                  "Cache-Control": "no-store"},
     )
@@ -154,8 +165,8 @@ def person_response(user_id: int):
         # Only administrators learn whether the person exists.
         abort(404 if person is None and current_user.has_role("admin") else 403)
     if seen.logged:
-        record_personal_data_access(current_user, person, what=service.PERSON_WHAT, now=now)
+        record_personal_data_access(current_user, person, what=PERSON_WHAT, now=now)
         db.session.commit()
     return render_template("insights/person.html", person=person, seen=seen,
-                           page=service.person_page(person, seen))
+                           page=person_page(person, seen))
 

@@ -1,8 +1,8 @@
 """Administrators change the people and units they created (issue 14, item 8).
 
 Who may change whom is the one shared rule `advocacy.people.service.change_problem`. A new
-unit for a person goes through `activity.service.move_to_unit`, so their past activity stays
-with the unit they were in at the time. Moving a unit in the tree keeps its id, so the
+unit for a person goes through `activity.unit_history.move_to_unit`, so their past activity
+stays with the unit they were in at the time. Moving a unit in the tree keeps its id, so the
 monthly rollups (kept per unit id) stay with it as well.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import AccountError, descendant_ids, normalise_email
-from advocacy.activity.service import move_to_unit
+from advocacy.activity.unit_history import move_to_unit
 from advocacy.config import LANGUAGES
 from advocacy.extensions import db
 from advocacy.people.service import Importer, change_problem

@@ -8,7 +8,11 @@ from flask.cli import with_appcontext
 from advocacy.accounts.service import find_user_by_email
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.privacy import mailer, service
+from advocacy.privacy import mailer
+from advocacy.privacy.erasure import erase_person
+from advocacy.privacy.exports import build_export, pending_export_ids
+from advocacy.privacy.notices import send_notice_emails
+from advocacy.privacy.retention import run_retention
 from advocacy.tracking.service import drain_pending_clicks
 
 
@@ -22,7 +26,7 @@ def privacy_cli() -> None:
 def retention() -> None:
     """Erase people who left, prune raw clicks and events the rollups hold, old audit rows,
     expired exports."""
-    report = service.run_retention(utcnow())
+    report = run_retention(utcnow())
     db.session.commit()
     click.echo(f"clicks pruned={report.clicks_pruned} events pruned={report.events_pruned} "
                f"audit pruned={report.audit_pruned} exports expired={report.exports_expired} "
@@ -32,9 +36,9 @@ def retention() -> None:
 @privacy_cli.command("build-exports")
 @with_appcontext
 def build_exports() -> None:
-    ids = service.pending_export_ids()
+    ids = pending_export_ids()
     for export_id in ids:
-        service.build_export(export_id, utcnow())
+        build_export(export_id, utcnow())
         db.session.commit()
     click.echo(f"built {len(ids)} export(s)")
 
@@ -50,7 +54,7 @@ def drain_clicks() -> None:
 @with_appcontext
 def send_notices() -> None:
     """E-mail privacy notices (e.g. per-person views switched on) to everyone not yet told."""
-    sent = service.send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
+    sent = send_notice_emails(mailer.send_notice, utcnow(), db.session.commit)
     db.session.commit()
     click.echo(f"sent {sent} e-mail(s)")
 
@@ -63,6 +67,6 @@ def erase(email: str) -> None:
     person = find_user_by_email(email)
     if person is None:
         raise click.ClickException("no such person")
-    service.erase_person(person, reason="admin_cli", actor_id=None, now=utcnow())
+    erase_person(person, reason="admin_cli", actor_id=None, now=utcnow())
     db.session.commit()
     click.echo("erased")

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from advocacy.privacy.service import LEGAL_BASES, LEGITIMATE_INTERESTS_WARNING
+from advocacy.privacy.settings import LEGAL_BASES, LEGITIMATE_INTERESTS_WARNING
 
 
 class EmptyForm(FlaskForm):

@@ -30,9 +30,34 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import enqueue
 from advocacy.orgtime import org_tz
-from advocacy.privacy import service
+from advocacy.privacy import transparency
+from advocacy.privacy.access_log import ACCESS_REASONS, ACCESS_WHAT, accesses_for
+from advocacy.privacy.erasure import erase_person
+from advocacy.privacy.exports import (
+    ExportLinkError,
+    export_token,
+    mark_downloaded,
+    redeem_export,
+    request_export,
+)
 from advocacy.privacy.forms import EmptyForm, EraseForm, NamedForm, PersonViewForm, SettingsForm
 from advocacy.privacy.models import DataExport, ExportStatus
+from advocacy.privacy.notices import mark_notice_seen, unseen_notices
+from advocacy.privacy.participation import join, leave, set_named
+from advocacy.privacy.person_view import (
+    earliest_effective,
+    person_view_active,
+    switch_person_view_off,
+    switch_person_view_on,
+)
+from advocacy.privacy.settings import (
+    LEGAL_BASES,
+    PrivacyError,
+    get_settings,
+    legal_basis_warning,
+    update_settings,
+)
+from advocacy.privacy.transparency import KIND_LABELS, KIND_ORDER, leaders_of
 from advocacy.programme.service import get_programme
 from advocacy.security import tokens_equal
 
@@ -59,7 +84,7 @@ def _privacy_banner():
     if not current_user or not current_user.is_authenticated:
         return {"privacy_notices": []}
     try:
-        return {"privacy_notices": service.unseen_notices(current_user)}
+        return {"privacy_notices": unseen_notices(current_user)}
     except SQLAlchemyError:  # an error page must still render when the database is down
         db.session.rollback()
         return {"privacy_notices": []}
@@ -72,19 +97,19 @@ def _privacy_banner():
 @login_required
 def overview():
     return render_template(
-        "privacy/overview.html", settings=service.get_settings(), programme=get_programme(),
-        legal_basis=service.LEGAL_BASES.get(service.get_settings().legal_basis),
+        "privacy/overview.html", settings=get_settings(), programme=get_programme(),
+        legal_basis=LEGAL_BASES.get(get_settings().legal_basis),
     )
 
 
 @bp.get("/privacy/notice")
 def notice():
     """GDPR art. 13: generated from the programme's settings; public, readable before joining."""
-    settings = service.get_settings()
+    settings = get_settings()
     return render_template(
         "privacy/notice.html", settings=settings, programme=get_programme(),
-        legal_basis=service.LEGAL_BASES.get(settings.legal_basis),
-        warning=service.legal_basis_warning(settings.legal_basis, settings.public_authority),
+        legal_basis=LEGAL_BASES.get(settings.legal_basis),
+        warning=legal_basis_warning(settings.legal_basis, settings.public_authority),
     )
 
 
@@ -97,15 +122,15 @@ def leader_view():
     now = utcnow()
     person = current_user._get_current_object()
     audiences = []
-    for key, seen in service.audiences(person, now):
+    for key, seen in transparency.audiences(person, now):
         audiences.append({"key": key, "seen": seen, "page": person_page(person, seen),
-                          "kinds": [service.KIND_LABELS[k] for k in service.KIND_ORDER
+                          "kinds": [KIND_LABELS[k] for k in KIND_ORDER
                                     if seen.may(k)],
-                          "reasons": [service.ACCESS_REASONS[r] for r in seen.reasons
-                                      if r in service.ACCESS_REASONS]})
+                          "reasons": [ACCESS_REASONS[r] for r in seen.reasons
+                                      if r in ACCESS_REASONS]})
     return render_template(
-        "privacy/leader_view.html", settings=service.get_settings(),
-        active=service.person_view_active(now), leaders=service.leaders_of(person),
+        "privacy/leader_view.html", settings=get_settings(),
+        active=person_view_active(now), leaders=leaders_of(person),
         person=person, participant=person.is_participant, programme=get_programme(),
         audiences=audiences,
     )
@@ -115,8 +140,8 @@ def leader_view():
 @login_required
 def access_log():
     return render_template("privacy/access_log.html",
-                           accesses=service.accesses_for(current_user),
-                           labels=service.ACCESS_WHAT)
+                           accesses=accesses_for(current_user),
+                           labels=ACCESS_WHAT)
 
 
 @bp.post("/privacy/notices/<int:notice_id>/seen")
@@ -124,7 +149,7 @@ def access_log():
 def notice_seen(notice_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not service.mark_notice_seen(current_user, notice_id, utcnow()):
+    if not mark_notice_seen(current_user, notice_id, utcnow()):
         abort(404)
     db.session.commit()
     return redirect(url_for("privacy.leader_view"))
@@ -142,19 +167,19 @@ def participation():
         action = request.form.get("action", "")
         now = utcnow()
         if action == "join" and button.validate_on_submit():
-            service.join(current_user, now)
+            join(current_user, now)
             db.session.commit()
             flash(_("Welcome to the programme. You can leave at any time."), "success")
             return redirect(url_for("privacy.participation"))
         if action == "leave" and button.validate_on_submit():
-            service.leave(current_user, now)
+            leave(current_user, now)
             db.session.commit()
             flash(_("You have left the programme. Leaders no longer see you, and your personal "
                     "data will be erased after %(days)d days unless you join again.",
-                    days=service.get_settings().erase_after_days), "info")
+                    days=get_settings().erase_after_days), "info")
             return redirect(url_for("privacy.participation"))
         if action == "named" and named_form.validate_on_submit():
-            service.set_named(current_user, named_form.named.data)
+            set_named(current_user, named_form.named.data)
             db.session.commit()
             flash(_("Your choice is saved."), "success")
             return redirect(url_for("privacy.participation"))
@@ -175,7 +200,7 @@ def export():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        record = service.request_export(current_user, utcnow())
+        record = request_export(current_user, utcnow())
         enqueue(tasknames.BUILD_EXPORT, record.id)  # sent once the commit succeeds
         db.session.commit()
         flash(_("Your export is being prepared. Come back to this page in a few minutes."),
@@ -186,7 +211,7 @@ def export():
         .order_by(DataExport.requested_at.desc(), DataExport.id.desc())
     ))
     secret = current_app.config["SECRET_KEY"]
-    links = {e.id: service.export_token(e, secret) for e in exports
+    links = {e.id: export_token(e, secret) for e in exports
              if e.status == ExportStatus.READY}
     return render_template("privacy/export.html", form=form, exports=exports, links=links)
 
@@ -206,15 +231,15 @@ LINK_ERRORS = {
 def download(token: str):
     now = utcnow()
     try:
-        record = service.redeem_export(
+        record = redeem_export(
             token[:500], current_user, secret=current_app.config["SECRET_KEY"],
             max_age=current_app.config["EXPORT_LINK_MAX_AGE"], now=now,
         )
-    except service.ExportLinkError as exc:
+    except ExportLinkError as exc:
         db.session.rollback()
         code, message = LINK_ERRORS[exc.kind]
         return render_template("privacy/link_error.html", message=str(message)), code
-    content = service.mark_downloaded(record, now)
+    content = mark_downloaded(record, now)
     db.session.commit()
     return Response(content, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="advocacy-export-{record.id}.zip"',
@@ -236,7 +261,7 @@ def erase_me():
         else:
             person = db.session.get(User, current_user.id)
             logout_user()
-            service.erase_person(person, reason="request", actor_id=None, now=utcnow())
+            erase_person(person, reason="request", actor_id=None, now=utcnow())
             db.session.commit()
             flash(_("Everything personal about you is erased. Thank you for taking part."),
                   "info")
@@ -255,7 +280,7 @@ def admin_erase(user_id: int):
     if person.id == current_user.id:
         flash(_("Erase your own account from your privacy page."), "error")
         return redirect(url_for("accounts.users")), 303
-    service.erase_person(person, reason="admin", actor_id=current_user.id, now=utcnow())
+    erase_person(person, reason="admin", actor_id=current_user.id, now=utcnow())
     db.session.commit()
     flash(_("The person is erased. Totals are kept."), "success")
     return redirect(url_for("accounts.users"))
@@ -267,7 +292,7 @@ def admin_erase(user_id: int):
 @bp.route("/admin/privacy", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def settings():
-    current = service.get_settings()
+    current = get_settings()
     programme = get_programme()
     form = SettingsForm(obj=current)
     if request.method == "GET":
@@ -275,7 +300,7 @@ def settings():
         form.min_group_size.data = programme.min_group_size
     if form.validate_on_submit():
         try:
-            service.update_settings(
+            update_settings(
                 controller_name=form.controller_name.data or "",
                 controller_contact=form.controller_contact.data or "",
                 dpo_contact=form.dpo_contact.data or "",
@@ -287,17 +312,17 @@ def settings():
                 min_group_size=form.min_group_size.data,
                 by_user_id=current_user.id, now=utcnow(),
             )
-        except service.PrivacyError as exc:
+        except PrivacyError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
                 getattr(form, name).errors.append(str(message))
         else:
             db.session.commit()
-            warning = service.legal_basis_warning(current.legal_basis, current.public_authority)
+            warning = legal_basis_warning(current.legal_basis, current.public_authority)
             flash(warning or _("The privacy settings are saved."),
                   "error" if warning else "success")
             return redirect(url_for("privacy.settings"))
-    warning = service.legal_basis_warning(current.legal_basis, current.public_authority)
+    warning = legal_basis_warning(current.legal_basis, current.public_authority)
     return render_template("privacy/settings.html", form=form, warning=warning), _status(form)
 
 
@@ -309,29 +334,29 @@ def _local_midnight(day) -> datetime:
 @bp.route("/admin/privacy/person-view", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def person_view():
-    current = service.get_settings()
+    current = get_settings()
     now = utcnow()
     form = PersonViewForm()
     off_form = EmptyForm(prefix="off")
     if request.method == "GET":
-        earliest = service.earliest_effective(now).astimezone(org_tz()).date() + timedelta(days=1)
+        earliest = earliest_effective(now).astimezone(org_tz()).date() + timedelta(days=1)
         form.effective_on.data = earliest
     if request.method == "POST" and request.form.get("action") == "off":
         if not off_form.validate_on_submit():
             abort(400)
-        service.switch_person_view_off(by_user_id=current_user.id, now=now)
+        switch_person_view_off(by_user_id=current_user.id, now=now)
         db.session.commit()
         flash(_("Named per-person views are switched off."), "success")
         return redirect(url_for("privacy.person_view"))
     if form.validate_on_submit():
         try:
-            service.switch_person_view_on(
+            switch_person_view_on(
                 purpose=form.purpose.data or "", consulted_on=form.consulted_on.data,
                 dpia_reference=form.dpia_reference.data or "",
                 effective_at=_local_midnight(form.effective_on.data),
                 by_user_id=current_user.id, now=now,
             )
-        except service.PrivacyError as exc:
+        except PrivacyError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
                 field = form.effective_on if name == "effective_at" else getattr(form, name)
@@ -343,7 +368,7 @@ def person_view():
             return redirect(url_for("privacy.person_view"))
     return render_template(
         "privacy/person_view.html", form=form, off_form=off_form, settings=current,
-        active=service.person_view_active(now), min_group=get_programme().min_group_size,
+        active=person_view_active(now), min_group=get_programme().min_group_size,
     ), _status(form)
 
 

@@ -1,6 +1,6 @@
 """What someone else may see about one person, and why: the one rule (docs/privacy.md).
 
-It reads the programme's privacy switch (named per-person views, advocacy.privacy.service)
+It reads the programme's privacy switch (named per-person views, advocacy.privacy.person_view)
 and the unit tree, so it belongs to privacy rather than to advocacy/access.py, which holds
 the roles every view declares."""
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from advocacy.access import ADMIN, AMBASSADOR, CURATOR, LEADER  # noqa: F401  (re-exported)
 from advocacy.accounts.service import descendant_ids
-from advocacy.privacy.service import person_view_active
+from advocacy.privacy.person_view import person_view_active
 
 # --- leaders and the people they may see -------------------------------------------------
 
@@ -25,19 +25,9 @@ def led_unit_ids(user) -> set[int]:
     return descendant_ids(direct)
 
 
-def is_leader_of(user, unit_id: int | None) -> bool:
-    """Leader of unit X: leads X itself or a unit above it."""
-    return unit_id is not None and unit_id in led_unit_ids(user)
-
-
 def visible_in_leader_views(person) -> bool:
     """Only people who opted in (and have not left) appear in any leader view or figure."""
     return bool(person is not None and person.is_participant)
-
-
-def may_be_named(person) -> bool:
-    """Kudos walls and leaderboards name only participants who chose to be named."""
-    return visible_in_leader_views(person) and bool(person.named_opt_in)
 
 
 # --- the one rule for seeing a named person ----------------------------------------------

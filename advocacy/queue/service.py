@@ -14,7 +14,7 @@ from advocacy.accounts.models import RoleName, User
 from advocacy.accounts.reading import reading_languages
 from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
-from advocacy.activity.service import record_event
+from advocacy.activity.recording import record_event
 from advocacy.content.models import Post, PostStatus
 from advocacy.content.networks import Offer, offer, profile_of
 from advocacy.content.service import audience_fits, language_fits

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from advocacy.accounts.models import User
 from advocacy.activity.models import ActivityEvent, EventKind
-from advocacy.activity.service import record_event
+from advocacy.activity.recording import record_event
 from advocacy.content.models import Network, Post, PostKind
 from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter
 from advocacy.extensions import db

@@ -23,7 +23,7 @@ from advocacy import tasknames
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
 from advocacy.activity.clicks import person_clicks_between
-from advocacy.activity.service import month_of
+from advocacy.activity.months import month_of
 from advocacy.content.models import Post
 from advocacy.db import commit_retrying
 from advocacy.extensions import db

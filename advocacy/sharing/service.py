@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from advocacy.accounts.models import User
 from advocacy.activity.models import EventKind
-from advocacy.activity.service import minutes_since_live, record_event
+from advocacy.activity.recording import minutes_since_live, record_event
 from advocacy.content.models import NETWORK_LIMITS, Network, Post
 from advocacy.content.service import text_problem, variant_for
 from advocacy.extensions import db

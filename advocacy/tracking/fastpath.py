@@ -423,18 +423,6 @@ class RedirectState:
         self._start_replayer()
         return None
 
-    def enqueue(self, items: list[dict]) -> bool:
-        """Clicks ready for the database (the old path, the spool): stream, else spool."""
-        if self.redis_breaker.allow():
-            try:
-                self._push(items)
-                self.redis_breaker.success()
-                return True
-            except redis.RedisError as exc:
-                self.redis_breaker.failure()
-                log.warning("clicks spooled, Redis unavailable: %s", exc)
-        return self.spool.append(items)
-
     def _push(self, items: list[dict]) -> None:
         pipe = self.client.pipeline(transaction=False)
         for item in items:

@@ -172,30 +172,10 @@ def record_click(
     return target.url
 
 
-# --- Redis side: repeat flag, rate limit, and the buffer for clicks the database refused ---
+# --- Redis side: the buffer for clicks the database refused, drained into the database ---
 
 PENDING = "clicks:pending"
 DRAIN_LEASE = 30  # seconds the drain holds the stream, renewed after each batch
-REPEAT_WINDOW = 3600
-
-
-def first_click_this_hour(share_id: int, hashed: str) -> bool:
-    """SET NX with a one-hour TTL: True for the first click, False for repeats (no DB look-up)."""
-    from advocacy import kv
-
-    try:
-        return bool(kv.client().set(kv.key("repeat", share_id, hashed), 1, nx=True,
-                                     ex=REPEAT_WINDOW))
-    except redis.RedisError as exc:
-        log.warning("repeat flag not checked, Redis unavailable: %s", exc)
-        return True
-
-
-def buffer_click(data: dict) -> bool:
-    """Keep a click the database refused: into the stream the drain reads (then the spool)."""
-    from advocacy.tracking import fastpath
-
-    return fastpath.state().enqueue([data])
 
 
 def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0) -> int:

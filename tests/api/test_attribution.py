@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from advocacy.activity.service import month_key, month_of, rollup_recent
+from advocacy.activity.months import month_key, month_of
+from advocacy.activity.rollup import rollup_recent
 from advocacy.db import utcnow
 from advocacy.tracking.service import drain_until_empty
 from tests import factories as f

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.db import utcnow
 from advocacy.programme.service import get_programme
 from tests import factories as f
@@ -69,9 +70,9 @@ def grown(db_session):
     [ambassador(small, now) for _ in range(3)]
     last_year = datetime(year - 1, 6, 15, tzinfo=UTC)
     for person in carers + early:
-        activity.record_event(EventKind.SHARE, user=person, now=last_year, network="linkedin")
+        record_event(EventKind.SHARE, user=person, now=last_year, network="linkedin")
     boss = f.user("leader", unit=top, led_units=(top,), name="Boss")
-    activity.rebuild(TZ, now=now)
+    rebuild(TZ, now=now)
     query = f"from={year - 1}-01&to={now.astimezone(TZ).strftime('%Y-%m')}&resolution=year"
     return {"top": top, "care": care, "small": small, "boss": boss, "year": year,
             "query": query}
@@ -142,7 +143,7 @@ def test_a_hire_from_a_share_shows_in_the_leaders_aggregate_and_folds(client, lo
     assert client.post("/api/v1/applications", headers=bearer, json={
         "job_reference": "WC-900", "ats_application_id": "A-2",
         "share_reference": lone.reference, "outcome": "hired"}).status_code == 200
-    activity.rollup_recent(utcnow(), TZ)
+    rollup_recent(utcnow(), TZ)
     leader = f.user("leader", unit=top, led_units=(top,))
     login(leader)
     period = str(utcnow().astimezone(TZ).year)

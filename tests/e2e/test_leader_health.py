@@ -27,8 +27,9 @@ def live_url(tmp_path_factory):
 
 
 def _seed() -> None:
-    from advocacy.activity import service as activity
     from advocacy.activity.models import EventKind
+    from advocacy.activity.recording import record_event
+    from advocacy.activity.rollup import rebuild
     from advocacy.extensions import db
     from advocacy.orgtime import org_tz
     from tests import factories as f
@@ -41,9 +42,9 @@ def _seed() -> None:
     # be a figure that reveals a group of one, and the page (rightly) leaves it out.
     for months_ago in range(0, 24, 2):
         for i, person in enumerate([*people, leader]):
-            activity.record_event(EventKind.SHARE, user=person, network="linkedin",
-                                  now=now - timedelta(days=30 * months_ago, minutes=i), value=120)
-    activity.rebuild(org_tz())
+            record_event(EventKind.SHARE, user=person, network="linkedin",
+                         now=now - timedelta(days=30 * months_ago, minutes=i), value=120)
+    rebuild(org_tz())
     db.session.commit()
 
 

@@ -4,11 +4,13 @@ statements for a small organisation and for one with several times the rows (iss
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild
 from advocacy.tracking.service import RequestMeta, record_click
 from tests import factories as f
 from tests.perf.querycount import count_statements
@@ -44,11 +46,11 @@ def build(scale: int) -> dict:
         for post in posts[: 2 + scale]:
             when = now - timedelta(days=40 + 35 * (n % (3 * scale)))
             share = f.share(person, post, now=when)
-            activity.record_event(EventKind.SHARE, user=person, now=when, network="linkedin")
+            record_event(EventKind.SHARE, user=person, now=when, network="linkedin")
             for c in range(scale):
                 record_click(share.token, RequestMeta(f"192.0.2.{c + 2}", agent, None),
                              secret="s", now=when + timedelta(hours=1))
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     return {"me": me, "leader": leader, "curator": curator}
 
 

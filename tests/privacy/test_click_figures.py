@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from advocacy.activity import service as activity
 from advocacy.activity.clicks import person_months, share_totals
-from advocacy.activity.service import personal_activity, years_side_by_side
+from advocacy.activity.personal import personal_activity, years_side_by_side
+from advocacy.activity.rollup import rollup_recent
 from advocacy.content import service as content
 from advocacy.db import utcnow
-from advocacy.privacy import service as privacy
+from advocacy.privacy.retention import run_retention
 from advocacy.reminders.service import year_so_far
 from advocacy.tracking import service as tracking
 from tests import factories as f
@@ -75,11 +75,11 @@ def test_every_click_figure_is_the_same_before_and_after_retention(db_session):
     later = f.share(person, f.post(now=T0), "linkedin", now=datetime(2025, 2, 1, tzinfo=UTC))
     click(later, datetime(2025, 2, 2, tzinfo=UTC), 7)
     with time_machine.travel(datetime(2025, 3, 1, tzinfo=UTC), tick=False):
-        activity.rollup_recent(utcnow(), OSLO)
+        rollup_recent(utcnow(), OSLO)
         before = figures(person, post)
         months_before = person_months(person.id, OSLO)
         assert all(m.kept for m in months_before.values())
-        report = privacy.run_retention(utcnow(), OSLO)
+        report = run_retention(utcnow(), OSLO)
         assert report.clicks_pruned == 7  # everything of 2024, bot included
         after = figures(person, post)
     assert after == before

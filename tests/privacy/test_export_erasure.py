@@ -15,8 +15,9 @@ from flask import current_app
 from sqlalchemy import JSON, String, Text, cast, func, or_, select
 
 from advocacy.accounts.models import User
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, PersonMonth, UnitDimMonth, UnitMonth
+from advocacy.activity.rollup import rebuild, rollup_recent
+from advocacy.activity.unit_history import move_to_unit
 from advocacy.audit import service as audit
 from advocacy.audit.models import AuditEntry
 from advocacy.content import service as content
@@ -27,8 +28,12 @@ from advocacy.extensions import db
 from advocacy.onboarding import service as onboarding
 from advocacy.people import service as people
 from advocacy.privacy import personal
-from advocacy.privacy import service as privacy
+from advocacy.privacy.access_log import record_personal_data_access
+from advocacy.privacy.exports import build_export, request_export
 from advocacy.privacy.models import DataExport, PrivacyNotice
+from advocacy.privacy.notices import mark_notice_seen
+from advocacy.privacy.participation import join, leave, set_named
+from advocacy.privacy.retention import run_retention
 from advocacy.queue import service as queue
 from advocacy.sharing.models import Share
 from advocacy.stories import service as stories
@@ -72,7 +77,7 @@ def rich_person(now=T0) -> Rich:
     # Shares in the old unit two months ago, then a move, then shares in the new team.
     early = now - timedelta(days=60)
     shares = [f.share(person, posts[0], "linkedin", "Mine egne ord =HYPERLINK(1)", now=early)]
-    activity.move_to_unit(person, team.id, now - timedelta(days=30))
+    move_to_unit(person, team.id, now - timedelta(days=30))
     shares.append(f.share(person, posts[1], "x", "Kort tekst fra Sigrid", now=now))
     colleague_share = f.share(colleague, posts[0], "linkedin", "Kollegas tekst", now=now)
     for n, share in enumerate([*shares, colleague_share]):
@@ -85,8 +90,8 @@ def rich_person(now=T0) -> Rich:
     queue.record_impressions(person, [p.id for p in posts], now)
     onboarding.accept_guidelines(person, 1, now=now)
     onboarding.save_interests(person, [care.id], ["linkedin", "x"], now=now)
-    privacy.join(person, now)
-    privacy.set_named(person, True)
+    join(person, now)
+    set_named(person, True)
     # kudos both ways, an endorsement, requests both ways
     endorsements.give_kudos(other_leader, person, "Takk for innsatsen, Sigrid!", now)
     endorsements.give_kudos(person, colleague, "Sigrids hilsen til Kari", now)
@@ -120,9 +125,9 @@ def rich_person(now=T0) -> Rich:
     notice = PrivacyNotice(kind="person_view", created_at=now, purpose="p")
     db.session.add(notice)
     db.session.flush()
-    privacy.mark_notice_seen(person, notice.id, now)
-    privacy.record_personal_data_access(other_leader, person, what="leader.person", now=now)
-    privacy.record_personal_data_access(person, colleague, what="leader.person", now=now)
+    mark_notice_seen(person, notice.id, now)
+    record_personal_data_access(other_leader, person, what="leader.person", now=now)
+    record_personal_data_access(person, colleague, what="leader.person", now=now)
     audit.record(person.id, "topic.create", now=now, target_type="topic", target_id=care.id)
     # reminders: their choices, a reminder sent to them, a one-click link they used
     from advocacy.reminders.models import Reminder, ReminderPreference, UsedToken
@@ -133,7 +138,7 @@ def rich_person(now=T0) -> Rich:
                  status="sent", sent_at=now),
         UsedToken(jti="used-by-the-person", user_id=person.id, used_at=now),
     ])
-    activity.rollup_recent(now, UTC)
+    rollup_recent(now, UTC)
     db.session.flush()
     upload = Path(current_app.config["UPLOAD_DIR"])
     return Rich(
@@ -151,8 +156,8 @@ def rich_person(now=T0) -> Rich:
 
 
 def export_for(person, now=T0):
-    export = privacy.request_export(person, now)
-    privacy.build_export(export.id, now)
+    export = request_export(person, now)
+    build_export(export.id, now)
     return export
 
 
@@ -322,9 +327,9 @@ def test_erasure_leaves_nothing_personal_and_keeps_totals(client, login, db_sess
     assert credited is not None and credited.credit_user_id is None
     # totals: the same now, after an incremental rollup and after a full rebuild
     assert rollups(db_session) == before
-    activity.rollup_recent(T0 + timedelta(minutes=5), UTC)
+    rollup_recent(T0 + timedelta(minutes=5), UTC)
     assert rollups(db_session) == before
-    activity.rebuild(UTC)
+    rebuild(UTC)
     assert rollups(db_session) == before
     assert db_session.scalar(select(func.count()).select_from(PersonMonth)
                              .where(PersonMonth.user_id == person_id)) == 0
@@ -376,22 +381,22 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
     stays, _ = plain_ambassador(team, "Kari Blir", now)
     staff = f.user("ambassador", "curator", unit=team, name="Kuratoren Som Sluttet")
     staff_share = f.share(staff, f.post(now=now), "x", "Kuratorens ord", now=now)
-    privacy.leave(left, now)
-    privacy.leave(staff, now)
+    leave(left, now)
+    leave(staff, now)
     people.set_active(closed, False, by=curator, now=now)
     people.set_active(back, False, by=curator, now=now)
     people.set_active(back, True, by=curator, now=now + timedelta(days=3))
-    activity.rollup_recent(now, UTC)
+    rollup_recent(now, UTC)
     before = rollups(db_session)
     needles = ["Ola Slutter", left.email, "Ola Slutter sine ord", left_share.token,
                "Per Pensjonist", "Per Pensjonist sine ord", closed_share.token,
                "Kuratorens ord", staff_share.token]
     with time_machine.travel(now + timedelta(days=29), tick=False):
-        assert privacy.run_retention(utcnow(), UTC).people_erased == 0
+        assert run_retention(utcnow(), UTC).people_erased == 0
     with time_machine.travel(now + timedelta(days=31), tick=False):
-        report = privacy.run_retention(utcnow(), UTC)
+        report = run_retention(utcnow(), UTC)
         assert report.people_erased == 3
-        assert privacy.run_retention(utcnow(), UTC).people_erased == 0
+        assert run_retention(utcnow(), UTC).people_erased == 0
     assert find_everywhere(db_session, needles) == []
     assert db_session.get(User, stays.id) is not None
     assert db_session.get(User, back.id) is not None  # came back: not erased
@@ -402,5 +407,5 @@ def test_people_who_left_are_erased_automatically_after_the_set_days(db_session)
     actions = set(db_session.scalars(select(AuditEntry.action)))
     assert {"person.erase", "person.erase_participation"} <= actions
     assert rollups(db_session) == before
-    activity.rebuild(UTC)
+    rebuild(UTC)
     assert rollups(db_session) == before

@@ -157,7 +157,7 @@ def published_in_period(opened: list[int], folding: fold.Folding, active: dict[i
     """What the over-time tables show of one period across every scope a leader can open:
     the scope's head count (and its shares, clicks, networks: sums over the same units) when
     the scope is closed in that period's blocks, and the people who shared as `count_cell`
-    of those blocks (`insights.service.Context.period_shown`, `_sharing_cells`)."""
+    of those blocks (`insights.context.Context.period_shown`, `over_time._sharing_cells`)."""
     heads, counts = [], []
     for scope in opened:
         if not folding.shown(scope):
@@ -196,7 +196,7 @@ def cohorts(draw):
 @settings(max_examples=150, deadline=None)
 @given(cohorts())
 def test_cohorts_of_every_scope_are_sums_of_the_same_cells_of_at_least_the_minimum(case):
-    """The retention table's cohort sizes (`insights.service._retention`): every row of
+    """The retention table's cohort sizes (`insights.cohorts.retention_table`): every row of
     every scope a leader can open lies in the span of disjoint cells of at least the minimum,
     so whatever follows from them by adding and subtracting is whole cells or nothing."""
     parents, sizes, joined, min_group = case
@@ -235,7 +235,7 @@ def test_no_leaders_figure_of_fewer_than_the_minimum_who_shared_follows(case, da
     ambassadors' shares, hours and counts of every scope that shows them are sums over the
     people who shared; no group of fewer than the minimum leaders (or ambassadors) who
     shared follows from any combination of the scopes a leader can open."""
-    from advocacy.insights.service import leader_foldings
+    from advocacy.insights.foldings import leader_foldings
 
     parents, _sizes, _active, min_group = case
     units = [0, *parents]

@@ -11,14 +11,18 @@ from sqlalchemy import func, select
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.folding import OTHER, fold_flat
 from advocacy.privacy import mailer, visibility
-from advocacy.privacy import service as privacy
 from advocacy.privacy.models import NoticeDelivery, PersonalDataAccess
+from advocacy.privacy.notices import send_notice_emails, unseen_notices
+from advocacy.privacy.participation import leave, set_named
+from advocacy.privacy.person_view import switch_person_view_on
+from advocacy.privacy.settings import PrivacyError, get_settings
 from tests import factories as f
 
 
 def switch_on(now, days=42):
-    return privacy.switch_person_view_on(
+    return switch_person_view_on(
         purpose="Follow up ambassadors who need support", consulted_on=now.date(),
         dpia_reference="DPIA-2026-7", effective_at=now + timedelta(days=days), by_user_id=None,
         now=now,
@@ -50,34 +54,38 @@ def test_join_and_leave_through_the_page(client, login, db_session):
 
 
 def test_named_opt_in_is_off_by_default_and_takes_effect_at_once(db_session):
-    person = f.user()
-    assert person.named_opt_in is False and not visibility.may_be_named(person)
-    privacy.set_named(person, True)
-    assert visibility.may_be_named(person)
-    privacy.leave(person, utcnow())
-    assert not visibility.may_be_named(person)
+    person, curator = f.user(), f.user("curator")
+
+    def named() -> bool:  # kudos walls and leaderboards name only those who chose it
+        return visibility.person_visibility(curator, person, utcnow()).may(visibility.KUDOS)
+
+    assert person.named_opt_in is False and not named()
+    set_named(person, True)
+    assert named()
+    leave(person, utcnow())
+    assert not named()
 
 
 def test_small_groups_are_folded_into_other():
     # "other" of 3 next to a total of 15 would be worked out: the smallest group joins it
-    assert privacy.fold_small_groups({"A": 7, "B": 2, "C": 5, "D": 1}, 5) == {
-        "A": 7, "other": 8}
-    assert privacy.fold_small_groups({"A": 7, "B": 3, "C": 5, "D": 2}, 5) == {
-        "A": 7, "C": 5, "other": 5}
+    assert fold_flat({"A": 7, "B": 2, "C": 5, "D": 1}, 5) == {
+        "A": "A", "B": OTHER, "C": OTHER, "D": OTHER}
+    assert fold_flat({"A": 7, "B": 3, "C": 5, "D": 2}, 5) == {
+        "A": "A", "B": OTHER, "C": "C", "D": OTHER}
 
 
 def test_switch_needs_purpose_consultation_dpia_and_notice_period(db_session):
     now = utcnow()
     try:
-        privacy.switch_person_view_on(purpose=" ", consulted_on=None, dpia_reference="",
+        switch_person_view_on(purpose=" ", consulted_on=None, dpia_reference="",
                                       effective_at=now + timedelta(days=10), by_user_id=None,
                                       now=now)
-    except privacy.PrivacyError as exc:
+    except PrivacyError as exc:
         assert set(exc.errors) == {"purpose", "consulted_on", "dpia_reference", "effective_at"}
     else:
         raise AssertionError("accepted")
-    assert privacy.get_settings().person_view_enabled is False
-    notice = privacy.switch_person_view_on(
+    assert get_settings().person_view_enabled is False
+    notice = switch_person_view_on(
         purpose="p", consulted_on=now.date(), dpia_reference="D", effective_at=None,
         by_user_id=None, now=now)
     assert notice.effective_at == now + timedelta(days=42)
@@ -140,7 +148,7 @@ def test_leaving_hides_a_person_at_once(db_session):
     switch_on(now)
     later = now + timedelta(days=43)
     assert visibility.can_view_person(leader, person, later)
-    privacy.leave(person, later)
+    leave(person, later)
     assert not visibility.can_view_person(leader, person, later)
 
 
@@ -149,8 +157,8 @@ def test_leader_of_a_parent_unit_leads_its_sub_units(db_session):
     child = f.unit(parent=top)
     grandchild = f.unit(parent=child)
     leader = f.user("leader", unit=top)
-    assert visibility.is_leader_of(leader, grandchild.id)
-    assert not visibility.is_leader_of(f.user("leader", unit=child), top.id)
+    assert grandchild.id in visibility.led_unit_ids(leader)
+    assert top.id not in visibility.led_unit_ids(f.user("leader", unit=child))
     assert visibility.led_unit_ids(f.user()) == set()
 
 
@@ -164,12 +172,12 @@ def test_admin_switches_on_through_the_form_and_everyone_is_told(app, client, lo
         "action": "on", "purpose": "Support", "consulted_on": today.isoformat(),
         "dpia_reference": "DPIA-1", "effective_on": (today + timedelta(days=5)).isoformat()})
     assert bad.status_code == 400 and "42 days" in bad.get_data(as_text=True)
-    assert privacy.get_settings().person_view_enabled is False
+    assert get_settings().person_view_enabled is False
     ok = client.post("/admin/privacy/person-view", data={
         "action": "on", "purpose": "Support", "consulted_on": today.isoformat(),
         "dpia_reference": "DPIA-1", "effective_on": (today + timedelta(days=44)).isoformat()})
     assert ok.status_code == 302
-    settings = privacy.get_settings()
+    settings = get_settings()
     assert settings.person_view_enabled and settings.person_view_dpia_reference == "DPIA-1"
     assert settings.person_view_consulted_on == today
     client.post("/logout")
@@ -177,14 +185,14 @@ def test_admin_switches_on_through_the_form_and_everyone_is_told(app, client, lo
     login(person)
     home = client.get("/").get_data(as_text=True)
     assert "Leaders may see named per-person figures" in home
-    notice = privacy.unseen_notices(person)[0]
+    notice = unseen_notices(person)[0]
     client.post(f"/privacy/notices/{notice.id}/seen")
     assert "Leaders may see named per-person figures" not in client.get("/").get_data(
         as_text=True)
     # by e-mail, through advocacy/mail.py: each active person once
     with smtp_sink(app) as received:
-        count = privacy.send_notice_emails(mailer.send_notice, utcnow())
-        assert privacy.send_notice_emails(mailer.send_notice, utcnow()) == 0
+        count = send_notice_emails(mailer.send_notice, utcnow())
+        assert send_notice_emails(mailer.send_notice, utcnow()) == 0
     assert count == len(received) >= 2
     assert person.email in {rcpt for e in received for rcpt in e.rcpt_tos}
     assert db_session.scalar(select(func.count()).select_from(NoticeDelivery).where(
@@ -227,7 +235,7 @@ def test_notice_email_uses_the_shared_templates_in_the_persons_language(app, db_
     gone.active = False
     switch_on(utcnow())
     with smtp_sink(app) as received:
-        privacy.send_notice_emails(mailer.send_notice, utcnow(), db_session.commit)
+        send_notice_emails(mailer.send_notice, utcnow(), db_session.commit)
     by_rcpt = {rcpt: e for e in received for rcpt in e.rcpt_tos}
     assert "sluttet@example.org" not in by_rcpt
     for address, locale, name in (("ansatt@example.org", "nb", "Ansatt En"),
@@ -263,7 +271,7 @@ def test_privacy_notice_is_generated_from_settings_and_warns_about_legitimate_in
         assert text in notice, text
     bad = client.post("/admin/privacy", data={"legal_basis": "whatever"})
     assert bad.status_code in (302, 400)
-    assert privacy.get_settings().legal_basis == "legitimate_interests"
+    assert get_settings().legal_basis == "legitimate_interests"
     entries = db.session.scalars(select(AuditEntry.action)).all()
     assert "privacy.settings" in entries
 
@@ -271,10 +279,10 @@ def test_privacy_notice_is_generated_from_settings_and_warns_about_legitimate_in
 def test_consultation_date_in_the_future_is_refused(db_session):
     now = utcnow()
     try:
-        privacy.switch_person_view_on(purpose="p", consulted_on=date.today() + timedelta(days=3),
+        switch_person_view_on(purpose="p", consulted_on=date.today() + timedelta(days=3),
                                       dpia_reference="D", effective_at=None, by_user_id=None,
                                       now=now)
-    except privacy.PrivacyError as exc:
+    except PrivacyError as exc:
         assert "consulted_on" in exc.errors
     else:
         raise AssertionError("accepted")

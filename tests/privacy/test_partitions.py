@@ -7,10 +7,10 @@ import time_machine
 from sqlalchemy import func, select, text
 
 from advocacy.activity import partitions
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, EventKind, UnitMonth
+from advocacy.activity.rollup import rollup_recent
 from advocacy.db import utcnow
-from advocacy.privacy import service as privacy
+from advocacy.privacy.retention import run_retention
 from advocacy.queue import service as queue
 from advocacy.tracking import service as tracking
 from advocacy.tracking.models import Click
@@ -43,10 +43,10 @@ def test_retention_drops_old_month_partitions_and_keeps_the_figures(db_session):
         assert db_session.scalar(text("SELECT count(*) FROM clicks_p202503")) == 3
         assert db_session.scalar(text("SELECT count(*) FROM activity_events_p202503")) == 1
     with time_machine.travel(T0 + timedelta(days=200), tick=False):
-        activity.rollup_recent(utcnow(), UTC)
+        rollup_recent(utcnow(), UTC)
         totals = db_session.scalar(select(func.sum(UnitMonth.clicks)))
-        report = privacy.run_retention(utcnow(), UTC)
-        again = privacy.run_retention(utcnow(), UTC)
+        report = run_retention(utcnow(), UTC)
+        again = run_retention(utcnow(), UTC)
         now = utcnow()
     assert again.clicks_pruned == 0 and again.events_pruned == 0
     assert report.clicks_pruned == 3

@@ -130,18 +130,18 @@ def test_buffered_click_of_an_erased_share_counts_only_for_the_unit(app, client,
     totals (the share stays, without its person), never a person's figures."""
     from datetime import UTC
 
-    from advocacy.activity import service as activity
     from advocacy.activity.models import PersonMonth, UnitMonth
-    from advocacy.privacy import service as privacy
+    from advocacy.activity.rollup import rollup_recent
+    from advocacy.privacy.erasure import erase_person
 
     person = f.user(unit=f.unit())
     record = f.share(person, f.post())
     db_session.commit()
     assert visit(client, record.token).status_code == 302
-    privacy.erase_person(person, reason="request", actor_id=None, now=record.created_at)
+    erase_person(person, reason="request", actor_id=None, now=record.created_at)
     assert drain() == 1
     assert tracking.pending_count() == 0 and clicks(db_session) == 1
-    activity.rollup_recent(record.created_at, UTC)
+    rollup_recent(record.created_at, UTC)
     assert db_session.scalar(select(func.sum(UnitMonth.clicks))) == 1
     assert db_session.scalar(select(func.count()).select_from(PersonMonth)) == 0
 

@@ -8,10 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind, PersonMonth, UnitDimMonth, UnitMonth
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.extensions import db
-from advocacy.privacy import service as privacy
+from advocacy.privacy.erasure import erase_person
+from advocacy.privacy.retention import run_retention
 from advocacy.programme.service import get_programme
 from advocacy.tracking.models import Click
 from tests import factories as f
@@ -51,18 +53,18 @@ def play(session, stream, *, prune: bool):
                               is_bot=op[2]))
             session.flush()
         elif op[0] == "skip" and op[1] not in gone:
-            activity.record_event(EventKind.SKIP, user=people[op[1]], now=clock, post_id=post.id)
+            record_event(EventKind.SKIP, user=people[op[1]], now=clock, post_id=post.id)
         elif op[0] == "rollup":
-            activity.rollup_recent(clock, UTC)
+            rollup_recent(clock, UTC)
         elif op[0] == "retention" and prune:
             get_programme().retention_days = op[1]
-            privacy.run_retention(clock, UTC)
+            run_retention(clock, UTC)
         elif op[0] == "erase" and op[1] not in gone:
             gone.add(op[1])
             if prune:
-                privacy.erase_person(people[op[1]], reason="test", actor_id=None, now=clock)
-    activity.rollup_recent(clock, UTC)
-    activity.rebuild(UTC)
+                erase_person(people[op[1]], reason="test", actor_id=None, now=clock)
+    rollup_recent(clock, UTC)
+    rebuild(UTC)
     return snapshot(session, units, people, topic, gone)
 
 

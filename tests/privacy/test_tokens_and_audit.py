@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
-from advocacy.privacy import service as privacy
+from advocacy.privacy.exports import EXPORT_SALT, build_export, export_token, request_export
 from advocacy.privacy.models import DataExport, ExportStatus
 from tests import factories as f
 
 
 def ready_export(app, person, now=None):
     now = now or utcnow()
-    export = privacy.request_export(person, now)
-    privacy.build_export(export.id, now)
-    return export, privacy.export_token(export, app.config["SECRET_KEY"])
+    export = request_export(person, now)
+    build_export(export.id, now)
+    return export, export_token(export, app.config["SECRET_KEY"])
 
 
 def state(session, export_id):
@@ -37,7 +37,7 @@ def test_export_request_then_job_then_download_once(app, client, login, db_sessi
     assert build_exports() == 1  # the job, called directly
     page = client.get("/privacy/export").get_data(as_text=True)
     assert "/privacy/export/" in page
-    token = privacy.export_token(export, app.config["SECRET_KEY"])
+    token = export_token(export, app.config["SECRET_KEY"])
     first = client.get(f"/privacy/export/{token}")
     assert first.status_code == 200 and first.mimetype == "application/zip"
     assert first.data[:2] == b"PK"
@@ -51,7 +51,7 @@ def test_tampered_link_is_refused_and_changes_nothing(app, client, login, db_ses
     export, token = ready_export(app, person)
     login(person)
     for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "x", token + "x",
-                privacy.export_token(export, "another-secret")):
+                export_token(export, "another-secret")):
         response = client.get(f"/privacy/export/{bad}")
         assert response.status_code == 400, bad
         assert "not valid" in response.get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_forged_nonce_is_refused(app, client, login, db_session):
 
     person = f.user()
     export, _ = ready_export(app, person)
-    forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=privacy.EXPORT_SALT).dumps(
+    forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=EXPORT_SALT).dumps(
         {"e": export.id, "n": "guess"})
     login(person)
     assert client.get(f"/privacy/export/{forged}").status_code == 400

@@ -10,18 +10,20 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild
 from advocacy.audit.models import AuditEntry
 from advocacy.db import utcnow
 from advocacy.endorsements.service import give_kudos
-from advocacy.privacy import service as privacy
 from advocacy.privacy import visibility
 from advocacy.privacy.models import PersonalDataAccess
+from advocacy.privacy.settings import get_settings
 from advocacy.programme.service import get_programme
 from tests import factories as f
 
@@ -84,8 +86,8 @@ def world(db_session):
     leader = f.user("leader", unit=team, name="Leder Larsen")
     when = utcnow() - timedelta(days=3)
     for p in [person, *colleagues]:
-        activity.record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
-    activity.record_event(EventKind.SKIP, user=person, now=when)
+        record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
+    record_event(EventKind.SKIP, user=person, now=when)
     give_kudos(leader, person, "Thanks, Kari", utcnow() - timedelta(days=1))
     return {"team": team, "person": person, "leader": leader,
             "other_leader": f.user("leader", unit=f.unit("Elsewhere")),
@@ -94,7 +96,7 @@ def world(db_session):
 
 
 def set_switch(state: str) -> None:
-    settings = privacy.get_settings()
+    settings = get_settings()
     now = utcnow()
     settings.person_view_enabled = state != "off"
     settings.person_view_purpose = "Follow up ambassadors who need support"
@@ -112,7 +114,7 @@ def test_every_role_and_setting_sees_what_the_rule_says_and_the_person_is_told_s
         person.left_at = utcnow()
     person.named_opt_in = named
     set_switch(switch)
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     db_session.flush()
     looks_before = db_session.scalar(select(func.count()).select_from(PersonalDataAccess))
     who = person if viewer == "self" else world[viewer]
@@ -162,7 +164,7 @@ def test_being_named_shows_the_name_on_the_health_page_and_csv_but_never_skips(
 ):
     person, leader = world["person"], world["leader"]
     person.named_opt_in = True
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(leader)
     page = client.get(f"/insights/health?unit={world['team'].id}").get_data(as_text=True)
     csv = client.get(f"/insights/health.csv?table=named&unit={world['team'].id}")
@@ -185,7 +187,7 @@ def test_being_named_shows_the_name_on_the_health_page_and_csv_but_never_skips(
 def test_a_person_who_is_not_named_is_not_on_the_health_page_and_is_told_so(
     client, login, world, db_session
 ):
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(world["leader"])
     page = client.get(f"/insights/health?unit={world['team'].id}").get_data(as_text=True)
     assert "Kari Nordmann" not in page and "Thanks, Kari" not in page
@@ -207,9 +209,9 @@ def test_curators_see_regulars_who_stopped_by_name_the_look_is_logged_and_the_pa
     now = utcnow()
     for p in regulars:
         for back in range(4, 12):  # shared in eight months, silent for the last three
-            activity.record_event(EventKind.SHARE, user=p, now=now - timedelta(days=30 * back),
-                                  network="linkedin")
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+            record_event(EventKind.SHARE, user=p, now=now - timedelta(days=30 * back),
+                         network="linkedin")
+    rebuild(ZoneInfo("Europe/Oslo"))
     curator = f.user("curator", name="Cora Curator")
     login(curator)
     page = client.get("/insights/health").get_data(as_text=True)

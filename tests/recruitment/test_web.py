@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import PersonMonth, UnitMonth
+from advocacy.activity.months import month_of
+from advocacy.activity.rollup import rollup_recent
 from advocacy.db import utcnow
 from advocacy.recruitment import report
 from advocacy.recruitment import service as rec
@@ -71,8 +72,8 @@ def test_attribution_end_to_end(app, client, login, db_session, monkeypatch):
     assert lines["employee_share:linkedin"].clicks_per_application() == 0.2
     assert lines["print"].applications == 1 and figures.hire_share(lines["print"]) == 50.0
 
-    activity.rollup_recent(now + timedelta(minutes=1), UTC)
-    month = activity.month_of(now, UTC)
+    rollup_recent(now + timedelta(minutes=1), UTC)
+    month = month_of(now, UTC)
     assert db_session.scalar(select(PersonMonth.applications).where(
         PersonMonth.user_id == sharers[0].id, PersonMonth.month == month)) == 1
     assert db_session.scalar(select(func.sum(UnitMonth.applications)).where(
@@ -252,7 +253,7 @@ def test_feed_page_shows_runs_and_refuses_bad_urls(client, login, db_session):
 
 
 def test_retention_anonymises_old_applications_and_keeps_the_count(db_session):
-    from advocacy.privacy import service as privacy
+    from advocacy.privacy.retention import run_retention
 
     f.post(job_reference="R-1")
     old = utcnow() - timedelta(days=400)
@@ -260,9 +261,9 @@ def test_retention_anonymises_old_applications_and_keeps_the_count(db_session):
                            source="print", answer="print", outcome=None, now=old)
     rec.record_application(job_reference="R-1", ats_application_id="NEW", share_reference=None,
                            source="print", answer=None, outcome=None, now=utcnow())
-    result = privacy.run_retention(utcnow())
+    result = run_retention(utcnow())
     assert result.applications_anonymised == 1
     ids = set(db_session.scalars(select(Application.ats_application_id)))
     assert ids == {None, "NEW"}
     assert count(db_session) == 2
-    assert privacy.run_retention(utcnow()).applications_anonymised == 0
+    assert run_retention(utcnow()).applications_anonymised == 0

@@ -12,14 +12,18 @@ from sqlalchemy import func, select
 
 from advocacy.accounts.models import Role, Unit, User
 from advocacy.accounts.service import check_password, descendant_ids, hash_password
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, PersonMonth, UnitMembership, UnitMonth
+from advocacy.activity.months import month_of
+from advocacy.activity.recording import minutes_since_live
+from advocacy.activity.rollup import rollup_recent
+from advocacy.activity.unit_history import unit_at, unit_history
 from advocacy.content.models import NETWORK_LIMITS, Post, PostVariant, Topic, post_units
 from advocacy.demo import generate
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN, REFERRERS
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
-from advocacy.insights import service as insights
+from advocacy.insights.health import corps_health
+from advocacy.insights.query import parse_query
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueDecision
 from advocacy.sharing.models import Share
@@ -165,7 +169,7 @@ def test_activity_record_is_what_the_services_would_have_written(db_session):
     fill(db_session, ambassadors=160, years=3)
     users = {u.id: u for u in db_session.scalars(select(User))}
     posts = {p.id: p for p in db_session.scalars(select(Post))}
-    history = activity.unit_history()
+    history = unit_history()
     events = db_session.scalars(select(ActivityEvent).order_by(ActivityEvent.id)).all()
     assert [e.occurred_at for e in events] == sorted(e.occurred_at for e in events)
     by_kind: dict[str, dict[int, ActivityEvent]] = {}
@@ -173,7 +177,7 @@ def test_activity_record_is_what_the_services_would_have_written(db_session):
         assert event.occurred_at <= NOW
         person = users[event.user_id]
         # the unit and role at that moment, as record_event() takes them
-        assert event.unit_id == activity.unit_at(history[person.id], event.occurred_at)
+        assert event.unit_id == unit_at(history[person.id], event.occurred_at)
         assert event.as_leader == person.has_role("leader")
         kind = by_kind.setdefault(event.kind, {})
         assert event.ref_id not in kind  # one event per act
@@ -185,8 +189,8 @@ def test_activity_record_is_what_the_services_would_have_written(db_session):
         event = by_kind["share"][share.id]
         assert (event.user_id, event.post_id, event.network, event.occurred_at) == (
             share.user_id, share.post_id, share.network, share.created_at)
-        assert event.value == activity.minutes_since_live(posts[share.post_id],
-                                                          share.created_at)
+        assert event.value == minutes_since_live(posts[share.post_id],
+                                                 share.created_at)
     decisions = db_session.scalars(select(QueueDecision)).all()
     for decision in decisions:
         event = by_kind[{"skipped": "skip", "snoozed": "snooze"}[decision.choice]][decision.id]
@@ -217,7 +221,7 @@ def test_activity_record_is_what_the_services_would_have_written(db_session):
         leader = users[given.from_user_id]
         area = descendant_ids(leader.led_unit_ids)
         assert given.to_user_id != leader.id and given.message.strip()
-        assert activity.unit_at(history[given.to_user_id], given.created_at) in area
+        assert unit_at(history[given.to_user_id], given.created_at) in area
         assert by_kind["kudos_given"][given.id].user_id == leader.id
         assert by_kind["kudos_received"][given.id].user_id == given.to_user_id
 
@@ -256,11 +260,11 @@ def test_rollups_are_ready_for_the_dashboards(db_session):
     assert db_session.scalar(select(func.sum(UnitMonth.clicks))) == db_session.scalar(
         select(func.count()).select_from(Click).where(Click.is_bot.is_(False)))
     # the high-water marks are set: the next incremental run has only the present month to do
-    assert activity.rollup_recent(NOW, TZ) == [activity.month_of(NOW, TZ)]
+    assert rollup_recent(NOW, TZ) == [month_of(NOW, TZ)]
 
     curator = db_session.scalar(select(User).where(User.email == f"kurator@{DOMAIN}"))
-    query = insights.parse_query({"years": "3", "resolution": "year"}, now=NOW, tz=TZ)
-    health = insights.corps_health(curator, None, query, now=NOW, tz=TZ)
+    query = parse_query({"years": "3", "resolution": "year"}, now=NOW, tz=TZ)
+    health = corps_health(curator, None, query, now=NOW, tz=TZ)
     years = {row["period"]: row for row in health.table("activity").rows}
     assert all(years[str(y)]["shares"] > 0 and years[str(y)]["clicks"] > 0
                for y in (2023, 2024, 2025, 2026))

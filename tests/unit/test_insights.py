@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
+from advocacy.activity.months import month_key
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild
 from advocacy.extensions import db
-from advocacy.insights import service
+from advocacy.insights.health import corps_health
+from advocacy.insights.query import InsightsError, parse_query
+from advocacy.insights.tables import Table, to_csv
 from advocacy.programme.service import get_programme
 from advocacy.sharing.service import share as make_share
 from advocacy.tracking.models import Click
@@ -33,14 +37,14 @@ def person(unit, joined=datetime(2024, 1, 10, tzinfo=UTC), *roles, named=False, 
 
 def shares(user, when, n=1, lag=None, network="linkedin", post_id=None):
     for _ in range(n):
-        activity.record_event(EventKind.SHARE, user=user, now=when, network=network,
-                              value=lag, post_id=post_id)
+        record_event(EventKind.SHARE, user=user, now=when, network=network,
+                     value=lag, post_id=post_id)
 
 
 def health(viewer, scope=None, **args):
-    activity.rebuild(TZ, now=NOW)
-    query = service.parse_query({k: str(v) for k, v in args.items()}, now=NOW, tz=TZ)
-    return service.corps_health(viewer, scope, query, now=NOW, tz=TZ)
+    rebuild(TZ, now=NOW)
+    query = parse_query({k: str(v) for k, v in args.items()}, now=NOW, tz=TZ)
+    return corps_health(viewer, scope, query, now=NOW, tz=TZ)
 
 
 @pytest.fixture
@@ -76,9 +80,9 @@ def test_shares_clicks_per_share_applications_and_year_over_year(curator, min_gr
     for i in range(3):
         db.session.add(Click(share_id=later[i].id, created_at=datetime(2026, 2, 20, tzinfo=UTC),
                                visitor_hash="v", is_bot=False))
-    activity.record_event(EventKind.APPLICATION, user=None, now=datetime(2026, 3, 1, tzinfo=UTC))
-    activity.record_event(EventKind.APPLICATION, user=people[0],
-                          now=datetime(2026, 3, 2, tzinfo=UTC))
+    record_event(EventKind.APPLICATION, user=None, now=datetime(2026, 3, 1, tzinfo=UTC))
+    record_event(EventKind.APPLICATION, user=people[0],
+                 now=datetime(2026, 3, 2, tzinfo=UTC))
     result = health(curator, years=2, resolution="year")
     table = rows(result, "activity")
     assert table["2025"] == {"period": "2025", "shares": 4, "clicks": 8, "clicks_per_share": 2.0,
@@ -249,9 +253,9 @@ def test_regulars_who_stopped_are_named_to_curators_only(curator, min_group):
     anonymous = health(leader, unit, years=1, unit=unit.id).table("stopped")
     assert anonymous.rows == [{"unit": "Care (directly)", "people": 4}]
     # the month turned and the rollup has not run since: the monthly rows give the same
-    activity.rebuild(TZ, now=NOW - timedelta(days=40))
-    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
-    stale = service.corps_health(curator, None, query, now=NOW, tz=TZ).table("stopped")
+    rebuild(TZ, now=NOW - timedelta(days=40))
+    query = parse_query({"years": "1"}, now=NOW, tz=TZ)
+    stale = corps_health(curator, None, query, now=NOW, tz=TZ).table("stopped")
     assert stale.rows == named.rows
 
 
@@ -277,12 +281,12 @@ def test_long_lists_of_people_keep_their_first_rows_on_the_page(curator, min_gro
     unit = f.unit()
     people = [person(unit, named=True, name=f"Named {i}") for i in range(6)]
     shares(people[5], datetime(2026, 1, 5, tzinfo=UTC), n=3)
-    activity.rebuild(TZ, now=NOW)
-    query = service.parse_query({"years": "1"}, now=NOW, tz=TZ)
-    page = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=4).table("named")
+    rebuild(TZ, now=NOW)
+    query = parse_query({"years": "1"}, now=NOW, tz=TZ)
+    page = corps_health(curator, None, query, now=NOW, tz=TZ, rows=4).table("named")
     assert [r["name"] for r in page.rows] == [f"Named {i}" for i in range(4)]
     assert page.total_rows == 6
-    full = service.corps_health(curator, None, query, now=NOW, tz=TZ, rows=None).table("named")
+    full = corps_health(curator, None, query, now=NOW, tz=TZ, rows=None).table("named")
     assert full.total_rows is None and len(full.rows) == 6 and full.rows[5]["shares"] == 3
 
 
@@ -300,42 +304,42 @@ def test_long_lists_of_people_keep_their_first_rows_on_the_page(curator, min_gro
 ])
 def test_bad_filters_are_refused_with_a_reason(app, args, message):
     with app.test_request_context():
-        with pytest.raises(service.InsightsError) as caught:
-            service.parse_query(args, now=NOW, tz=TZ)
+        with pytest.raises(InsightsError) as caught:
+            parse_query(args, now=NOW, tz=TZ)
         assert message in str(caught.value)
 
 
 def test_query_defaults_and_spans():
-    query = service.parse_query({"years": "2", "resolution": "month"}, now=NOW, tz=TZ)
-    assert (activity.month_key(query.first_month), activity.month_key(query.last_month)) == (
+    query = parse_query({"years": "2", "resolution": "month"}, now=NOW, tz=TZ)
+    assert (month_key(query.first_month), month_key(query.last_month)) == (
         "2024-07", "2026-06")
-    query = service.parse_query({"from": "2017-01", "to": "2026-12"},
-                                now=datetime(2027, 1, 2, tzinfo=UTC), tz=TZ)
+    query = parse_query({"from": "2017-01", "to": "2026-12"},
+                        now=datetime(2027, 1, 2, tzinfo=UTC), tz=TZ)
     assert query.years == 10
 
 
 def test_csv_cells_that_spreadsheets_would_run_are_defused():
-    table = service.Table("t", "T", [("a", "=A"), ("b", "B")], [
+    table = Table("t", "T", [("a", "=A"), ("b", "B")], [
         {"a": "=HYPERLINK(\"http://evil\")", "b": -12.5},
         {"a": "+1", "b": None}, {"a": "-x", "b": 3}, {"a": "@SUM(A1)", "b": "ok"},
         {"a": "\tTab", "b": "\rCR"},
     ])
-    lines = service.to_csv(table).splitlines()
+    lines = to_csv(table).splitlines()
     assert lines[0] == "'=A,B"
     assert lines[1] == "\"'=HYPERLINK(\"\"http://evil\"\")\",-12.5"
     assert lines[2:5] == ["'+1,", "'-x,3", "'@SUM(A1),ok"]
-    rows = list(csv.reader(io.StringIO(service.to_csv(table), newline="")))
+    rows = list(csv.reader(io.StringIO(to_csv(table), newline="")))
     assert rows[5] == ["'\tTab", "'\rCR"]
     # full-width formula signs, which spreadsheets also run (the insights copy missed them)
-    wide = service.Table("t", "T", [("a", "A")], [{"a": "\uff1dSUM(A1)"}, {"a": "\uff0b1"}])
-    assert service.to_csv(wide).splitlines()[1:] == ["'\uff1dSUM(A1)", "'\uff0b1"]
+    wide = Table("t", "T", [("a", "A")], [{"a": "\uff1dSUM(A1)"}, {"a": "\uff0b1"}])
+    assert to_csv(wide).splitlines()[1:] == ["'\uff1dSUM(A1)", "'\uff0b1"]
 
 
 def test_table_rows_are_escaped_and_blank_figures_say_why(app):
     from advocacy.insights.views import table_body
 
-    table = service.Table("named", "T", [("name", "Name"), ("shares", "Shares"),
-                                         ("share", "Share"), ("user_id", "")], [
+    table = Table("named", "T", [("name", "Name"), ("shares", "Shares"),
+                                 ("share", "Share"), ("user_id", "")], [
         {"name": "<script>alert(1)</script>", "shares": 3, "share": 52.6, "user_id": 7},
         {"name": "Ola & Kari \"O'Neill\"", "shares": None, "share": None, "user_id": None},
     ])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from advocacy.insights.service import Table
 from advocacy.insights.summary import summary
+from advocacy.insights.tables import Table
 
 
 def _people(*actives):

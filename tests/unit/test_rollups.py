@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from advocacy.accounts.models import Role, Unit, User
-from advocacy.activity import dashboards, service
+from advocacy.activity import health_tables
 from advocacy.activity.models import (
     KIND_COLUMNS,
     ActivityEvent,
@@ -27,6 +27,10 @@ from advocacy.activity.models import (
     UnitDimMonth,
     UnitMonth,
 )
+from advocacy.activity.months import month_key, month_of, month_start, parse_month
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import EARLY_MINUTES, rebuild, rollup_recent
+from advocacy.activity.unit_history import move_to_unit, unit_at, unit_history
 from advocacy.content.models import post_topics
 from advocacy.sharing.service import share as make_share
 from advocacy.tracking.models import Click
@@ -72,7 +76,7 @@ def expected():
         topics[post_id].add(topic_id)
     share_events = {}
     for e in db.session.scalars(select(ActivityEvent)):
-        month = service.month_of(e.occurred_at, TZ)
+        month = month_of(e.occurred_at, TZ)
         unit = e.unit_id or 0
         column = KIND_COLUMNS[e.kind]
         keys = [units[(month, unit, e.as_leader)]]
@@ -83,7 +87,7 @@ def expected():
             if e.kind == EventKind.SHARE and e.value is not None:
                 counter["lag_minutes"] += e.value
                 counter["lag_count"] += 1
-                counter["early_shares"] += e.value < service.EARLY_MINUTES
+                counter["early_shares"] += e.value < EARLY_MINUTES
         if e.kind == EventKind.SHARE:
             share_events[e.ref_id] = e
             dims[(month, unit, "network", e.network)]["shares"] += 1
@@ -91,7 +95,7 @@ def expected():
                 dims[(month, unit, "topic", str(t))]["shares"] += 1
     for c in db.session.scalars(select(Click).where(Click.is_bot.is_(False))):
         e = share_events[c.share_id]
-        month = service.month_of(c.created_at, TZ)
+        month = month_of(c.created_at, TZ)
         unit = e.unit_id or 0
         units[(month, unit, e.as_leader)]["clicks"] += 1
         if e.user_id is not None:
@@ -132,13 +136,13 @@ def expected_dashboards(now: datetime):
     """What the dashboard tables must hold, from raw events, people, roles and unit history."""
     from advocacy.extensions import db
 
-    current = service.month_of(now, TZ)
+    current = month_of(now, TZ)
     share_months: dict[int, set[int]] = defaultdict(set)
     last_share: dict[int, datetime] = {}
     leader_rows: set[tuple[int, int, int]] = set()  # (month, user, unit) with a leader act
     shares: dict[tuple[int, int, int], int] = Counter()  # (month, user, unit) -> shares
     for e in db.session.scalars(select(ActivityEvent).where(ActivityEvent.user_id.is_not(None))):
-        month, unit = service.month_of(e.occurred_at, TZ), e.unit_id or 0
+        month, unit = month_of(e.occurred_at, TZ), e.unit_id or 0
         if e.as_leader:
             leader_rows.add((month, e.user_id, unit))
         if e.kind == EventKind.SHARE:
@@ -146,34 +150,34 @@ def expected_dashboards(now: datetime):
             last_share[e.user_id] = max(last_share.get(e.user_id, e.occurred_at), e.occurred_at)
             shares[(month, e.user_id, unit)] += 1
 
-    history = service.unit_history()
+    history = unit_history()
     joined_at = dict(db.session.execute(
         select(User.id, func.min(Role.created_at)).join(Role, Role.user_id == User.id)
         .where(Role.name == "ambassador", User.active.is_(True)).group_by(User.id)
     ).tuples().all())
     units_now = dict(db.session.execute(select(User.id, User.unit_id)).tuples().all())
-    quiet_from = current - dashboards.STOPPED_QUIET + 1
+    quiet_from = current - health_tables.STOPPED_QUIET + 1
     people = {}
     for user_id, joined in joined_at.items():
-        j = service.month_of(joined, TZ)
+        j = month_of(joined, TZ)
         months = share_months.get(user_id, set())
-        retained = sum(1 << i for i, k in enumerate(dashboards.RETENTION_AFTER)
+        retained = sum(1 << i for i, k in enumerate(health_tables.RETENTION_AFTER)
                        if months & set(range(j + k - 2, j + k + 1)))
         regular = len([m for m in months if quiet_from - 12 <= m < quiet_from])
         quiet = not [m for m in months if m >= quiet_from]
         people[user_id] = (
-            units_now[user_id] or 0, j, service.unit_at(history[user_id], joined) or 0,
+            units_now[user_id] or 0, j, unit_at(history[user_id], joined) or 0,
             retained, last_share.get(user_id), max(months) if months else None, regular, quiet,
             quiet and regular >= 6,
         )
 
     # enrolment: who counted where at the end of each month (or now), then the differences
     enrolment = Counter()
-    first = min((service.month_of(t, TZ) for t in joined_at.values()), default=current + 1)
+    first = min((month_of(t, TZ) for t in joined_at.values()), default=current + 1)
     before = Counter()
     for month in range(first, current + 1):
-        end = min(service.month_start(month + 1, TZ) - timedelta(microseconds=1), now)
-        state = Counter(service.unit_at(history[u], end) or 0
+        end = min(month_start(month + 1, TZ) - timedelta(microseconds=1), now)
+        state = Counter(unit_at(history[u], end) or 0
                         for u, joined in joined_at.items() if joined <= end)
         for unit in state.keys() | before.keys():
             if state[unit] != before[unit]:
@@ -194,13 +198,13 @@ def expected_dashboards(now: datetime):
     for _unit, j, unit_then, retained, *_rest in people.values():
         for scope in scopes(unit_then):
             cohorts[(scope, j, 0)] += 1
-            for i, k in enumerate(dashboards.RETENTION_AFTER):
+            for i, k in enumerate(health_tables.RETENTION_AFTER):
                 if retained >> i & 1:
                     cohorts[(scope, j, k)] += 1
 
     per: dict[tuple, dict[int, list]] = defaultdict(dict)
     for (month, user_id, unit), n in shares.items():
-        for size in dashboards.SIZES:
+        for size in health_tables.SIZES:
             for scope in scopes(unit):
                 entry = per[(scope, size, month // size)].setdefault(user_id, [0, False])
                 entry[0] += n
@@ -212,13 +216,13 @@ def expected_dashboards(now: datetime):
                         sum(values[:-(-len(values) // 10)]))
     dims: dict[tuple, Counter] = defaultdict(Counter)
     for (month, unit, dim, key), counts in expected()[2].items():
-        for size in dashboards.SIZES:
+        for size in health_tables.SIZES:
             for scope in scopes(unit):
                 dims[(scope, size, month // size, dim, key)].update(counts)
     dims = {k: (v["shares"], v["clicks"]) for k, v in dims.items()}
     activity: dict[tuple, Counter] = defaultdict(Counter)
     for (month, unit, leader), counts in expected()[1].items():
-        for size in dashboards.SIZES:
+        for size in health_tables.SIZES:
             for scope in scopes(unit):
                 activity[(scope, size, month // size, leader)].update(counts)
     activity = {k: tuple(v[c] for c in ACTIVITY) for k, v in activity.items()}
@@ -282,8 +286,8 @@ def _run(db_session, stream):
     for op in stream:
         if op[0] == "event":
             _, kind, who, hours = op
-            service.record_event(kind, user=people[who], now=START + timedelta(hours=hours),
-                                 post_id=posts[0].id)
+            record_event(kind, user=people[who], now=START + timedelta(hours=hours),
+                         post_id=posts[0].id)
         elif op[0] == "share":
             _, who, hours, network = op
             shares.append(make_share(people[who], posts[hours % 2], network, "my words",
@@ -298,10 +302,10 @@ def _run(db_session, stream):
             _, who, where, hours = op
             unit = units[where]
             moved_at = max(moved_at, START + timedelta(hours=hours))
-            service.move_to_unit(people[who], unit.id if unit else None, moved_at)
+            move_to_unit(people[who], unit.id if unit else None, moved_at)
         elif op[0] == "anonymous":
-            service.record_event(EventKind.APPLICATION, user=None,
-                                 now=START + timedelta(hours=op[1]))
+            record_event(EventKind.APPLICATION, user=None,
+                         now=START + timedelta(hours=op[1]))
         elif op[0] == "join":  # (re)joined the programme at another moment
             _, who, hours = op
             for role in people[who].roles:
@@ -319,26 +323,26 @@ def _run(db_session, stream):
             db_session.flush()
         elif op[0] == "rollup":
             now += timedelta(days=op[1])
-            service.rollup_recent(now, TZ)
-    service.rollup_recent(now, TZ)
+            rollup_recent(now, TZ)
+    rollup_recent(now, TZ)
     assert_rollups_match()
     assert_dashboards_match(now)
-    service.rollup_recent(now, TZ)  # a re-run changes nothing
+    rollup_recent(now, TZ)  # a re-run changes nothing
     assert_rollups_match()
     assert_dashboards_match(now)
-    service.rebuild(TZ, now=now)
+    rebuild(TZ, now=now)
     assert_rollups_match()
     assert_dashboards_match(now)
     for model in (PersonMonth, UnitMonth, UnitDimMonth):
         db_session.execute(delete(model))
-    service.rebuild(TZ, now=now)  # from nothing
+    rebuild(TZ, now=now)  # from nothing
     assert_rollups_match()
     assert_dashboards_match(now)
     # as after the migration that added them: empty tables, never built
     for model in (PersonState, Cohort, EnrolmentChange, ScopePeriod, ScopeDim, ScopeActivity):
         db_session.execute(delete(model))
     db_session.execute(delete(RollupState).where(RollupState.name == "dashboards"))
-    service.rollup_recent(now, TZ)
+    rollup_recent(now, TZ)
     assert_dashboards_match(now)
 
 
@@ -347,15 +351,15 @@ def test_incremental_run_touches_only_months_with_new_activity(db_session):
     item = f.post(now=datetime(2025, 1, 1, tzinfo=UTC))
     make_share(person, item, "linkedin", "a", datetime(2025, 3, 10, tzinfo=UTC))
     now = datetime(2025, 9, 15, tzinfo=UTC)
-    first = service.rollup_recent(now, TZ)
-    assert service.parse_month("2025-03") in first
+    first = rollup_recent(now, TZ)
+    assert parse_month("2025-03") in first
     march = db_session.scalar(select(PersonMonth).where(PersonMonth.user_id == person.id))
     assert march.shares == 1
-    service.record_event(EventKind.SKIP, user=person, now=datetime(2025, 5, 2, tzinfo=UTC))
-    second = service.rollup_recent(now, TZ)
+    record_event(EventKind.SKIP, user=person, now=datetime(2025, 5, 2, tzinfo=UTC))
+    second = rollup_recent(now, TZ)
     # May (new event) and the current month (late commits settle there), not March again
-    assert second == [service.parse_month("2025-05"), service.parse_month("2025-09")]
-    assert service.rollup_recent(now, TZ) == [service.parse_month("2025-09")]
+    assert second == [parse_month("2025-05"), parse_month("2025-09")]
+    assert rollup_recent(now, TZ) == [parse_month("2025-09")]
 
 
 def test_moving_a_person_keeps_old_history_with_the_old_unit(db_session):
@@ -363,17 +367,17 @@ def test_moving_a_person_keeps_old_history_with_the_old_unit(db_session):
     person = f.user(unit=old)
     item = f.post(now=datetime(2025, 1, 1, tzinfo=UTC))
     make_share(person, item, "linkedin", "a", datetime(2025, 3, 10, tzinfo=UTC))
-    service.move_to_unit(person, new.id, datetime(2025, 6, 1, tzinfo=UTC))
+    move_to_unit(person, new.id, datetime(2025, 6, 1, tzinfo=UTC))
     make_share(person, f.post(now=datetime(2025, 1, 1, tzinfo=UTC)), "x", "b",
                datetime(2025, 9, 10, tzinfo=UTC))
-    service.rebuild(TZ)
-    rows = {(service.month_key(r.month), r.unit_id, r.shares)
+    rebuild(TZ)
+    rows = {(month_key(r.month), r.unit_id, r.shares)
             for r in db_session.scalars(
                 select(PersonMonth).where(PersonMonth.user_id == person.id))}
     assert rows == {("2025-03", old.id, 1), ("2025-09", new.id, 1)}
-    by_unit = {(r.unit_id, service.month_key(r.month)): r.shares
+    by_unit = {(r.unit_id, month_key(r.month)): r.shares
                for r in db_session.scalars(select(UnitMonth))}
     assert by_unit == {(old.id, "2025-03"): 1, (new.id, "2025-09"): 1}
-    history = service.unit_history()[person.id]
-    assert service.unit_at(history, datetime(2025, 4, 1, tzinfo=UTC)) == old.id
-    assert service.unit_at(history, datetime(2025, 7, 1, tzinfo=UTC)) == new.id
+    history = unit_history()[person.id]
+    assert unit_at(history, datetime(2025, 4, 1, tzinfo=UTC)) == old.id
+    assert unit_at(history, datetime(2025, 7, 1, tzinfo=UTC)) == new.id

@@ -3,7 +3,7 @@
 import pytest
 
 from advocacy.db import utcnow
-from advocacy.privacy import service as privacy
+from advocacy.privacy.exports import build_export, export_token, request_export
 from advocacy.privacy.models import PrivacyNotice
 from advocacy.programme.service import get_programme
 from tests import factories as f
@@ -218,14 +218,14 @@ def test_routes_by_role(role, app, client, login, db_session):
     now = utcnow()
     notice = PrivacyNotice(kind="person_view", created_at=now, purpose="p")
     db_session.add(notice)
-    export = privacy.request_export(owner, now)
-    privacy.build_export(export.id, now)
+    export = request_export(owner, now)
+    build_export(export.id, now)
     victim = f.user()
     values = {"post": item.id, "share": record.id, "token": record.token, "draft": draft.id,
               "topic": f.topic().id, "story": story.id, "person": f.user().id,
               "takeover": f.takeover(owner).id, "image": story.photo_name,
               "owner": owner.id, "notice": notice.id, "victim": victim.id, "unit": team.id,
-              "export_token": privacy.export_token(export, app.config["SECRET_KEY"])}
+              "export_token": export_token(export, app.config["SECRET_KEY"])}
     # Committed into the test's outer transaction, so a view that rolls back its own work
     # (a refused link, say) does not take the rows later routes need with it.
     db_session.commit()

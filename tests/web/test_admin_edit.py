@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from advocacy.accounts.models import Unit, User
-from advocacy.activity import service as activity
 from advocacy.activity.models import PersonMonth, UnitMonth
+from advocacy.activity.months import month_key
+from advocacy.activity.rollup import rebuild
+from advocacy.activity.unit_history import unit_at, unit_history
 from advocacy.audit.models import AuditEntry
 from advocacy.sharing.service import share as make_share
 from tests import factories as f
@@ -202,13 +204,13 @@ def test_moving_a_person_or_a_unit_does_not_rewrite_past_months(client, login, d
     person = f.user(unit=old)
     item = f.post(now=datetime(2025, 1, 1, tzinfo=UTC))
     make_share(person, item, "linkedin", "a", datetime(2025, 3, 10, tzinfo=UTC))
-    activity.rebuild(TZ)
+    rebuild(TZ)
 
     def months():
-        return ({(activity.month_key(r.month), r.unit_id, r.shares)
+        return ({(month_key(r.month), r.unit_id, r.shares)
                  for r in db_session.scalars(select(PersonMonth)
                                              .where(PersonMonth.user_id == person.id))},
-                {(activity.month_key(r.month), r.unit_id, r.shares)
+                {(month_key(r.month), r.unit_id, r.shares)
                  for r in db_session.scalars(select(UnitMonth))})
 
     before = months()
@@ -221,8 +223,8 @@ def test_moving_a_person_or_a_unit_does_not_rewrite_past_months(client, login, d
                                                        "parent_id": str(new.id)}).status_code \
         in OK
     db_session.expire_all()
-    activity.rebuild(TZ)
+    rebuild(TZ)
     assert months() == before
-    history = activity.unit_history()[person.id]
-    assert activity.unit_at(history, datetime(2025, 3, 10, tzinfo=UTC)) == old.id
+    history = unit_history()[person.id]
+    assert unit_at(history, datetime(2025, 3, 10, tzinfo=UTC)) == old.id
     assert db_session.get(User, person.id).unit_id == new.id

@@ -7,12 +7,14 @@ import html
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, EventKind, PersonMonth
+from advocacy.activity.recording import record_event
+from advocacy.activity.rollup import rebuild
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.programme.service import get_programme
 from tests import factories as f
@@ -173,8 +175,8 @@ def _activity(org):
     when = datetime.now(UTC) - timedelta(days=40)
     for group in org["people"].values():
         for p in group:
-            activity.record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+            record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
+    rebuild(ZoneInfo("Europe/Oslo"))
 
 
 def test_leader_sees_own_units_with_sub_units_and_a_chart_with_a_table(client, login, org):
@@ -288,7 +290,7 @@ def test_long_name_lists_show_their_first_rows_and_the_csv_has_all(client, login
     unit = f.unit("Big ward")
     for i in range(52):
         f.user(unit=unit, name=f"Named {i:02d}").named_opt_in = True
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(f.user("curator"))
     page = client.get("/insights/health").get_data(as_text=True)
     assert "The first 50 of 52 are shown here" in page
@@ -326,13 +328,13 @@ def test_every_csv_is_exactly_the_page_folding_a_single_sharing_leader_included(
 ):
     when = datetime.now(UTC) - timedelta(days=40)
     for p in org["people"]["health"] + org["people"]["schools"]:
-        activity.record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
+        record_event(EventKind.SHARE, user=p, now=when, network="linkedin")
     # five leaders in Health, of whom one shares: the page and the CSV must hide her alike
     for i in range(4):
         f.user("leader", unit=org["health"], name=f"Quiet leader {i}")
-    activity.record_event(EventKind.SHARE, user=org["health_leader"], now=when,
-                          network="linkedin", value=30)
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    record_event(EventKind.SHARE, user=org["health_leader"], now=when,
+                 network="linkedin", value=30)
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(org["health_leader"])
     query = f"unit={org['health'].id}&years=1&resolution=year"
     page = client.get(f"/insights/health?{query}").get_data(as_text=True)
@@ -356,7 +358,7 @@ def test_no_subtraction_across_the_scopes_a_leader_can_open(client, login, db_se
     [f.user(unit=care) for _ in range(5)]
     [f.user(unit=small) for _ in range(2)]
     boss = f.user("leader", unit=top)
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(boss)
     figures = {}
     for unit in (top, care, small):
@@ -387,17 +389,17 @@ def test_leaders_figures_are_sums_over_blocks_of_leaders_who_shared(
     when = datetime.now(UTC) - timedelta(days=1)
     for name in ("Care", "Small"):
         for i in range(6):
-            activity.record_event(EventKind.SHARE, user=f.user(unit=units[name]), now=when,
-                                  network="linkedin", value=60 * (i + 1))
+            record_event(EventKind.SHARE, user=f.user(unit=units[name]), now=when,
+                         network="linkedin", value=60 * (i + 1))
     for name, n in leaders_in.items():
         for _ in range(n):
             leader = f.user("ambassador", "leader", unit=units[name])
-            activity.record_event(EventKind.SHARE, user=leader, now=when, network="linkedin",
-                                  value=30)
+            record_event(EventKind.SHARE, user=leader, now=when, network="linkedin",
+                         value=30)
     boss = f.user("leader", unit=top, led_units=(top,))
-    activity.rebuild(activity.ZoneInfo("Europe/Oslo"))
+    rebuild(ZoneInfo("Europe/Oslo"))
     login(boss)
-    year = str(when.astimezone(activity.ZoneInfo("Europe/Oslo")).year)
+    year = str(when.astimezone(ZoneInfo("Europe/Oslo")).year)
     for name, unit in units.items():
         query = f"unit={unit.id}&years=1&resolution=year"
         page = client.get(f"/insights/health?{query}").get_data(as_text=True)

@@ -95,7 +95,7 @@ def test_rollup_task_is_scheduled_and_rolls_up(db_session, tasks):
     from sqlalchemy import select
 
     from advocacy.activity.models import EventKind, PersonMonth
-    from advocacy.activity.service import record_event
+    from advocacy.activity.recording import record_event
     from worker.schedule import SCHEDULE
 
     assert SCHEDULE["activity-rollup-recent"]["task"] == tasks.rollup_recent.name

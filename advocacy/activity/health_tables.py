@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
+from advocacy.activity.marks import state
 from advocacy.activity.models import (
     Cohort,
     EnrolmentChange,
@@ -46,7 +47,8 @@ from advocacy.activity.models import (
     UnitMonth,
     UnitPeriod,
 )
-from advocacy.activity.service import Stint, _state, month_of, month_start, unit_at
+from advocacy.activity.months import month_of, month_start
+from advocacy.activity.unit_history import Stint, unit_at
 from advocacy.extensions import db
 
 VERSION = 2  # bump when what is stored changes: the next run rebuilds the tables
@@ -116,7 +118,7 @@ class Tree:
 def refresh(changes: Changes | None, now: datetime, tz: ZoneInfo) -> None:
     """Bring the dashboard tables up to date with the rollups; None: recompute everything."""
     current = month_of(now, tz)
-    version, tree_mark, as_of = _state("dashboards"), _state("unit_tree"), _state("people_month")
+    version, tree_mark, as_of = state("dashboards"), state("unit_tree"), state("people_month")
     full = changes is None or version.value != VERSION
     tree = Tree()
     # "Regular who stopped" is relative to the current month: a new month redoes everyone.
