@@ -82,6 +82,10 @@ class UnitTree:
         """The names from the top of the tree down to the unit."""
         return [self.names[uid] for uid in reversed(self.chain(unit_id))]
 
+    def label(self, unit_id: int) -> str:
+        """The path as one line, top first: "Care › Home care › Night"."""
+        return " › ".join(self.path(unit_id))
+
     @property
     def fingerprint(self) -> int:
         """Changes whenever a unit is added, removed or moved (stored tables note it)."""

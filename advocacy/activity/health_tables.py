@@ -23,7 +23,6 @@ and written only where it changed.
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, select
 
-from advocacy.accounts.models import Role, RoleName, Unit, User
+from advocacy.accounts.models import Role, RoleName, User
+from advocacy.accounts.units import tree
 from advocacy.activity.marks import state
 from advocacy.activity.models import (
     Cohort,
@@ -96,20 +96,15 @@ class Tree:
     """Which scopes (a unit with its sub-units, and the organisation) a unit's rows count in."""
 
     def __init__(self) -> None:
-        self.parents: dict[int, int | None] = dict(
-            db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all()
-        )
-        self.fingerprint = zlib.crc32(repr(sorted(self.parents.items())).encode())
+        self.units = tree()
+        self.parents = self.units.parents
+        self.fingerprint = self.units.fingerprint
         self._scopes: dict[int, tuple[int, ...]] = {}
 
     def scopes(self, unit_id: int) -> tuple[int, ...]:
         found = self._scopes.get(unit_id)
         if found is None:
-            chain, node = [], unit_id if unit_id in self.parents else None
-            while node is not None and node not in chain:
-                chain.append(node)
-                node = self.parents.get(node)
-            found = self._scopes[unit_id] = (ORGANISATION, *chain)
+            found = self._scopes[unit_id] = (ORGANISATION, *self.units.chain(unit_id))
         return found
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy import folding as fold
 from advocacy.accounts.models import Unit, User
+from advocacy.accounts.units import UnitTree, tree
 from advocacy.activity.models import PersonState, UnitDimMonth, UnitMonth
 from advocacy.activity.months import month_key, month_of, month_start, parse_month
 from advocacy.api import auth, schemas
@@ -33,7 +34,6 @@ from advocacy.insights.query import (
     InsightsError,
     parse_query,
 )
-from advocacy.insights.units import Units
 from advocacy.orgtime import org_tz
 from advocacy.programme.service import get_programme
 from advocacy.recruitment import service as recruitment
@@ -103,9 +103,9 @@ def _page(stmt: Select, id_column, query: schemas.PageQuery) -> tuple[list, str 
     return rows, (_cursor(rows[-1].id) if more and rows else None)
 
 
-def _unit_out(unit: Unit, units: Units) -> schemas.UnitOut:
+def _unit_out(unit: Unit, units: UnitTree) -> schemas.UnitOut:
     return schemas.UnitOut(id=unit.id, name=unit.name, parent_id=unit.parent_id,
-                           path=units.path(unit.id))
+                           path=units.label(unit.id))
 
 
 # --- units and people ---------------------------------------------------------------------
@@ -117,8 +117,7 @@ def units():
     """List units (the organisation's tree), by id."""
     query = request.context.query
     rows, cursor = _page(select(Unit), Unit.id, query)
-    tree = Units()
-    return schemas.UnitPage(items=[_unit_out(u, tree) for u in rows], next_cursor=cursor)
+    return schemas.UnitPage(items=[_unit_out(u, tree()) for u in rows], next_cursor=cursor)
 
 
 @bp.get(f"/units/{ID}unit_id>")
@@ -129,7 +128,7 @@ def unit(unit_id: int):
     found = db.session.get(Unit, unit_id)
     if found is None:
         raise ApiError(404, "not_found", "No unit has this id.")
-    return _unit_out(found, Units())
+    return _unit_out(found, tree())
 
 
 def _person_out(person: User) -> schemas.PersonOut:
@@ -350,12 +349,12 @@ def _by_post(first: int, last: int, period: str, _min_group: int) -> list[schema
 def _by_network(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
     """Organisation totals per network: none while the whole corps is below the minimum,
     and none for a period in which it was (the blocks of that period)."""
-    if not _org_folding(min_group)[1].shown(fold.ORGANISATION):
+    if not _org_folding(min_group).shown(fold.ORGANISATION):
         return []
     tz = org_tz()
     size = RESOLUTIONS[period]
     shown = {_period(p * size, period) for p, folding in period_foldings(
-        Units().parents, min_group, range(first // size, last // size + 1), period,
+        tree().parents, min_group, range(first // size, last // size + 1), period,
         month_of(utcnow(), tz)).items() if folding.shown(fold.ORGANISATION)}
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for month, network, shares, clicks in db.session.execute(
@@ -379,12 +378,12 @@ def _by_network(first: int, last: int, period: str, min_group: int) -> list[sche
 
 
 def _org_folding(min_group: int):
-    tree = Units()
+    known = tree().parents
     enrolled: dict[int, int] = defaultdict(int)
     for unit_id, n in db.session.execute(
             select(PersonState.unit_id, func.count()).group_by(PersonState.unit_id)).tuples():
-        enrolled[unit_id if unit_id in tree.parents else fold.ORGANISATION] += n
-    return tree, health_folding(tree.parents, enrolled, min_group)
+        enrolled[unit_id if unit_id in known else fold.ORGANISATION] += n
+    return health_folding(known, enrolled, min_group)
 
 
 def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas.StatsRow]:
@@ -394,10 +393,10 @@ def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas
     difference of rows (within a period or against the network totals), is about fewer
     people — also when a unit was smaller then than now. A period in which the whole corps
     was too small has no rows."""
-    tree = Units()
+    known = tree().parents
     size = RESOLUTIONS[period]
     wanted = range(first // size, last // size + 1)
-    foldings = period_foldings(tree.parents, min_group, wanted, period,
+    foldings = period_foldings(known, min_group, wanted, period,
                                month_of(utcnow(), org_tz()))
     groups = {p: folding.rows(fold.ORGANISATION) for p, folding in foldings.items()
               if folding.shown(fold.ORGANISATION)}
@@ -411,7 +410,7 @@ def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas
         p = month // size
         if p not in groups:
             continue
-        key = row_of[p].get(unit_id if unit_id in tree.parents else fold.ORGANISATION,
+        key = row_of[p].get(unit_id if unit_id in known else fold.ORGANISATION,
                             fold.OTHER)
         row = sums[(key, p)]
         row[0] += int(shares or 0)

@@ -10,8 +10,8 @@ from sqlalchemy import literal_column
 
 from advocacy import folding as fold
 from advocacy.accounts.models import Unit
+from advocacy.accounts.units import UnitTree
 from advocacy.insights.query import RESOLUTIONS, Query
-from advocacy.insights.units import Units
 
 OTHER = "other"
 
@@ -35,7 +35,7 @@ class Context:
     now: datetime
     min_group: int
     names_shown: bool
-    units: Units
+    units: UnitTree
     rows: int | None
     folding: fold.Folding | None = None
     scope_key: int = 0

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from advocacy.accounts.models import Unit, User
+from advocacy.accounts.units import tree
 from advocacy.activity import health_tables
 from advocacy.activity.months import month_of
 from advocacy.insights.cohorts import retention_table
@@ -36,7 +37,6 @@ from advocacy.insights.periods import period_last_month, periods, yoy_lag
 from advocacy.insights.query import RESOLUTIONS, Query
 from advocacy.insights.scope import sees_everything
 from advocacy.insights.tables import Table
-from advocacy.insights.units import Units
 from advocacy.privacy import visibility
 from advocacy.programme.service import get_programme
 
@@ -53,7 +53,7 @@ class Health:
     names_shown: bool
     first_month: int = 0  # the months the figures cover: whole periods, up to now
     last_month: int = 0
-    units: Any = None  # the unit tree as read for this page (Units)
+    units: Any = None  # the unit tree as read for this page (UnitTree)
     looked_at: dict[str, set[int]] = field(default_factory=dict)  # named people shown
 
     def table(self, key: str) -> Table | None:
@@ -75,12 +75,12 @@ def corps_health(
     """
     programme = get_programme()
     min_group = max(1, programme.min_group_size)
-    units = Units()
+    units = tree()
     current = month_of(now, tz)
     span = periods(query)
     size = RESOLUTIONS[query.resolution]
     first, last = span[0] * size, min(period_last_month(span[-1], query.resolution), current)
-    scope_ids = None if unit is None else units.descendants(unit.id)
+    scope_ids = None if unit is None else units.descendants([unit.id])
     ctx = Context(unit, scope_ids, unit.id if unit else health_tables.ORGANISATION, query, span,
                   first, last, current, now, min_group, sees_everything(viewer), units, rows)
     ctx.viewer = visibility.Viewer(viewer, now)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from advocacy.accounts.models import RoleName, Unit, User
 from advocacy.accounts.service import descendant_ids
+from advocacy.accounts.units import UnitTree, tree
 from advocacy.extensions import db
-from advocacy.insights.units import Units
 
 
 class NotAllowed(Exception):
@@ -52,9 +52,9 @@ def resolve_scope(viewer: User, unit_id: int | None) -> Unit | None:
     return unit
 
 
-def scope_choices(viewer: User, units: Units | None = None) -> list[tuple[int, str]]:
+def scope_choices(viewer: User, units: UnitTree | None = None) -> list[tuple[int, str]]:
     """The units the viewer may choose, each with its path, by name."""
     allowed = allowed_unit_ids(viewer)
-    units = units or Units()
-    return [(uid, units.path(uid)) for uid in sorted(units.names, key=lambda u: (units.names[u], u))
-            if allowed is None or uid in allowed]
+    units = units or tree()
+    by_name = sorted(units.names, key=lambda u: (units.names[u], u))
+    return [(uid, units.label(uid)) for uid in by_name if allowed is None or uid in allowed]
