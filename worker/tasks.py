@@ -139,7 +139,7 @@ def warm_targets(force: bool = False) -> int | None:
     from advocacy.tracking import shared_cache
 
     try:
-        return shared_cache.warm(current_app._get_current_object(), force=force)
+        return shared_cache.warm(current_app._get_current_object(), force=force)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     finally:
         db.session.rollback()
 

@@ -18,6 +18,7 @@ from advocacy.activity.models import ActivityEvent, EventKind
 from advocacy.activity.service import record_event
 from advocacy.content.models import Network, Post, PostKind
 from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter
+from advocacy.db import rowcount
 from advocacy.extensions import db
 from advocacy.recruitment.models import Application, SurveyChoice
 from advocacy.sharing.models import Share
@@ -438,4 +439,4 @@ def anonymise_applications(now: datetime, keep_days: int) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
-    return result.rowcount or 0
+    return rowcount(result)

@@ -265,7 +265,7 @@ def _after_commit(session) -> None:
 
     if not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     try:
         for_app(app).invalidate(pending["posts"], pending["tokens"], pending["all"])
     except redis.RedisError as exc:
