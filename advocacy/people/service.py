@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from advocacy.accounts.models import Role, RoleName, Unit, User
 from advocacy.config import LANGUAGES
@@ -129,7 +129,7 @@ def grantable_roles(actor: Importer) -> set[str]:
 
 
 def change_problem(actor: Importer, person_id: int | None, person_roles: set[str], *,
-                   new_roles: set[str] = frozenset(), changes: bool = False,
+                   new_roles: Set[str] = frozenset(), changes: bool = False,
                    by_import: bool = False):
     """Why `actor` may not make this change to a person (None: allowed).
 
@@ -197,7 +197,9 @@ def _unit_lookup() -> tuple[dict[str, list[int]], dict[str, int]]:
     by_path: dict[str, int] = {}
     for unit in units:
         by_name.setdefault(unit.name.casefold(), []).append(unit.id)
-        names, node, seen = [], unit, set()
+        names: list[str] = []
+        node: Row[tuple[int, str, int | None]] | None = unit
+        seen: set[int] = set()
         while node is not None and node.id not in seen:
             seen.add(node.id)
             names.append(node.name.casefold())

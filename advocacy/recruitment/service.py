@@ -360,10 +360,10 @@ def import_csv(data: bytes, *, now: datetime) -> int:
     try:
         header = next(reader)
         columns: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            key = " ".join(cell.strip().lower().split())
+        for index, heading in enumerate(header):
+            label = " ".join(heading.strip().lower().split())
             for name, aliases in CSV_HEADERS.items():
-                if key in aliases and name not in columns:
+                if label in aliases and name not in columns:
                     columns[name] = index
         if "job_reference" not in columns or "application_id" not in columns:
             raise CsvImportError(_l(

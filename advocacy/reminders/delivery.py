@@ -413,7 +413,9 @@ class Batch:
 def expired(row: Reminder, now: datetime) -> bool:
     """A message whose payload says `expires_at` (ISO time) is not sent after it."""
     until = (row.payload or {}).get("expires_at")
-    return bool(until) and now >= datetime.fromisoformat(until)
+    if not until:
+        return False
+    return now >= datetime.fromisoformat(until)
 
 
 def dedupe_key(row: Reminder) -> str:

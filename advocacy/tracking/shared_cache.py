@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 import redis
 from sqlalchemy import event, inspect
@@ -105,7 +106,7 @@ class SharedTargets:
         return (decode(value) if value else None), (gen, epoch)
 
     def versions(self) -> tuple[bytes, bytes]:
-        gen, epoch = self.client.mget(self.keys)
+        gen, epoch = cast(list[bytes | None], self.client.mget(self.keys))  # a sync reply
         return gen or b"0", epoch or b"0"
 
     def fill(self, seen: tuple[bytes, bytes],
