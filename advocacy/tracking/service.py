@@ -224,7 +224,8 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
     try:
         stream = fastpath.stream_key()
         while time.monotonic() < deadline:
-            entries = cast(list[tuple[bytes, dict[bytes, bytes]]],  # the sync client's reply
+            # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+            entries = cast(list[tuple[bytes, dict[bytes, bytes]]],
                            r.xrange(stream, "-", "+", count=batch))
             if not entries:
                 break
@@ -236,7 +237,8 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
             if not _renewed(lock):
                 return moved
         while time.monotonic() < deadline:  # clicks buffered by an older version
-            raw = cast(list[bytes], r.lrange(kv.key(PENDING), 0, batch - 1))  # a sync reply
+            # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+            raw = cast(list[bytes], r.lrange(kv.key(PENDING), 0, batch - 1))
             if not raw:
                 break
             items = []

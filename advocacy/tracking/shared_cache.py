@@ -106,7 +106,8 @@ class SharedTargets:
         return (decode(value) if value else None), (gen, epoch)
 
     def versions(self) -> tuple[bytes, bytes]:
-        gen, epoch = cast(list[bytes | None], self.client.mget(self.keys))  # a sync reply
+        # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+        gen, epoch = cast(list[bytes | None], self.client.mget(self.keys))
         return gen or b"0", epoch or b"0"
 
     def fill(self, seen: tuple[bytes, bytes],
