@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -46,6 +47,16 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+    if TYPE_CHECKING:
+        # DeclarativeBase types it as any FromClause (a class may be mapped to a join or a
+        # select); every model here is mapped to a table of its own.
+        __table__: ClassVar[Table]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (0 if the driver cannot tell). `Session.execute`
+    is typed to return a `Result`; for these statements it is a `CursorResult`."""
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 # --- SQLite, the zero-setup default: many processes, one writer at a time ------------------

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound so that create_app() can bind them to any app."""
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -14,6 +16,15 @@ from limits.strategies import RateLimiter
 from advocacy.db import Base
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class (`class User(Model)`). At run time it is Flask-SQLAlchemy's
+# `db.Model`, made from `Base` (the same registry, metadata and type map, plus Flask-SQLAlchemy's
+# bind keys and table names). mypy cannot take a base class from an attribute
+# (python/mypy#8603), so to the type checker the models subclass `Base` itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

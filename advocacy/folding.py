@@ -201,7 +201,7 @@ def _shape(parents: Mapping[int, int | None]) -> tuple:
         return found
     tree: dict[int, int] = {}
     for unit, parent in parents.items():
-        tree[unit] = parent if parent in parents else ORGANISATION
+        tree[unit] = parent if parent is not None and parent in parents else ORGANISATION
     _break_cycles(tree)
     children: dict[int, list[int]] = defaultdict(list)
     for unit, parent in sorted(tree.items()):

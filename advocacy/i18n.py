@@ -17,11 +17,11 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     aliases = {alias: code for alias, code in BROWSER_ALIASES.items() if code in languages}
     best = request.accept_languages.best_match([*languages, *aliases])
-    return aliases.get(best, best) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return aliases.get(best, best) if best else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def month_name(key: str) -> str:

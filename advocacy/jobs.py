@@ -78,7 +78,7 @@ def _send(name: str, args: list[Any]) -> None:
     if not has_app_context():
         log.error("job %s %r not sent: no application context", name, args)
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     try:
         _client(app).send_task(name, args=args)
     except Exception:  # noqa: BLE001 - the data is committed; a lost job must not fail the request

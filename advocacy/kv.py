@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def client() -> redis.Redis:
     """One client per app (a connection pool); short timeouts so a dead Redis costs little."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     existing = app.extensions.get("advocacy_redis")
     if existing is None:
         existing = redis.Redis.from_url(

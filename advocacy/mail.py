@@ -109,7 +109,8 @@ def build_bulk_message(
     """The same message as build_message, built with the (faster) compat32 classes."""
     subject, text, html = render(name, locale, **context)
     message = MIMEMultipart("alternative", policy=UNFOLDED)
-    message["Subject"] = Header(subject, "utf-8")
+    # compat32 encodes a Header's words itself; typeshed's header values are str only.
+    message["Subject"] = Header(subject, "utf-8")  # type: ignore[assignment]
     message["To"] = formataddr((to_name, to_email), charset="utf-8")
     _standard_headers(message, message_id=message_id)
     message["Content-Language"] = locale

@@ -85,6 +85,12 @@ def _logging(**_kwargs: Any) -> None:
     logs.configure()
 
 
+# Declared only: `_build` binds them on first access (through `__getattr__` below).
+flask_app: Flask
+celery: Celery
+app: Celery
+
+
 def _build() -> None:
     global flask_app, celery, app
     if "celery" not in globals():

@@ -45,5 +45,5 @@ def install() -> None:
         return dict(remembered)
 
     _connparams.__wrapped__ = original  # type: ignore[attr-defined]
-    kombu_redis.Channel._connparams = _connparams
+    kombu_redis.Channel._connparams = _connparams  # type: ignore[method-assign]  # the patch
     _INSTALLED = True

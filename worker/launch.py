@@ -111,7 +111,7 @@ class EmbeddedRedis:
         return found
 
     def start(self, timeout: float = 10.0) -> str:
-        if self.keep:
+        if self.keep and self.directory is not None:
             os.makedirs(self.directory, exist_ok=True)
         else:
             self.directory = tempfile.mkdtemp(prefix="advocacy-redis-")
@@ -283,7 +283,8 @@ def main() -> int:
 
             embedded = EmbeddedRedis(INSTANCE_DIR / "redis")
             env["REDIS_URL"] = embedded.start()
-            say(f"embedded Redis on {env['REDIS_URL']} (pid {embedded.process.pid})")
+            pid = embedded.process.pid if embedded.process is not None else "?"  # started
+            say(f"embedded Redis on {env['REDIS_URL']} (pid {pid})")
         if not env.get("DATABASE_URL"):
             say("database: SQLite in the instance directory (set DATABASE_URL for PostgreSQL)")
         run_step([*flask, "db", "upgrade"], env)

@@ -88,8 +88,9 @@ def record_mail_failure(kind: str, user_id: int | None, exc: BaseException) -> N
     from advocacy.db import utcnow
 
     code = getattr(exc, "smtp_code", None)
-    if code is None and getattr(exc, "recipients", None):
-        code = next(iter(exc.recipients.values()))[0]
+    recipients = getattr(exc, "recipients", None)  # SMTPRecipientsRefused: address -> (code, text)
+    if code is None and recipients:
+        code = next(iter(recipients.values()))[0]
     try:
         audit.record(None, "mail.failed", now=utcnow(), target_type="user", target_id=user_id,
                      details={"kind": kind, "smtp_code": code, "error": type(exc).__name__})
@@ -140,7 +141,7 @@ def warm_targets(force: bool = False) -> int | None:
     from advocacy.tracking import shared_cache
 
     try:
-        return shared_cache.warm(current_app._get_current_object(), force=force)
+        return shared_cache.warm(current_app._get_current_object(), force=force)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     finally:
         db.session.rollback()
 

@@ -8,10 +8,10 @@ from sqlalchemy import JSON, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 
-class AccessibilityStatement(db.Model):
+class AccessibilityStatement(Model):
     __tablename__ = "accessibility_statements"
 
     id: Mapped[int] = mapped_column(primary_key=True)

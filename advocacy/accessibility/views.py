@@ -23,7 +23,7 @@ def statement():
     today = utcnow().astimezone(org_tz()).date()
     return render_template(
         "accessibility/statement.html", statement=current,
-        overdue=bool(current) and service.review_overdue(current, today),
+        overdue=current is not None and service.review_overdue(current, today),
         conformance=service.CONFORMANCE, methods=service.METHODS,
         complaint=service.complaint_link(current) if current else None,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import cast
 
 import redis
 from flask import current_app
@@ -51,7 +52,8 @@ def use(token: str) -> int | None:
     if not token or len(token) > 100:
         return None
     try:
-        value = kv.client().getdel(_key(token))
+        # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+        value = cast(bytes | None, kv.client().getdel(_key(token)))
     except redis.RedisError as exc:
         raise Unavailable(str(exc)) from exc
     return int(value) if value else None

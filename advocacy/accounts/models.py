@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
@@ -10,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.access import RoleName  # noqa: F401  (the roles are named in advocacy.access)
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model, db
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.content.models import Topic
 
 user_topics = Table(
     "user_topics",
@@ -20,7 +24,7 @@ user_topics = Table(
 )
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +38,8 @@ class Unit(db.Model):
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
     def path(self) -> str:
-        names, node = [], self
+        names: list[str] = []
+        node: Unit | None = self
         while node is not None:
             names.append(node.name)
             node = node.parent
@@ -44,7 +49,7 @@ class Unit(db.Model):
         return f"<Unit {self.id} {self.name!r}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +84,7 @@ class User(UserMixin, db.Model):
     roles: Mapped[list[Role]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
-    topics: Mapped[list[Topic]] = relationship(secondary=user_topics)  # noqa: F821
+    topics: Mapped[list[Topic]] = relationship(secondary=user_topics)
 
     @property
     def reading_languages(self) -> list[str] | None:
@@ -118,7 +123,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Role(db.Model):
+class Role(Model):
     __tablename__ = "roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +139,7 @@ class Role(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "name", "unit_id"),)
 
 
-class AmbassadorProfile(db.Model):
+class AmbassadorProfile(Model):
     """Networks the person uses and when onboarding was completed (set by onboarding; read
     by the queue, sharing and reminders through content/networks.py)."""
 

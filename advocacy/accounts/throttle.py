@@ -42,7 +42,7 @@ class Failure:
 
 def _limiter() -> FixedWindowRateLimiter:
     """Fixed windows on the app's Flask-Limiter storage, whatever strategy the app configured."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     existing = app.extensions.get(_EXTENSION)
     if existing is None:
         existing = FixedWindowRateLimiter(limiter.storage)

@@ -81,7 +81,7 @@ def _attempt(form, email_key: str, address: str) -> int:
         form.password.errors.append(_locked_message(wait))
         return 429
     user = service.find_user_by_email(form.email.data)
-    if service.check_password(user, form.password.data) and user.active:
+    if service.check_password(user, form.password.data) and user is not None and user.active:
         throttle.succeeded(email_key, address)
         login_user(user)
         db.session.commit()

@@ -117,13 +117,13 @@ def refresh(changes: Changes | None, now: datetime, tz: ZoneInfo) -> None:
     full = changes is None or version.value != VERSION
     tree = Tree()
     # "Regular who stopped" is relative to the current month: a new month redoes everyone.
-    redo = None if full or as_of.value != current else changes.users
+    redo = None if changes is None or full or as_of.value != current else changes.users
     _refresh_people(redo, now, tz, current, tree)
     if full or tree_mark.value != tree.fingerprint:
         _refresh_scope_periods(None, tree)
         _refresh_scope_sums(ScopeActivity, None, tree)
         _refresh_scope_sums(ScopeDim, None, tree)
-    else:
+    elif changes is not None:  # always, as not full
         if changes.months:
             _refresh_scope_periods(_periods(changes.months), tree)
         if changes.unit_months:

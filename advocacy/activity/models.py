@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -49,7 +49,7 @@ KIND_COLUMNS: dict[str, str] = {
 COUNT_COLUMNS = (*KIND_COLUMNS.values(), "clicks", "early_shares", "lag_minutes", "lag_count")
 
 
-class ActivityEvent(db.Model):
+class ActivityEvent(Model):
     """One meaningful act. Rows are only ever inserted; the unit is the one at that time."""
 
     __tablename__ = "activity_events"
@@ -72,7 +72,7 @@ class ActivityEvent(db.Model):
     __table_args__ = (Index("ix_activity_events_kind_ref_id", "kind", "ref_id"),)
 
 
-class UnitMembership(db.Model):
+class UnitMembership(Model):
     """Which unit a person belonged to when: moving someone keeps old history with the old unit."""
 
     __tablename__ = "unit_memberships"
@@ -85,7 +85,7 @@ class UnitMembership(db.Model):
 
 
 
-class PersonMonth(db.Model):
+class PersonMonth(Model):
     """One person's acts in one month, in the unit they belonged to then (0 = no unit)."""
 
     __tablename__ = "activity_person_months"
@@ -123,7 +123,7 @@ class PersonMonth(db.Model):
     )
 
 
-class UnitMonth(db.Model):
+class UnitMonth(Model):
     """Anonymous totals per unit per month, split by leaders and others: kept for years."""
 
     __tablename__ = "activity_unit_months"
@@ -148,7 +148,7 @@ class UnitMonth(db.Model):
     lag_count: Mapped[int] = mapped_column(default=0)
 
 
-class UnitDimMonth(db.Model):
+class UnitDimMonth(Model):
     """Shares and clicks per unit per month by network or by topic."""
 
     __tablename__ = "activity_unit_dim_months"
@@ -161,7 +161,7 @@ class UnitDimMonth(db.Model):
     clicks: Mapped[int] = mapped_column(default=0)
 
 
-class RollupState(db.Model):
+class RollupState(Model):
     """High-water marks of what the incremental rollup has seen."""
 
     __tablename__ = "activity_rollup_state"
@@ -172,7 +172,7 @@ class RollupState(db.Model):
 
 # --- what the corps-health page reads, kept by the rollup (advocacy.activity.health_tables) ---
 
-class PersonState(db.Model):
+class PersonState(Model):
     """An enrolled ambassador as the dashboards see them: joining, retention, last share.
 
     Personal, so it is deleted with the person and rebuilt from their monthly rows.
@@ -197,7 +197,7 @@ class PersonState(db.Model):
     stopped: Mapped[bool] = mapped_column(default=False, index=True)  # regular, then quiet
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """People who joined in a month in a unit with its sub-units (scope 0: anywhere) — after
     = 0 — and how many of them were still sharing `after` months later. Anonymous counts;
     the page folds small cohorts."""
@@ -210,7 +210,7 @@ class Cohort(db.Model):
     people: Mapped[int] = mapped_column(default=0)
 
 
-class EnrolmentChange(db.Model):
+class EnrolmentChange(Model):
     """Change in enrolled ambassadors of a unit at the end of a month (joins and moves):
     the running sum is the enrolment at the end of each month."""
 
@@ -221,7 +221,7 @@ class EnrolmentChange(db.Model):
     delta: Mapped[int] = mapped_column(default=0)
 
 
-class ScopePeriod(db.Model):
+class ScopePeriod(Model):
     """Per unit with its sub-units (scope 0: the whole organisation) and period of 1, 3 or 12
     months: who shared, leaders among them, and the shares of the top 10 % (concentration)."""
 
@@ -236,7 +236,7 @@ class ScopePeriod(db.Model):
     top_shares: Mapped[int] = mapped_column(default=0)
 
 
-class UnitPeriod(db.Model):
+class UnitPeriod(Model):
     """Per unit (0: people without a unit; its own people, not its sub-units) and period of
     1, 3 or 12 months: who shared, and the leaders among them. Each person counts once per
     period, in the unit of their last month with shares in it, so the figures add up over
@@ -252,7 +252,7 @@ class UnitPeriod(db.Model):
     leaders: Mapped[int] = mapped_column(default=0)
 
 
-class ScopeDim(db.Model):
+class ScopeDim(Model):
     """Shares and clicks by network or topic per scope (0: the whole organisation) and
     period of 1, 3 or 12 months: the unit dimension rows summed over sub-units."""
 
@@ -267,7 +267,7 @@ class ScopeDim(db.Model):
     clicks: Mapped[int] = mapped_column(default=0)
 
 
-class ScopeActivity(db.Model):
+class ScopeActivity(Model):
     """Shares, clicks, applications and sharing speed per scope (0: the whole organisation),
     period of 1, 3 or 12 months and leaders/others: the unit months summed over sub-units."""
 

@@ -30,6 +30,7 @@ from advocacy.activity import partitions
 from advocacy.activity.models import ActivityEvent, EventKind, RollupState
 from advocacy.activity.months import month_of, month_start
 from advocacy.activity.rollup import SETTLE, rollup_recent
+from advocacy.db import rowcount
 from advocacy.extensions import db
 from advocacy.tracking.models import Click, Share
 
@@ -81,15 +82,15 @@ def prune_raw(now: datetime, keep_days: int, tz: ZoneInfo) -> PruneReport:
             [{"share": share_id, "n": n} for share_id, n in per_share],
         )
     clicks, events = _drop_partitions(limit, click_mark, event_mark)
-    clicks += db.session.execute(
+    clicks += rowcount(db.session.execute(
         delete(Click).where(*old_clicks).execution_options(synchronize_session=False)
-    ).rowcount or 0
-    events += db.session.execute(
+    ))
+    events += rowcount(db.session.execute(
         delete(ActivityEvent)
         .where(ActivityEvent.occurred_at < limit, ActivityEvent.id <= event_mark,
                ActivityEvent.kind != EventKind.SHARE)
         .execution_options(synchronize_session=False)
-    ).rowcount or 0
+    ))
     state = _state(PRUNED_BEFORE)
     if clicks or events:
         # The month holding the last instant that may have lost rows, plus one.

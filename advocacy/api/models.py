@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,7 @@ class ApiToken(db.Model):
         return "active"
 
 
-class ApiWrite(db.Model):
+class ApiWrite(Model):
     """A create done through the API under an Idempotency-Key: the same key returns it again."""
 
     __tablename__ = "api_writes"

@@ -3,6 +3,9 @@ builds the OpenAPI 3.1 document from the same models (nothing is written by hand
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
@@ -52,6 +55,13 @@ spec = SpecTree(
 )
 
 ERRORS = {f"HTTP_{code}": Error for code in (400, 401, 403, 413, 415, 429)}
+
+
+def validated() -> Any:
+    """What spectree validated for this request: `.query` and `.json`, instances of the
+    operation's models. Spectree keeps it on Flask's request as `request.context`, an
+    attribute that Flask's `Request` type does not declare."""
+    return request.context  # type: ignore[attr-defined]  # set by spectree
 
 
 def responses(**models) -> Response:

@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 
 from flask import Blueprint, jsonify, request
 from sqlalchemy import Select, func, select
@@ -20,7 +21,7 @@ from advocacy.api import auth, schemas
 from advocacy.api.auth import needs, public
 from advocacy.api.errors import ApiError, handle_api_error
 from advocacy.api.models import ApiWrite
-from advocacy.api.spec import responses, spec
+from advocacy.api.spec import responses, spec, validated
 from advocacy.content import service as content
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
@@ -115,7 +116,7 @@ def _unit_out(unit: Unit, units: UnitTree) -> schemas.UnitOut:
                tags=["units"])
 def units():
     """List units (the organisation's tree), by id."""
-    query = request.context.query
+    query: schemas.PageQuery = validated().query
     rows, cursor = _page(select(Unit), Unit.id, query)
     return schemas.UnitPage(items=[_unit_out(u, tree()) for u in rows], next_cursor=cursor)
 
@@ -143,7 +144,7 @@ def _person_out(person: User) -> schemas.PersonOut:
                tags=["people"])
 def people():
     """List people (no activity figures: those are only in aggregates)."""
-    query = request.context.query
+    query: schemas.PeopleQuery = validated().query
     stmt = select(User)
     if query.unit_id is not None:
         stmt = stmt.where(User.unit_id == query.unit_id)
@@ -171,7 +172,8 @@ def _post_out(post: Post) -> schemas.PostOut:
         if variant is not None:
             texts[network] = variant.text
     return schemas.PostOut(
-        id=post.id, title=post.title, link=post.link, kind=post.kind, status=post.status,
+        id=post.id, title=post.title, link=post.link, kind=schemas.Kind(post.kind),
+        status=schemas.Status(post.status),
         job_reference=post.job_reference, place=post.place or "", deadline_at=post.deadline_at,
         event_at=post.event_at, starts_at=post.starts_at, ends_at=post.ends_at,
         published_at=post.published_at, created_at=post.created_at, texts=texts)
@@ -182,7 +184,7 @@ def _post_out(post: Post) -> schemas.PostOut:
                tags=["posts"])
 def posts():
     """List posts, optionally by status and kind."""
-    query = request.context.query
+    query: schemas.PostQuery = validated().query
     stmt = select(Post)
     if query.status is not None:
         stmt = stmt.where(Post.status == query.status.value)
@@ -217,7 +219,7 @@ def create_post():
     Idempotent: repeating a request with the same `Idempotency-Key` header (or, for a job,
     the same `job_reference`) returns the post made the first time (200) instead of a second.
     """
-    body: schemas.PostCreate = request.context.json
+    body: schemas.PostCreate = validated().json
     token = auth.current_token()
     key = (request.headers.get(IDEMPOTENCY) or "").strip()
     if len(key) > 100:
@@ -309,7 +311,7 @@ def share_stats():
     at least the programme minimum exactly as the page is: no row, and no difference of
     rows, is about fewer people. Too few ambassadors in all: no rows.
     """
-    query: schemas.StatsQuery = request.context.query
+    query: schemas.StatsQuery = validated().query
     now = utcnow()
     first, last = _span(query, now)
     min_group = max(1, get_programme().min_group_size)
@@ -366,11 +368,12 @@ def _by_network(first: int, last: int, period: str, min_group: int) -> list[sche
         row = sums[(network, _period(month, period))]
         row[0] += int(shares or 0)
         row[1] += int(clicks or 0)
-    for network, at in db.session.execute(
+    for applied_on, at in db.session.execute(
             select(Application.network, Application.applied_at).where(
                 Application.share_id.is_not(None), Application.network.is_not(None),
                 *_months_between(Application.applied_at, first, last))).tuples():
-        sums[(network, _period(month_of(at, tz), period))][2] += 1
+        if applied_on is not None:  # always (selected so); the column may be null
+            sums[(applied_on, _period(month_of(at, tz), period))][2] += 1
     return [schemas.StatsRow(period=p, network=network, shares=s, clicks=c, applications=a)
             for (network, p), (s, c, a) in sorted(sums.items(), key=lambda kv: (kv[0][1],
                                                                                   kv[0][0]))
@@ -422,7 +425,7 @@ def _by_unit(first: int, last: int, period: str, min_group: int) -> list[schemas
         members = dict(groups[p])
         units = sorted(u for u in members.get(key, ()) if u != fold.ORGANISATION)
         out.append(schemas.StatsRow(
-            period=_period(p * size, period), unit_id=None if key == fold.OTHER else key,
+            period=_period(p * size, period), unit_id=key if isinstance(key, int) else None,
             folded=key == fold.OTHER, units=units, shares=s, clicks=c, applications=a))
     return out
 
@@ -435,7 +438,8 @@ def _application_out(application: Application, job_reference: str,
         id=application.id, job_reference=job_reference,
         ats_application_id=application.ats_application_id or "",
         channel=application.channel, network=application.network,
-        attributed=application.share_id is not None, outcome=application.outcome,
+        attributed=application.share_id is not None,
+        outcome=schemas.Outcome(application.outcome),
         applied_at=application.applied_at, updated_at=application.updated_at, created=created)
 
 
@@ -455,7 +459,7 @@ def report_application():
     Idempotent: the same job and application id update the one record (200), never double
     it. An unknown `share_reference` is recorded as unattributed, not refused.
     """
-    body: schemas.ApplicationIn = request.context.json
+    body: schemas.ApplicationIn = validated().json
     existed = _application_exists(body.job_reference, body.ats_application_id)
     try:
         application = recruitment.record_application(
@@ -479,9 +483,9 @@ def _application_exists(job_reference: str, ats_id: str) -> bool:
     job = recruitment.job_by_reference(job_reference)
     if job is None:
         return False
-    return db.session.scalar(select(func.count()).select_from(Application).where(
+    return (db.session.scalar(select(func.count()).select_from(Application).where(
         Application.post_id == job.id,
-        Application.ats_application_id == (ats_id or "").strip())) > 0
+        Application.ats_application_id == (ats_id or "").strip())) or 0) > 0
 
 
 Ref = "<string(maxlength=100):"
@@ -494,7 +498,7 @@ Ref = "<string(maxlength=100):"
                tags=["applications"])
 def update_outcome(job_reference: str, ats_application_id: str):
     """Set what became of an application reported before (idempotent)."""
-    body: schemas.OutcomeIn = request.context.json
+    body: schemas.OutcomeIn = validated().json
     try:
         application = recruitment.set_outcome(
             job_reference=job_reference, ats_application_id=ats_application_id,
@@ -513,7 +517,7 @@ def update_outcome(job_reference: str, ats_application_id: str):
                tags=["job feeds"])
 def feeds():
     """The job feeds curators added, with when each last ran and its last error."""
-    query = request.context.query
+    query: schemas.PageQuery = validated().query
     rows, cursor = _page(select(JobFeed), JobFeed.id, query)
     return schemas.FeedPage(items=[schemas.FeedOut.model_validate(f) for f in rows],
                             next_cursor=cursor)
@@ -546,7 +550,7 @@ def corps_health():
     Computed by the same service as the page: groups smaller than the programme minimum
     are folded into "Other" or left out (null); no table names a person.
     """
-    query: schemas.HealthQuery = request.context.query
+    query: schemas.HealthQuery = validated().query
     now, tz = utcnow(), org_tz()
     args = {"years": str(query.years), "resolution": query.resolution}
     if query.unit_id is not None:
@@ -560,8 +564,9 @@ def corps_health():
         unit = db.session.get(Unit, query.unit_id)
         if unit is None:
             raise ApiError(404, "not_found", "No unit has this id.")
-    health = insights_health.corps_health(_Integration(), unit, parsed, now=now, tz=tz,
-                                          rows=None)
+    # A stand-in viewer with no role: corps_health's parameter names User, as the pages pass one.
+    viewer = cast(User, _Integration())
+    health = insights_health.corps_health(viewer, unit, parsed, now=now, tz=tz, rows=None)
     tables = [
         schemas.HealthTable(
             key=table.key, title=str(table.title),

@@ -307,7 +307,7 @@ def change_line(key: str, pair: Any) -> str:
 
 
 def _blank_pair(pair: Any) -> bool:
-    empty = (None, "", [])
+    empty: tuple[Any, ...] = (None, "", [])
     return isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[0] in empty \
         and pair[1] in empty
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 
 from advocacy.audit.models import AuditEntry
+from advocacy.db import rowcount
 from advocacy.extensions import db
 
 # Every action recorded anywhere; the admin page's filter offers exactly these.
@@ -76,4 +77,4 @@ def prune(now: datetime, keep_days: int) -> int:
     cutoff = now - timedelta(days=keep_days)
     result = db.session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff))
     db.session.flush()
-    return result.rowcount or 0
+    return rowcount(result)

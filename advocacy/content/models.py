@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -19,7 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model, db
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import Unit, User
 
 
 class Network(enum.StrEnum):
@@ -72,7 +76,7 @@ post_units = Table(
 )
 
 
-class Topic(db.Model):
+class Topic(Model):
     __tablename__ = "topics"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +90,7 @@ class Topic(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "posts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,14 +131,14 @@ class Post(db.Model):
     )
 
     topics: Mapped[list[Topic]] = relationship(secondary=post_topics, lazy="selectin")
-    units: Mapped[list[Unit]] = relationship(secondary=post_units, lazy="selectin")  # noqa: F821
+    units: Mapped[list[Unit]] = relationship(secondary=post_units, lazy="selectin")
     variants: Mapped[list[PostVariant]] = relationship(
         back_populates="post", cascade="all, delete-orphan", lazy="selectin"
     )
 
     __table_args__ = (Index("ix_posts_status_starts_at", "status", "starts_at"),)
 
-    credit_user: Mapped[User | None] = relationship(foreign_keys=[credit_user_id])  # noqa: F821
+    credit_user: Mapped[User | None] = relationship(foreign_keys=[credit_user_id])
 
     def variant(self, network: str) -> PostVariant | None:
         """The main (A) text for a network."""
@@ -172,7 +176,7 @@ class Post(db.Model):
         return self.in_window(now) and not self.deadline_passed(now)
 
 
-class PostVariant(db.Model):
+class PostVariant(Model):
     __tablename__ = "post_variants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +191,7 @@ class PostVariant(db.Model):
     __table_args__ = (UniqueConstraint("post_id", "network", "label"),)
 
 
-class PostComment(db.Model):
+class PostComment(Model):
     """Curators talk about a post before and after it goes out (M2)."""
 
     __tablename__ = "post_comments"
@@ -198,10 +202,10 @@ class PostComment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User | None] = relationship()  # noqa: F821
+    user: Mapped[User | None] = relationship()
 
 
-class PostRevision(db.Model):
+class PostRevision(Model):
     """Who changed what and when: one row per change, with the changed fields as old/new."""
 
     __tablename__ = "post_revisions"
@@ -213,4 +217,4 @@ class PostRevision(db.Model):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User | None] = relationship()  # noqa: F821
+    user: Mapped[User | None] = relationship()

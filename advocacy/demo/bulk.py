@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Table, func, select, text
+
+if TYPE_CHECKING:
+    import psycopg
 
 CHUNK = 5000
 
@@ -24,7 +28,7 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
                 {"s": sequence, "v": first + count - 1},
             )
         return int(first)
-    return int(conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))) + 1
+    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
 def insert_rows(
@@ -37,7 +41,8 @@ def insert_rows(
     """
     count = 0
     if is_postgres(conn):
-        raw = conn.connection.dbapi_connection
+        # The driver's own connection (psycopg 3 on PostgreSQL), for its COPY.
+        raw = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
         quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
         name = conn.dialect.identifier_preparer.quote(table.name)
         with raw.cursor() as cursor:

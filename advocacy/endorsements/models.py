@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
+    from advocacy.content.models import Post
 
 NOTE_MAX = 280
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     __tablename__ = "endorsements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,13 +29,13 @@ class Endorsement(db.Model):
     # Withdrawn endorsements are kept (so the record says it once was), but no longer shown.
     withdrawn_at: Mapped[datetime | None] = mapped_column()
 
-    leader: Mapped[User] = relationship(lazy="joined")  # noqa: F821
-    post: Mapped[Post] = relationship()  # noqa: F821
+    leader: Mapped[User] = relationship(lazy="joined")
+    post: Mapped[Post] = relationship()
 
     __table_args__ = (UniqueConstraint("post_id", "leader_id"),)
 
 
-class EndorsementRequest(db.Model):
+class EndorsementRequest(Model):
     __tablename__ = "endorsement_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,14 +48,14 @@ class EndorsementRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column()
 
-    post: Mapped[Post] = relationship()  # noqa: F821
-    leader: Mapped[User] = relationship(foreign_keys=[leader_id])  # noqa: F821
-    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+    post: Mapped[Post] = relationship()
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
 
     __table_args__ = (UniqueConstraint("post_id", "leader_id"),)
 
 
-class Kudos(db.Model):
+class Kudos(Model):
     __tablename__ = "kudos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,5 +66,5 @@ class Kudos(db.Model):
     message: Mapped[str] = mapped_column(String(NOTE_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    sender: Mapped[User | None] = relationship(foreign_keys=[from_user_id])  # noqa: F821
-    recipient: Mapped[User] = relationship(foreign_keys=[to_user_id])  # noqa: F821
+    sender: Mapped[User | None] = relationship(foreign_keys=[from_user_id])
+    recipient: Mapped[User] = relationship(foreign_keys=[to_user_id])

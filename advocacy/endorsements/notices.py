@@ -37,8 +37,8 @@ def _locale(person: User) -> str:
 
 def kudos_notice(kudos: Kudos, now: datetime) -> int:
     """(d) Tell the ambassador a leader recognised them, once per kudos."""
-    recipient = db.session.get(User, kudos.to_user_id)
-    leader = db.session.get(User, kudos.from_user_id)
+    recipient = db.session.get_one(User, kudos.to_user_id)
+    leader = db.session.get_one(User, kudos.from_user_id)
     with force_locale(_locale(recipient)):
         payload = {"headline": _("Kudos from %(name)s", name=leader.name), "body": kudos.message}
     return notify(recipient, Kind.NOTICE, payload, now, key=f"kudos:{kudos.id}")
@@ -46,7 +46,7 @@ def kudos_notice(kudos: Kudos, now: datetime) -> int:
 
 def request_notice(request: EndorsementRequest, now: datetime) -> int:
     """(d) A curator asks a leader to endorse a post: the message links to one-click endorse."""
-    leader = db.session.get(User, request.leader_id)
+    leader = db.session.get_one(User, request.leader_id)
     with force_locale(_locale(leader)):
         body = _("Endorse it with one click: %(url)s", url=mail.public_url("endorsements.index"))
         if request.note:

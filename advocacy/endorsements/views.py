@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -81,7 +83,7 @@ def post_endorsements(post_id: int):
     form = RequestForm()
     form.leader_id.choices = [(u.id, u.name) for u in service.leaders()]
     if form.validate_on_submit():
-        leader = db.session.get(User, form.leader_id.data)
+        leader = db.session.get_one(User, form.leader_id.data)
         with attempt(service.EndorsementError, form=form, field="leader_id") as tried:
             request_row = service.request_endorsement(post, leader, by=current_user,
                                                       note=form.note.data or "", now=utcnow())
@@ -103,12 +105,12 @@ def post_endorsements(post_id: int):
 def kudos():
     form = KudosForm()
     people = service.led_people_ids(current_user) - {current_user.id}
-    choices = db.session.scalars(
+    choices: Iterable[User] = db.session.scalars(
         select(User).where(User.id.in_(people), User.active.is_(True)).order_by(User.name)
     ) if people else []
     form.recipient_id.choices = [(u.id, u.name) for u in choices]
     if form.validate_on_submit():
-        recipient = db.session.get(User, form.recipient_id.data)
+        recipient = db.session.get_one(User, form.recipient_id.data)
         with attempt(service.EndorsementError, form=form, field="message") as tried:
             kudos_row = service.give_kudos(current_user, recipient, form.message.data, utcnow())
             notices.kudos_notice(kudos_row, utcnow())

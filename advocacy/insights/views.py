@@ -159,8 +159,8 @@ def person_response(user_id: int):
     now = utcnow()
     person = db.session.get(User, user_id) if user_id < 2**31 else None
     seen = visibility.person_visibility(current_user, person, now)
-    if (not visibility.can_view_person(current_user, person, now)
-            and not seen.may(visibility.CHOICES)):
+    if person is None or (not visibility.can_view_person(current_user, person, now)
+                          and not seen.may(visibility.CHOICES)):
         _refused(now, "user", user_id)
         # Only administrators learn whether the person exists.
         abort(404 if person is None and current_user.has_role("admin") else 403)

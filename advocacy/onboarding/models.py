@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.accounts.models import AmbassadorProfile  # noqa: F401  (its home is accounts)
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 
-class GuidelineAcceptance(db.Model):
+class GuidelineAcceptance(Model):
     __tablename__ = "guideline_acceptances"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -130,7 +130,7 @@ def grantable_roles(actor: Importer) -> set[str]:
 
 
 def change_problem(actor: Importer, person_id: int | None, person_roles: set[str], *,
-                   new_roles: set[str] = frozenset(), changes: bool = False,
+                   new_roles: Set[str] = frozenset(), changes: bool = False,
                    by_import: bool = False):
     """Why `actor` may not make this change to a person (None: allowed).
 

@@ -7,15 +7,19 @@ advocacy/activity (``activity_unit_months``, ``activity_unit_dim_months``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
 
 
-class PrivacySettings(db.Model):
+class PrivacySettings(Model):
     """One row: what the privacy notice says and whether named per-person leader views are on."""
 
     __tablename__ = "privacy_settings"
@@ -38,7 +42,7 @@ class PrivacySettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class PersonalDataAccess(db.Model):
+class PersonalDataAccess(Model):
     """Someone other than the person opened that person's data; shown to the person."""
 
     __tablename__ = "personal_data_accesses"
@@ -52,10 +56,10 @@ class PersonalDataAccess(db.Model):
     what: Mapped[str] = mapped_column(String(60))
     purpose: Mapped[str] = mapped_column(Text, default="")
 
-    viewer: Mapped[User | None] = relationship(foreign_keys=[viewer_id])  # noqa: F821
+    viewer: Mapped[User | None] = relationship(foreign_keys=[viewer_id])
 
 
-class PrivacyNotice(db.Model):
+class PrivacyNotice(Model):
     """A change people must be told about (in the app and by e-mail)."""
 
     __tablename__ = "privacy_notices"
@@ -67,7 +71,7 @@ class PrivacyNotice(db.Model):
     purpose: Mapped[str] = mapped_column(Text, default="")
 
 
-class NoticeDelivery(db.Model):
+class NoticeDelivery(Model):
     """Per person: when the notice was e-mailed and when it was read in the app."""
 
     __tablename__ = "notice_deliveries"
@@ -89,7 +93,7 @@ class ExportStatus:
     FAILED = "failed"
 
 
-class DataExport(db.Model):
+class DataExport(Model):
     """A person's own export: built by a job, downloadable once through a signed link."""
 
     __tablename__ = "data_exports"

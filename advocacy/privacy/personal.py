@@ -281,7 +281,7 @@ def erase_rows(person_id: int) -> list[Path]:
             select(Story.photo_name).where(
                 Story.author_id == person_id, Story.photo_name.is_not(None),
                 Story.photo_name.not_in(in_posts)))
-        if "/" not in name and "\\" not in name
+        if name is not None and "/" not in name and "\\" not in name
     ]
     # Texts the person wrote in other people's records go with the person.
     db.session.execute(delete(Story).where(Story.author_id == person_id))

@@ -259,7 +259,7 @@ def erase_me():
         if not tokens_equal(typed, current_user.email.lower()):
             form.email.errors.append(_("This is not your e-mail address."))
         else:
-            person = db.session.get(User, current_user.id)
+            person = db.session.get_one(User, current_user.id)
             logout_user()
             erase_person(person, reason="request", actor_id=None, now=utcnow())
             db.session.commit()

@@ -9,10 +9,10 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 
-class Programme(db.Model):
+class Programme(Model):
     __tablename__ = "programmes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
 
 
 class QueueChoice(enum.StrEnum):
@@ -17,7 +17,7 @@ class QueueChoice(enum.StrEnum):
     SNOOZED = "snoozed"
 
 
-class QueueDecision(db.Model):
+class QueueDecision(Model):
     __tablename__ = "queue_decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class QueueDecision(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "post_id"),)
 
 
-class QueueImpression(db.Model):
+class QueueImpression(Model):
     """The first time a post was shown in a person's queue: what the fatigue limit counts (M16)."""
 
     __tablename__ = "queue_impressions"

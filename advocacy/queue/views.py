@@ -37,8 +37,8 @@ def card_text(post, first: str | None = None) -> str:
     networks = list(post.networks)
     if not networks:
         return ""
-    network = first if first in networks else ("linkedin" if "linkedin" in networks
-                                                 else networks[0])
+    network = first if first is not None and first in networks else (
+        "linkedin" if "linkedin" in networks else networks[0])
     variant = variant_for(post, network, current_user.id)
     return variant.text if variant else ""
 

@@ -94,9 +94,9 @@ def _job(key: str, title: str, link: str, reference: str, deadline: str, place: 
     title, link = " ".join((title or "").split())[:200], (link or "").strip()[:2000]
     if not title or content.link_problem(link):
         return None
-    reference = reference[:100] or None
-    key = (reference or key or link)[:300]
-    return Job(key=key, title=title, link=link, reference=reference,
+    job_reference = reference[:100] or None
+    key = (job_reference or key or link)[:300]
+    return Job(key=key, title=title, link=link, reference=job_reference,
                deadline_at=parse_when(deadline, tz), place=place[:200])
 
 
@@ -113,7 +113,8 @@ def _json_feed(body: bytes, tz: ZoneInfo) -> list[Job]:
     for item in items[:MAX_ENTRIES]:
         if not isinstance(item, dict):
             continue
-        extra = item.get("_job") if isinstance(item.get("_job"), dict) else {}
+        job_part = item.get("_job")
+        extra = job_part if isinstance(job_part, dict) else {}
         flat = {k.lower(): v for k, v in {**item, **extra}.items() if isinstance(v, str)}
         job = _job(str(item.get("id") or ""), str(item.get("title") or ""),
                    str(item.get("url") or ""), _first(flat, REFERENCE_KEYS),

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model, db
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.content.models import Post
+    from advocacy.tracking.models import Share
 
 
-class Application(db.Model):
+class Application(Model):
     """One application for one job, as the ATS, the survey page or a CSV reported it.
 
     No name or contact detail is ever stored: the ATS's application id is the only link to
@@ -41,8 +46,8 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     anonymised_at: Mapped[datetime | None] = mapped_column()
 
-    post: Mapped[Post] = relationship()  # noqa: F821
-    share: Mapped[Share | None] = relationship()  # noqa: F821
+    post: Mapped[Post] = relationship()
+    share: Mapped[Share | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("post_id", "ats_application_id",
@@ -52,7 +57,7 @@ class Application(db.Model):
     )
 
 
-class JobFeed(db.Model):
+class JobFeed(Model):
     """An ATS feed of open positions (RSS, Atom or JSON Feed) read on a schedule."""
 
     __tablename__ = "job_feeds"
@@ -72,7 +77,7 @@ class JobFeed(db.Model):
     )
 
 
-class JobFeedRun(db.Model):
+class JobFeedRun(Model):
     """One reading of a feed: when, what it changed, or why it failed."""
 
     __tablename__ = "job_feed_runs"
@@ -94,7 +99,7 @@ class JobFeedRun(db.Model):
     feed: Mapped[JobFeed] = relationship(back_populates="runs")
 
 
-class JobFeedItem(db.Model):
+class JobFeedItem(Model):
     """Which post a feed's entry became, so a rerun updates it instead of adding another."""
 
     __tablename__ = "job_feed_items"
@@ -110,7 +115,7 @@ class JobFeedItem(db.Model):
     __table_args__ = (UniqueConstraint("feed_id", "key", name="uq_job_feed_items_feed_id_key"),)
 
 
-class SurveyChoice(db.Model):
+class SurveyChoice(Model):
     """One answer to "where did you first see this job?"; curators rename, add, hide, order."""
 
     __tablename__ = "survey_choices"

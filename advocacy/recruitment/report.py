@@ -11,6 +11,7 @@ network with fewer sharers behind it than the programme's minimum group is folde
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -122,12 +123,14 @@ def _line_key(channel: str, network: str | None) -> str:
     return channel if channel in LINE_LABELS else OTHER
 
 
-def _bucket(bounds: list[tuple[datetime | None, datetime | None]]):
+def _bucket(bounds: Sequence[tuple[datetime | None, datetime | None]]):
     """A function from a timestamp to the index of its period (None: outside them all)."""
     if len(bounds) == 1:
         lo, hi = bounds[0]
         return lambda t: 0 if (lo is None or t >= lo) and (hi is None or t < hi) else None
-    starts = [lo for lo, _hi in bounds]
+    starts = [lo for lo, _hi in bounds if lo is not None]
+    if len(starts) != len(bounds):
+        raise ValueError("only a single period may be open at its start")
     last = bounds[-1][1]
 
     def index(t: datetime) -> int | None:
@@ -163,7 +166,7 @@ def _month_period(month: str, where_of) -> int | None:
     return where_of(datetime(year, mon, 15, tzinfo=UTC))
 
 
-def figures(bounds: list[tuple[datetime | None, datetime | None]], *,
+def figures(bounds: Sequence[tuple[datetime | None, datetime | None]], *,
             post_id: int | None = None, minimum: int | None = None) -> list[list[Line]]:
     """Lines per consecutive period (years, or one job's whole life) in a few queries.
 
@@ -224,10 +227,11 @@ def figures(bounds: list[tuple[datetime | None, datetime | None]], *,
         where.append(Share.post_id == post_id)
     s_far, s_near = _split(Share.created_at, bounds)
     s_month = _utc_month(Share.created_at).label("month")
-    raw_n = select(Click.share_id, func.count().label("n")).where(Click.is_bot.is_(False))
+    counted = select(Click.share_id, func.count().label("n")).where(Click.is_bot.is_(False))
     if post_id is not None:  # one job: only its own shares' clicks (by the clicks index)
-        raw_n = raw_n.where(Click.share_id.in_(select(Share.id).where(Share.post_id == post_id)))
-    raw_n = raw_n.group_by(Click.share_id).subquery()
+        counted = counted.where(
+            Click.share_id.in_(select(Share.id).where(Share.post_id == post_id)))
+    raw_n = counted.group_by(Click.share_id).subquery()
     total = func.sum(Share.pruned_clicks + func.coalesce(raw_n.c.n, 0))
     base = select().select_from(Share).join(Post, Post.id == Share.post_id) \
         .outerjoin(raw_n, raw_n.c.share_id == Share.id).where(*where)

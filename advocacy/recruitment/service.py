@@ -18,6 +18,7 @@ from advocacy.activity.models import ActivityEvent, EventKind
 from advocacy.activity.recording import record_event
 from advocacy.content.models import Network, Post, PostKind
 from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter
+from advocacy.db import rowcount
 from advocacy.extensions import db
 from advocacy.recruitment.models import Application, SurveyChoice
 from advocacy.sharing.models import Share
@@ -359,10 +360,10 @@ def import_csv(data: bytes, *, now: datetime) -> int:
     try:
         header = next(reader)
         columns: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            key = " ".join(cell.strip().lower().split())
+        for index, heading in enumerate(header):
+            label = " ".join(heading.strip().lower().split())
             for name, aliases in CSV_HEADERS.items():
-                if key in aliases and name not in columns:
+                if label in aliases and name not in columns:
                     columns[name] = index
         if "job_reference" not in columns or "application_id" not in columns:
             raise CsvImportError(_l(
@@ -438,4 +439,4 @@ def anonymise_applications(now: datetime, keep_days: int) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
-    return result.rowcount or 0
+    return rowcount(result)

@@ -288,7 +288,7 @@ def survey(reference: str):
 
             try:
                 service.record_application(
-                    job_reference=post.job_reference, share_reference=share_ref,
+                    job_reference=reference, share_reference=share_ref,
                     # without the ATS's id the answer still counts, as its own application
                     ats_application_id=(application_id or "").strip()
                     or f"survey-{secrets.token_hex(8)}",

@@ -45,7 +45,7 @@ from advocacy import mail
 from advocacy.accounts.models import User
 from advocacy.content.models import Post
 from advocacy.content.networks import offer, profile_of
-from advocacy.db import utcnow
+from advocacy.db import rowcount, utcnow
 from advocacy.extensions import db
 from advocacy.formats import dateformat
 from advocacy.orgtime import org_tz
@@ -203,7 +203,7 @@ class Batch:
                 result = db.session.execute(
                     statement.execution_options(synchronize_session=False))
                 self.commit()
-                return result.rowcount or 0
+                return rowcount(result)
             except OperationalError:
                 db.session.rollback()
                 if attempt == WRITE_TRIES - 1:
@@ -315,12 +315,12 @@ class Batch:
         lock for the whole SMTP conversation, so there the mark follows the hand-off.
         """
         self.commit()  # end the read transaction: the mark starts a fresh one
-        marked = db.session.execute(
+        marked = rowcount(db.session.execute(
             update(Reminder).where(Reminder.id == row.id, Reminder.claim_token == self.token,
                                    Reminder.status == Status.PENDING)
             .values(**RELEASED, status=Status.SENT, sent_at=self.clock())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         if not marked:
             db.session.rollback()
             self.counts["skipped"] += 1
@@ -413,7 +413,9 @@ class Batch:
 def expired(row: Reminder, now: datetime) -> bool:
     """A message whose payload says `expires_at` (ISO time) is not sent after it."""
     until = (row.payload or {}).get("expires_at")
-    return bool(until) and now >= datetime.fromisoformat(until)
+    if not until:
+        return False
+    return now >= datetime.fromisoformat(until)
 
 
 def dedupe_key(row: Reminder) -> str:

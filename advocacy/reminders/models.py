@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
 
 
 class Kind(enum.StrEnum):
@@ -35,7 +38,7 @@ class Status(enum.StrEnum):
     SKIPPED = "skipped"  # nobody to reach (no e-mail, inactive, unsubscribed meanwhile)
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     __tablename__ = "reminders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +61,7 @@ class Reminder(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column()
     acted_on_at: Mapped[datetime | None] = mapped_column()
 
-    user: Mapped[User] = relationship()  # noqa: F821
+    user: Mapped[User] = relationship()
 
     __table_args__ = (
         UniqueConstraint("user_id", "kind", "period", "channel"),
@@ -67,7 +70,7 @@ class Reminder(db.Model):
     )
 
 
-class ReminderPreference(db.Model):
+class ReminderPreference(Model):
     """A person's choices; people without a row get the defaults (weekly, e-mail, 08-16 Mon-Fri)."""
 
     __tablename__ = "reminder_preferences"
@@ -90,7 +93,7 @@ class ReminderPreference(db.Model):
         return {k for k in self.unsubscribed.split(",") if k}
 
 
-class ReminderSettings(db.Model):
+class ReminderSettings(Model):
     """The programme's reminder settings (one row, id 1): webhook, re-engagement, tracking."""
 
     __tablename__ = "reminder_settings"
@@ -104,7 +107,7 @@ class ReminderSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class UsedToken(db.Model):
+class UsedToken(Model):
     """A one-click login token that was used: the primary key makes a replay fail."""
 
     __tablename__ = "reminder_used_tokens"

@@ -72,7 +72,7 @@ def go(token: str):
         # since, on the person's own first network (docs/networks.md).
         post = post_for_user(grant.user, grant.post_id, utcnow(), offered=True)
         network = offer_for(grant.user, post).first if post is not None else None
-        if network is not None:
+        if post is not None and network is not None:
             return redirect(url_for("sharing.compose", post_id=post.id, network=network))
     if has_any_role(grant.user, (AMBASSADOR,)):
         return redirect(url_for("queue.index"))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
 
 
 class StoryStatus(enum.StrEnum):
@@ -18,7 +22,7 @@ class StoryStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Story(db.Model):
+class Story(Model):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,4 +42,4 @@ class Story(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    author: Mapped[User | None] = relationship(foreign_keys=[author_id])  # noqa: F821
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -68,8 +68,8 @@ def suggest():
                 return saved(_("Thank you! The curators will read your story."),
                              url_for("stories.mine"))
     # A browser cannot keep a chosen file across a new page, so say so by the photo field.
-    chosen = request.files.get("photo")
-    photo_dropped = bool(form.errors and chosen is not None and chosen.filename)
+    sent_file = request.files.get("photo")
+    photo_dropped = bool(form.errors and sent_file is not None and sent_file.filename)
     return render_template("stories/new.html", form=form, photo_dropped=photo_dropped), (
         400 if form.errors else 200)
 

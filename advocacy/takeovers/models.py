@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
 
 
 class TakeoverStatus(enum.StrEnum):
@@ -18,7 +22,7 @@ class TakeoverStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Takeover(db.Model):
+class Takeover(Model):
     __tablename__ = "takeovers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +38,6 @@ class Takeover(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User | None] = relationship(foreign_keys=[user_id])  # noqa: F821
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
     __table_args__ = (Index("ix_takeovers_day_account", "day", "account"),)

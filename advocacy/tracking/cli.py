@@ -33,5 +33,5 @@ def warm(limit: int | None) -> None:
 
     from advocacy.tracking import shared_cache
 
-    written = shared_cache.warm(current_app._get_current_object(), limit=limit, force=True)
+    written = shared_cache.warm(current_app._get_current_object(), limit=limit, force=True)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     click.echo(f"wrote {written} redirect target(s)")

@@ -458,14 +458,14 @@ class RedirectState:
 def state(app=None) -> RedirectState:
     from flask import current_app
 
-    return RedirectState.for_app(app or current_app._get_current_object())
+    return RedirectState.for_app(app or current_app._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 
 def drain_client(app=None) -> redis.Redis:
     """The drain's own client on the stream's Redis, with ordinary timeouts."""
     from flask import current_app
 
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     found = app.extensions.get(EXTENSION + "_drain")
     if found is None:
         url = app.config.get("TRACKING_REDIS_URL") or app.config["REDIS_URL"]

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.db import utcnow
-from advocacy.extensions import db
+from advocacy.extensions import Model, db
+
+if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
+    from advocacy.accounts.models import User
+    from advocacy.content.models import Post
 
 
 def new_reference() -> str:
@@ -19,7 +24,7 @@ def new_reference() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Share(db.Model):
+class Share(Model):
     __tablename__ = "shares"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,11 +45,11 @@ class Share(db.Model):
     # Human clicks whose raw rows the retention job removed: the person still sees their years.
     pruned_clicks: Mapped[int] = mapped_column(default=0)
 
-    post: Mapped[Post] = relationship()  # noqa: F821
-    user: Mapped[User | None] = relationship()  # noqa: F821
+    post: Mapped[Post] = relationship()
+    user: Mapped[User | None] = relationship()
 
 
-class Click(db.Model):
+class Click(Model):
     __tablename__ = "clicks"
 
     id: Mapped[int] = mapped_column(

@@ -6,14 +6,16 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 from crawlerdetect import CrawlerDetect
 from crawleruseragents import is_crawler as _listed_crawler
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from advocacy.content.models import Post
 from advocacy.extensions import db
@@ -77,7 +79,7 @@ def with_utm(link: str, network: str, post_id: int, reference: str | None = None
 class Target:
     share_id: int
     url: str
-    post_id: int | None = None
+    post_id: int
 
 
 def find_target(token: str) -> Target | None:
@@ -149,10 +151,10 @@ def store_clicks(items: list[dict]) -> int:
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert] = (
+        postgresql.insert if dialect == "postgresql" else sqlite.insert)
     statement = dialect_insert(Click.__table__).on_conflict_do_nothing(
         index_elements=["click_id", "created_at"])
     # executemany with RETURNING (SQLAlchemy's insertmanyvalues): only new rows come back
@@ -202,7 +204,9 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
     try:
         stream = fastpath.stream_key()
         while time.monotonic() < deadline:
-            entries = r.xrange(stream, "-", "+", count=batch)
+            # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+            entries = cast(list[tuple[bytes, dict[bytes, bytes]]],
+                           r.xrange(stream, "-", "+", count=batch))
             if not entries:
                 break
             items = [item for item in (fastpath.decode_entry(f) for _, f in entries) if item]
@@ -213,7 +217,8 @@ def drain_pending_clicks(commit, batch: int = 1000, budget_seconds: float = 50.0
             if not _renewed(lock):
                 return moved
         while time.monotonic() < deadline:  # clicks buffered by an older version
-            raw = r.lrange(kv.key(PENDING), 0, batch - 1)
+            # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+            raw = cast(list[bytes], r.lrange(kv.key(PENDING), 0, batch - 1))
             if not raw:
                 break
             items = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
 import redis
 from sqlalchemy import event, inspect
@@ -105,7 +106,8 @@ class SharedTargets:
         return (decode(value) if value else None), (gen, epoch)
 
     def versions(self) -> tuple[bytes, bytes]:
-        gen, epoch = self.client.mget(self.keys)
+        # redis-py types a reply as `Awaitable | reply`; the sync client's is the reply
+        gen, epoch = cast(list[bytes | None], self.client.mget(self.keys))
         return gen or b"0", epoch or b"0"
 
     def fill(self, seen: tuple[bytes, bytes],
@@ -265,7 +267,7 @@ def _after_commit(session) -> None:
 
     if not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     try:
         for_app(app).invalidate(pending["posts"], pending["tokens"], pending["all"])
     except redis.RedisError as exc:

@@ -19,7 +19,7 @@ bp = Blueprint("tracking", __name__)
 def redirect_token(token: str):
     if request.environ.get("advocacy.tracking.unknown"):
         abort(404)
-    result = fastpath.answer(current_app._get_current_object(), request.environ)
+    result = fastpath.answer(current_app._get_current_object(), request.environ)  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
     if result is None:
         abort(404)
     status, headers, body = result
