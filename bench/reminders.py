@@ -68,7 +68,7 @@ def main() -> None:
     from advocacy.content import service as content
     from advocacy.db import utcnow
     from advocacy.extensions import db
-    from advocacy.reminders import service
+    from advocacy.reminders import dispatch, planning
     from advocacy.reminders.models import Reminder, Status
 
     redis.Redis.from_url(args.redis_url).flushdb()
@@ -109,7 +109,7 @@ def main() -> None:
         print(f"setup: {args.people} people and 6 posts in {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
-        planned = service.plan(utcnow())
+        planned = planning.plan(utcnow())
         db.session.commit()
         print(f"plan: {planned} digest rows (queue_for per person) in "
               f"{time.perf_counter() - t0:.1f} s")
@@ -142,7 +142,7 @@ def main() -> None:
         # Reminders: one scan's dispatch (batches of 200), then wait for the sink.
         with app.app_context():
             t0 = time.perf_counter()
-            batches = service.dispatch(utcnow())
+            batches = dispatch.dispatch(utcnow())
             db.session.commit()
             while sink.count < planned and time.perf_counter() - t0 < 300 \
                     and worker.poll() is None:

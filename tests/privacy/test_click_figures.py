@@ -13,7 +13,7 @@ from advocacy.activity.service import personal_activity, years_side_by_side
 from advocacy.content import service as content
 from advocacy.db import utcnow
 from advocacy.privacy import service as privacy
-from advocacy.reminders.service import year_so_far
+from advocacy.reminders.planning import year_so_far
 from advocacy.tracking import service as tracking
 from tests import factories as f
 
