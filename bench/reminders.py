@@ -65,7 +65,7 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from advocacy import create_app
-    from advocacy.content import service as content
+    from advocacy.content import editing, post_input
     from advocacy.db import utcnow
     from advocacy.extensions import db
     from advocacy.reminders import dispatch, planning
@@ -100,7 +100,7 @@ def main() -> None:
              "work_end": 24, "work_days": "1234567", "unsubscribed": "",
              "updated_at": utcnow()} for i in ids])
         for n in range(6):
-            content.create_post(content.PostData(
+            editing.create_post(post_input.PostData(
                 title=f"We are hiring: role {n}", link=f"https://example.org/jobs/{n}",
                 kind="news", status="live", starts_at=None, ends_at=None, topic_ids=[],
                 unit_ids=[], texts={"linkedin": "Come and work with us"}),

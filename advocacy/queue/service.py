@@ -15,9 +15,9 @@ from advocacy.accounts.reading import reading_languages
 from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
 from advocacy.activity.service import record_event
+from advocacy.content.audience import audience_fits, language_fits
 from advocacy.content.models import Post, PostStatus
 from advocacy.content.networks import Offer, offer, profile_of
-from advocacy.content.service import audience_fits, language_fits
 from advocacy.extensions import db
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from advocacy.accounts.models import User
 from advocacy.config import LANGUAGES
-from advocacy.content.service import audience_fits
+from advocacy.content.audience import audience_fits
 from advocacy.db import utcnow
 from advocacy.i18n import LANGUAGE_NAMES, month_name
 from advocacy.people import service as people

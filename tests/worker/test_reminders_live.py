@@ -157,7 +157,7 @@ def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, s
     start_worker()
     emails = []
     with rapp.app_context():
-        from advocacy.content import service as content
+        from advocacy.content import editing, post_input
 
         for i in range(30):
             person = accounts.create_user(email=f"digest{i}@example.org", name=f"D {i}",
@@ -166,7 +166,7 @@ def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, s
             db.session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
                                               work_days="1234567"))
             emails.append(person.email)
-        content.create_post(content.PostData(
+        editing.create_post(post_input.PostData(
             title="Nurses wanted", link="https://example.org/jobs/9", kind="news", status="live",
             starts_at=None, ends_at=None, topic_ids=[], unit_ids=[],
             texts={"linkedin": "We are hiring"}), by_user_id=None, now=utcnow())
