@@ -111,7 +111,7 @@ def main() -> None:
         t0 = time.perf_counter()
         planned = planning.plan(utcnow())
         db.session.commit()
-        print(f"plan: {planned} digest rows (queue_for per person) in "
+        print(f"plan: {planned} digest rows (rank per person) in "
               f"{time.perf_counter() - t0:.1f} s")
 
     log = open(tmp / "worker.log", "wb")  # noqa: SIM115

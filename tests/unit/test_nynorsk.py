@@ -108,7 +108,7 @@ def test_queue_of_a_nynorsk_reader_holds_posts_for_norwegian_readers(db_session)
     f.post("for bokmål", audience_languages=("nb",), now=now)
     f.post("for danish", audience_languages=("da",), now=now)
     reader = f.user(locale="nn")
-    assert [i.post.title for i in queue.queue_for(reader, now).items] == ["for bokmål"]
+    assert [i.post.title for i in queue.rank(reader, now).items] == ["for bokmål"]
 
 
 def test_the_cli_offers_nn(app):
