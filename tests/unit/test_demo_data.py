@@ -15,7 +15,7 @@ from advocacy.accounts.service import check_password, descendant_ids, hash_passw
 from advocacy.activity import service as activity
 from advocacy.activity.models import ActivityEvent, PersonMonth, UnitMembership, UnitMonth
 from advocacy.content.models import NETWORK_LIMITS, Post, PostVariant, Topic, post_units
-from advocacy.demo import generate
+from advocacy.demo import generate, words
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN, REFERRERS
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
@@ -313,10 +313,10 @@ def test_same_seed_gives_the_same_data(db_session):
 
 def test_text_helpers():
     long = " ".join(["sykepleier"] * 60)
-    short = generate.fit_text(long, 280)
+    short = words.fit_text(long, 280)
     assert len(short) <= 280 and short.endswith("…")
-    assert generate.fit_text("kort", 280) == "kort"
-    assert generate.slug("Bjørkeli barnehage – Åpen dag") == "bjorkeli-barnehage-apen-dag"
+    assert words.fit_text("kort", 280) == "kort"
+    assert words.slug("Bjørkeli barnehage – Åpen dag") == "bjorkeli-barnehage-apen-dag"
 
 
 @pytest.fixture
