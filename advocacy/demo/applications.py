@@ -8,7 +8,7 @@ from advocacy.activity.models import EventKind
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt, poisson
-from advocacy.demo.records import NETWORKS, Person
+from advocacy.demo.specs import NETWORKS, Person
 from advocacy.recruitment.models import Application
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Table
 from advocacy.demo import catalogue as cat
 from advocacy.demo.bulk import insert_rows
 from advocacy.demo.draws import DAY, UTC_ZONE
-from advocacy.demo.records import LeafInfo, Login, Person, PostSpec
+from advocacy.demo.specs import LeafInfo, Login, Person, PostSpec
 
 MIN_AMBASSADORS = 20
 

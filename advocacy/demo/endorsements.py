@@ -9,7 +9,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt, poisson
-from advocacy.demo.records import Person, PostSpec
+from advocacy.demo.specs import Person, PostSpec
 from advocacy.endorsements.models import Endorsement, EndorsementRequest
 
 

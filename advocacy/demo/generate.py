@@ -23,8 +23,8 @@ from advocacy.demo.endorsements import Endorsements
 from advocacy.demo.people import People
 from advocacy.demo.posts import Posts
 from advocacy.demo.record import Record
-from advocacy.demo.records import Login
 from advocacy.demo.shares import Shares
+from advocacy.demo.specs import Login
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
 

@@ -13,7 +13,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt
-from advocacy.demo.records import LeafInfo
+from advocacy.demo.specs import LeafInfo
 from advocacy.privacy.models import PrivacySettings
 from advocacy.programme.models import Programme
 

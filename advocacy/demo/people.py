@@ -12,7 +12,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt
 from advocacy.demo.organisation import Organisation
-from advocacy.demo.records import LeafInfo, Login, Person
+from advocacy.demo.specs import LeafInfo, Login, Person
 from advocacy.demo.words import slug
 
 # Leaders in each sector: more than the privacy minimum (min_group_size 5), so the "leaders

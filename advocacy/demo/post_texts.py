@@ -6,7 +6,7 @@ from advocacy.content.models import NETWORK_LIMITS
 from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.draws import dt
-from advocacy.demo.records import NETWORKS
+from advocacy.demo.specs import NETWORKS
 from advocacy.demo.words import fit_text, slug
 
 X_LIMIT = NETWORK_LIMITS["x"]

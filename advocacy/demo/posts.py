@@ -12,7 +12,7 @@ from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, HOUR, dt, month_starts, poisson
 from advocacy.demo.organisation import Organisation
 from advocacy.demo.post_texts import PostTexts
-from advocacy.demo.records import NETWORKS, PostSpec
+from advocacy.demo.specs import NETWORKS, PostSpec
 
 POST_SEASON = (1.1, 1.2, 1.2, 1.0, 1.0, 0.8, 0.3, 0.9, 1.2, 1.1, 1.0, 0.7)
 

@@ -10,7 +10,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.applications import Applications
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import dt, poisson
-from advocacy.demo.records import NETWORKS, Person
+from advocacy.demo.specs import NETWORKS, Person
 from advocacy.endorsements.models import Kudos
 from advocacy.queue.models import QueueChoice
 

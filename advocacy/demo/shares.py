@@ -15,7 +15,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, HOUR, dt, poisson
-from advocacy.demo.records import NETWORKS, PostSpec
+from advocacy.demo.specs import NETWORKS, PostSpec
 from advocacy.queue.models import QueueChoice, QueueDecision
 from advocacy.sharing.models import Share
 from advocacy.tracking.models import Click
