@@ -34,7 +34,6 @@ class GeneratorBase:
     # Left by the people stage.
     demo_leader: Person
     demo_curator: Person
-    second_curator: Person
     people: list[Person]
     curator_ids: list[int]
     # Left by the posts stage.

@@ -128,7 +128,6 @@ class People(Organisation):
                       profile=cat.PROFILES[leaf.leaf.profile])
             people.append(p)
             if email:  # a second curator, so four-eyes review can be tried (issue 14 item 13)
-                self.second_curator = p
                 self.logins.insert(2, Login(email, p.name, "second curator + ambassador "
                                             "(approves what kurator@ sends for review)"))
         if self.n >= 150:  # enough people for a leader in every unit below the sectors

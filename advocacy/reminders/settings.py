@@ -8,7 +8,8 @@ from advocacy.reminders.errors import ReminderError
 from advocacy.reminders.models import ReminderSettings
 
 
-def get_settings() -> ReminderSettings:
+def ensure_settings() -> ReminderSettings:
+    """The settings row, created with the defaults when there is none yet (saving writes to it)."""
     settings = db.session.get(ReminderSettings, 1)
     if settings is None:
         settings = ReminderSettings(id=1, webhook_url="", webhook_kind="slack",
@@ -55,7 +56,7 @@ def save_settings(*, webhook_url: str, webhook_kind: str, reengage_weeks: int,
         raise ReminderError(problem)
     if webhook_kind not in {"slack", "teams"}:
         raise ReminderError("Unknown chat service.")
-    settings = get_settings()
+    settings = ensure_settings()
     settings.webhook_url = webhook_url.strip()
     settings.webhook_kind = webhook_kind
     settings.reengage_weeks = reengage_weeks

@@ -175,7 +175,7 @@ def test_outside_quiet_hours_at_send_time_waits_for_the_morning(db_session, smtp
 
 
 def chat_settings(url: str, kind: str = "slack") -> None:
-    settings = reminder_settings.get_settings()
+    settings = reminder_settings.ensure_settings()
     settings.webhook_url, settings.webhook_kind = url, kind
     db.session.flush()
 
@@ -365,7 +365,7 @@ def test_tracking_pixel_is_off_by_default_and_counts_when_on(db_session, smtp, c
         pixel = f"/o/{tokens.open_token(row.id)}.gif"
     client.get(pixel)
     assert db.session.get(Reminder, row.id).opened_at is None
-    reminder_settings.get_settings().tracking_pixel = True
+    reminder_settings.ensure_settings().tracking_pixel = True
     response = client.get(pixel)
     assert response.status_code == 200 and response.mimetype == "image/gif"
     db.session.refresh(row)
