@@ -1,7 +1,6 @@
 """Content's typed errors: bad post or topic input (per field), a review step not allowed now."""
 
 
-
 class ContentError(ValueError):
     """Bad post input: field -> message, shown next to the field."""
 

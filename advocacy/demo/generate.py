@@ -55,9 +55,8 @@ class Summary:
     last_share: datetime | None
 
 
-
 class Generator(People, Posts, Endorsements, Shares, Record):
-    """Every stage, in the order `fill` runs them."""
+    """All the stages (one module each) on one state; `fill` runs them in order."""
 
     def finish(self) -> None:
         if is_postgres(self.conn):  # fresh statistics, so the rollup and dashboards plan well

@@ -90,7 +90,7 @@ def test_kind_specific_fields_are_required(db_session):
         post_input.PostData(kind="job", **base)).keys()
     assert "event_at" in post_input.validate(post_input.PostData(kind="event", **base))
     problems = post_input.validate(post_input.PostData(kind="news", texts_b={"x": "b"},
-                                                 title="T", link="https://a.example"))
+                                                       title="T", link="https://a.example"))
     assert "text_x_b" in problems
 
 
