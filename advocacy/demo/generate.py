@@ -22,6 +22,7 @@ from advocacy.demo.draws import dt
 from advocacy.demo.endorsements import Endorsements
 from advocacy.demo.people import People
 from advocacy.demo.posts import Posts
+from advocacy.demo.programme import ProgrammeSettings
 from advocacy.demo.record import Record
 from advocacy.demo.shares import Shares
 from advocacy.demo.specs import Login
@@ -55,7 +56,7 @@ class Summary:
     last_share: datetime | None
 
 
-class Generator(People, Posts, Endorsements, Shares, Record):
+class Generator(People, ProgrammeSettings, Posts, Endorsements, Shares, Record):
     """All the stages (one module each) on one state; `fill` runs them in order."""
 
     def finish(self) -> None:

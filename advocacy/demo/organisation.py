@@ -1,11 +1,9 @@
-"""The organisation: the unit tree, the topics, the programme's settings and privacy notice."""
+"""The organisation: the unit tree (sectors, groups, workplaces) and the topics."""
 
 from __future__ import annotations
 
 import bisect
 import itertools
-
-from sqlalchemy import insert, select, update
 
 from advocacy.accounts.models import Unit
 from advocacy.content.models import Topic
@@ -14,8 +12,6 @@ from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt
 from advocacy.demo.specs import LeafInfo
-from advocacy.privacy.models import PrivacySettings
-from advocacy.programme.models import Programme
 
 
 class Organisation(GeneratorBase):
@@ -91,28 +87,3 @@ class Organisation(GeneratorBase):
     def random_leaf(self) -> LeafInfo:
         """A workplace, weighted by its staff: most people work in care and schools."""
         return self.leaves[bisect.bisect(self.leaf_cum, self.rng.random() * self.leaf_cum[-1])]
-
-    def build_programme(self) -> None:
-        table = Programme.__table__
-        values = {
-            "name": cat.PROGRAMME_NAME,
-            "purpose": cat.PURPOSE,
-            "guidelines": cat.GUIDELINES,
-            "require_second_approval": True,  # four eyes, as in a new installation
-            "updated_at": dt(self.start - 10 * DAY),
-            "updated_by_id": self.curator_ids[0],
-        }
-        if self.conn.scalar(select(table.c.id).where(table.c.id == 1)) is None:
-            self.conn.execute(insert(table).values(
-                id=1, guidelines_version=1, min_group_size=5, retention_days=90, **values))
-        else:
-            self.conn.execute(update(table).where(table.c.id == 1).values(**values))
-        self.counts["programmes"] = 1
-        # A filled-in privacy notice: who is responsible and how to reach them.
-        privacy = PrivacySettings.__table__
-        notice = {"controller_name": cat.CONTROLLER_NAME,
-                  "controller_contact": cat.CONTROLLER_CONTACT, "dpo_contact": cat.DPO_CONTACT}
-        if self.conn.scalar(select(privacy.c.id).where(privacy.c.id == 1)) is None:
-            self.conn.execute(insert(privacy).values(id=1, updated_at=dt(self.start), **notice))
-        else:
-            self.conn.execute(update(privacy).where(privacy.c.id == 1).values(**notice))
