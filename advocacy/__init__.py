@@ -92,14 +92,14 @@ def _connect_features() -> None:
     (docs/architecture.md, Layers): the lower feature imports none of the upper one."""
     from advocacy.activity import clicks
     from advocacy.activity import views as activity_views
-    from advocacy.content import service as content
+    from advocacy.content import counting
     from advocacy.endorsements.service import active_endorsements, endorsed_shares, kudos_for
     from advocacy.insights.person import person_page
     from advocacy.insights.views import person_response
     from advocacy.privacy import views as privacy_views
     from advocacy.queue import service as queue
 
-    content.count_shares_with(per_variant=clicks.variant_counts, per_topic=clicks.topic_shares)
+    counting.count_shares_with(per_variant=clicks.variant_counts, per_topic=clicks.topic_shares)
     queue.backed_by(active_endorsements)
     activity_views.show_on_my_page(kudos=kudos_for, endorsed=endorsed_shares)
     privacy_views.show_person_page(page=person_page, response=person_response)

@@ -22,7 +22,7 @@ from advocacy.db import utcnow
 from advocacy.demo import generate
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN
 from advocacy.extensions import db
-from advocacy.queue.service import queue_for
+from advocacy.queue.service import rank
 from advocacy.sharing.models import Share
 from advocacy.tracking.service import RequestMeta, record_click
 
@@ -68,7 +68,7 @@ def main() -> None:
         tokens = list(db.session.scalars(select(Share.token).order_by(Share.id.desc()).limit(200)))
         meta = RequestMeta("203.0.113.7", "Mozilla/5.0 (iPhone)", "https://www.linkedin.com/")
 
-        timed("queue_for(ambassador@)", 20, lambda: queue_for(ambassador, utcnow()))
+        timed("rank(ambassador@)", 20, lambda: rank(ambassador, utcnow()))
         timed("personal_activity(ambassador@)", 10, lambda: personal_activity(ambassador, tz))
         timed(f"personal_activity(busiest, user {busiest_id})", 5,
               lambda: personal_activity(busiest, tz))

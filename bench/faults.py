@@ -441,7 +441,7 @@ def _plan_reminders(stack: Stack, people: int) -> int:
 from advocacy import create_app
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.reminders import service
+from advocacy.reminders import planning
 from advocacy.accounts.models import Role, User
 from advocacy.reminders.models import ReminderPreference
 from sqlalchemy import select, update
@@ -458,7 +458,7 @@ with app.app_context():
         "frequency": "daily", "email": True, "chat": False, "work_start": 0, "work_end": 24,
         "work_days": "1234567", "unsubscribed": "", "updated_at": utcnow()}} for i in ids])
     db.session.commit()
-    print("PLANNED", service.plan(utcnow()))
+    print("PLANNED", planning.plan(utcnow()))
     db.session.commit()
 """
     out = subprocess.run([sys.executable, "-c", code], env=stack.env, cwd=ROOT,  # nosec B603
@@ -497,7 +497,7 @@ def case_f1(stack: Stack) -> Case:
         stack.sink.messages.clear()
         stack.sink.envelopes.clear()
     _plan_reminders(stack, people)
-    # service.plan counts the rows it planned for everyone, the demo data's people too
+    # planning.plan counts the rows it planned for everyone, the demo data's people too
     # (their deadline nudges and digests: 147 rows for 100 people on 2026-12-02); the case
     # counts its own people's rows, of every kind, and waits until each is sent.
     planned = stack.sql("SELECT count(*) FROM reminders WHERE user_id IN "

@@ -65,10 +65,10 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from advocacy import create_app
-    from advocacy.content import service as content
+    from advocacy.content import editing, post_input
     from advocacy.db import utcnow
     from advocacy.extensions import db
-    from advocacy.reminders import service
+    from advocacy.reminders import dispatch, planning
     from advocacy.reminders.models import Reminder, Status
 
     redis.Redis.from_url(args.redis_url).flushdb()
@@ -100,7 +100,7 @@ def main() -> None:
              "work_end": 24, "work_days": "1234567", "unsubscribed": "",
              "updated_at": utcnow()} for i in ids])
         for n in range(6):
-            content.create_post(content.PostData(
+            editing.create_post(post_input.PostData(
                 title=f"We are hiring: role {n}", link=f"https://example.org/jobs/{n}",
                 kind="news", status="live", starts_at=None, ends_at=None, topic_ids=[],
                 unit_ids=[], texts={"linkedin": "Come and work with us"}),
@@ -109,9 +109,9 @@ def main() -> None:
         print(f"setup: {args.people} people and 6 posts in {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
-        planned = service.plan(utcnow())
+        planned = planning.plan(utcnow())
         db.session.commit()
-        print(f"plan: {planned} digest rows (queue_for per person) in "
+        print(f"plan: {planned} digest rows (rank per person) in "
               f"{time.perf_counter() - t0:.1f} s")
 
     log = open(tmp / "worker.log", "wb")  # noqa: SIM115
@@ -142,7 +142,7 @@ def main() -> None:
         # Reminders: one scan's dispatch (batches of 200), then wait for the sink.
         with app.app_context():
             t0 = time.perf_counter()
-            batches = service.dispatch(utcnow())
+            batches = dispatch.dispatch(utcnow())
             db.session.commit()
             while sink.count < planned and time.perf_counter() - t0 < 300 \
                     and worker.poll() is None:

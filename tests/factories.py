@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from advocacy.accounts import service as accounts
 from advocacy.accounts.models import Unit, User
-from advocacy.content import service as content
+from advocacy.content import editing, post_input, topics
 from advocacy.content.models import Post, Topic
 from advocacy.db import utcnow
 from advocacy.extensions import db
@@ -53,7 +53,7 @@ def user(
 
 
 def topic(name: str | None = None) -> Topic:
-    return content.create_topic(name or f"Topic {next(_seq)}")
+    return topics.create_topic(name or f"Topic {next(_seq)}")
 
 
 def post(
@@ -83,7 +83,7 @@ def post(
         deadline_at = now + timedelta(days=3650)
     if kind == "event" and event_at is None:
         event_at = now + timedelta(days=14)
-    data = content.PostData(
+    data = post_input.PostData(
         title=title or f"Post {next(_seq)}",
         link=link,
         kind=kind,
@@ -101,7 +101,7 @@ def post(
         audience_languages=list(audience_languages),
         job_reference=job_reference,
     )
-    created = content.create_post(data, by_user_id=None, now=now - timedelta(seconds=1))
+    created = editing.create_post(data, by_user_id=None, now=now - timedelta(seconds=1))
     return created
 
 

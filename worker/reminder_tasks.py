@@ -20,7 +20,7 @@ from redis.exceptions import LockError
 from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.reminders import delivery, service
+from advocacy.reminders import delivery, dispatch, planning, report
 from worker import celery
 
 log = get_task_logger(__name__)
@@ -54,9 +54,9 @@ def scan(self: Task, force_plan: bool = False) -> dict[str, Any]:
         # Each step commits in small batches: on SQLite the write lock is held for
         # milliseconds at a time, never for the whole scan (issue 10).
         if force_plan or client.set(PLAN_MARK, now.isoformat(), nx=True, ex=PLAN_EVERY):
-            planned = service.plan(now, commit=db.session.commit)
-        acted = service.mark_acted_on(now, commit=db.session.commit)
-        batches = service.dispatch(now, commit=db.session.commit)
+            planned = planning.plan(now, commit=db.session.commit)
+        acted = report.mark_acted_on(now, commit=db.session.commit)
+        batches = dispatch.dispatch(now, commit=db.session.commit)
         db.session.commit()  # each batch's task went to the broker as its lease committed
         rows = sum(len(ids) for _token, ids in batches)
         log.info("reminder scan: %s planned, %s batches (%s rows)", planned, len(batches), rows)

@@ -102,7 +102,7 @@ def share_totals(share_ids) -> dict[int, int]:
 
 
 def variant_counts(post_id: int) -> tuple[dict[int | None, int], dict[int | None, int]]:
-    """Shares and human clicks per variant of one post (content.service.variant_stats)."""
+    """Shares and human clicks per variant of one post (content.variants.variant_stats)."""
     shares = dict(db.session.execute(
         select(Share.variant_id, func.count()).where(Share.post_id == post_id)
         .group_by(Share.variant_id)
@@ -116,7 +116,7 @@ def variant_counts(post_id: int) -> tuple[dict[int | None, int], dict[int | None
 
 
 def topic_shares() -> dict[int, int]:
-    """Shares per topic (content.service.topic_stats)."""
+    """Shares per topic (content.topics.topic_stats)."""
     return dict(db.session.execute(
         select(post_topics.c.topic_id, func.count(Share.id))
         .join(Share, Share.post_id == post_topics.c.post_id)

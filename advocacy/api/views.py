@@ -22,7 +22,8 @@ from advocacy.api.auth import needs, public
 from advocacy.api.errors import ApiError, handle_api_error
 from advocacy.api.models import ApiWrite
 from advocacy.api.spec import responses, spec, validated
-from advocacy.content import service as content
+from advocacy.content import editing, post_input
+from advocacy.content.errors import ContentError
 from advocacy.content.models import Post, PostKind
 from advocacy.db import utcnow
 from advocacy.extensions import db
@@ -229,19 +230,19 @@ def create_post():
     if earlier is not None:
         return _post_out(earlier), 200
     now = utcnow()
-    data = content.PostData(
+    data = post_input.PostData(
         title=body.title, link=body.link, kind=body.kind.value,
         texts={network.value: text for network, text in body.texts.items()},
         place=body.place, deadline_at=body.deadline_at, event_at=body.event_at)
     try:
-        created = content.create_post(data, by_user_id=None, now=now)
+        created = editing.create_post(data, by_user_id=None, now=now)
         if body.job_reference:
             created.job_reference = body.job_reference.strip()
         if key:
             db.session.add(ApiWrite(token_id=token.id, key=key, resource="post",
                                     resource_id=created.id, created_at=now))
         db.session.flush()
-    except content.ContentError as exc:
+    except ContentError as exc:
         db.session.rollback()
         raise ApiError(422, "invalid", "The post did not pass validation.",
                        [{"field": field, "problem": str(message), "type": "content"}

@@ -20,7 +20,16 @@ from sqlalchemy import or_, select
 from advocacy.access import CURATOR, roles_required
 from advocacy.accounts.service import unit_tree
 from advocacy.audit import service as audit
-from advocacy.content import alt_text, service
+from advocacy.content import (
+    alt_text,
+    comments,
+    editing,
+    history,
+    post_input,
+    review,
+    variants,
+)
+from advocacy.content.errors import ContentError, ReviewError
 from advocacy.content.forms import (
     CommentForm,
     MergeForm,
@@ -30,7 +39,15 @@ from advocacy.content.forms import (
     status_labels,
 )
 from advocacy.content.models import NETWORK_LIMITS, Network, Post, PostStatus, Topic
-from advocacy.content.service import ContentError, PostData, ReviewError
+from advocacy.content.post_input import PostData
+from advocacy.content.topics import (
+    create_topic,
+    list_topics,
+    merge_topics,
+    set_topic_archived,
+    topic_stats,
+    update_topic,
+)
 from advocacy.content.uploads import (
     CONTENT_TYPES,
     MAX_IMAGE_BYTES,
@@ -58,7 +75,7 @@ def upload_dir() -> str:
 
 def _post_form(post: Post | None) -> PostForm:
     form = PostForm()
-    form.topic_ids.choices = [(t.id, t.name) for t in service.list_topics()]
+    form.topic_ids.choices = [(t.id, t.name) for t in list_topics()]
     form.unit_ids.choices = [(u.id, "\u2003" * d + u.name) for u, d in unit_tree()]
     if post is not None and request.method == "GET":
         form.title.data = post.title
@@ -96,7 +113,7 @@ def _data(form: PostForm, status: str) -> PostData:
         event_at=local_to_utc(form.event_at.data),
         topic_ids=list(form.topic_ids.data or []),
         unit_ids=list(form.unit_ids.data or []),
-        audience_titles=service.split_list(form.audience_titles.data or ""),
+        audience_titles=post_input.split_list(form.audience_titles.data or ""),
         audience_languages=list(form.audience_languages.data or []),
         texts={n.value: form[f"text_{n.value}"].data or "" for n in Network},
         texts_b={n.value: form[f"text_{n.value}_b"].data or "" for n in Network},
@@ -131,21 +148,21 @@ def _save(form: PostForm, post: Post | None):
     action = "post.create" if post is None else "post.update"
     try:
         if post is None:
-            post = service.create_post(
+            post = editing.create_post(
                 _data(form, PostStatus.DRAFT), by_user_id=current_user.id, now=now
             )
         else:
-            service.update_post(post, _data(form, post.status), now=now,
+            editing.update_post(post, _data(form, post.status), now=now,
                                 by_user_id=current_user.id)
         if image is not None:
-            service.set_image(post, save_image(image, upload_dir()),
+            editing.set_image(post, save_image(image, upload_dir()),
                               by_user_id=current_user.id, now=now)
         elif form.remove_image.data:
-            service.set_image(post, None, by_user_id=current_user.id, now=now)
-        service.set_image_alt(post, form.image_alt.data if post.image_name else "",
+            editing.set_image(post, None, by_user_id=current_user.id, now=now)
+        editing.set_image_alt(post, form.image_alt.data if post.image_name else "",
                               by_user_id=current_user.id, now=now)
         if request.form.get("action") == "submit" and post.status == PostStatus.DRAFT:
-            service.submit_for_review(post, current_user, now=now)
+            review.submit_for_review(post, current_user, now=now)
             audit.record(current_user.id, "post.submit", now=now, target_type="post",
                          target_id=post.id, details={"status": post.status})
     except ContentError as exc:
@@ -214,9 +231,9 @@ def _post_page(item: Post, comment_form: CommentForm | None = None, status: int 
         now=utcnow(),
         labels=status_labels(),
         limits=NETWORK_LIMITS,
-        comments=service.comments(item),
-        history=service.history(item),
-        stats=service.variant_stats(item),
+        comments=comments.comments(item),
+        history=history.history(item),
+        stats=variants.variant_stats(item),
         comment_form=comment_form or CommentForm(),
         return_form=ReturnForm(),
         require_second=programme.require_second_approval,
@@ -250,7 +267,7 @@ def _review_step(post_id: int, step, message: str, action: str):
 @roles_required(CURATOR)
 def submit(post_id: int):
     return _review_step(
-        post_id, lambda p: service.submit_for_review(p, current_user, now=utcnow()),
+        post_id, lambda p: review.submit_for_review(p, current_user, now=utcnow()),
         _("The post is sent for review."), "post.submit",
     )
 
@@ -261,7 +278,8 @@ def approve(post_id: int):
     require_second = get_programme().require_second_approval
     return _review_step(
         post_id,
-        lambda p: service.approve(p, current_user, now=utcnow(), require_second=require_second),
+        lambda p: review.approve_and_publish(p, current_user, now=utcnow(),
+                                             require_second=require_second),
         _("The post is approved and published."), "post.approve",
     )
 
@@ -274,7 +292,7 @@ def return_post(post_id: int):
         abort(400)
     return _review_step(
         post_id,
-        lambda p: service.return_to_draft(p, current_user, form.reason.data or "", now=utcnow()),
+        lambda p: review.return_to_draft(p, current_user, form.reason.data or "", now=utcnow()),
         _("The post is sent back to draft."), "post.return",
     )
 
@@ -283,7 +301,7 @@ def return_post(post_id: int):
 @roles_required(CURATOR)
 def archive(post_id: int):
     return _review_step(
-        post_id, lambda p: service.archive(p, current_user, now=utcnow()),
+        post_id, lambda p: review.archive(p, current_user, now=utcnow()),
         _("The post is archived."), "post.archive",
     )
 
@@ -292,7 +310,7 @@ def archive(post_id: int):
 @roles_required(CURATOR)
 def reopen(post_id: int):
     return _review_step(
-        post_id, lambda p: service.reopen(p, current_user, now=utcnow()),
+        post_id, lambda p: review.reopen(p, current_user, now=utcnow()),
         _("The post is a draft again."), "post.reopen",
     )
 
@@ -304,7 +322,7 @@ def comment(post_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            comment = service.add_comment(item, current_user, form.body.data, now=utcnow())
+            comment = comments.add_comment(item, current_user, form.body.data, now=utcnow())
         except ContentError as exc:
             db.session.rollback()
             form.body.errors = [*form.body.errors, str(exc.errors["body"])]
@@ -321,9 +339,9 @@ def comment(post_id: int):
 
 
 def _topics_page(form: TopicForm, status: int = 200):
-    topics = service.list_topics(include_archived=True)
+    topics = list_topics(include_archived=True)
     return render_template(
-        "content/topics.html", form=form, topics=topics, stats=service.topic_stats()
+        "content/topics.html", form=form, topics=topics, stats=topic_stats()
     ), status
 
 
@@ -333,7 +351,7 @@ def topics():
     form = TopicForm()
     if form.validate_on_submit():
         try:
-            topic = service.create_topic(form.name.data, form.description.data or "")
+            topic = create_topic(form.name.data, form.description.data or "")
         except ContentError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
@@ -357,10 +375,10 @@ def topic(topic_id: int):
     item = _get_topic(topic_id)
     form = TopicForm(obj=item)
     merge = MergeForm(prefix="merge")
-    merge.target_id.choices = [(t.id, t.name) for t in service.list_topics() if t.id != item.id]
+    merge.target_id.choices = [(t.id, t.name) for t in list_topics() if t.id != item.id]
     if form.validate_on_submit():
         try:
-            service.update_topic(item, form.name.data, form.description.data or "")
+            update_topic(item, form.name.data, form.description.data or "")
         except ContentError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
@@ -371,7 +389,7 @@ def topic(topic_id: int):
             db.session.commit()
             flash(_("The topic is saved."), "success")
             return redirect(url_for("content.topics"))
-    stats = service.topic_stats().get(item.id, {"followers": 0, "posts": 0, "shares": 0})
+    stats = topic_stats().get(item.id, {"followers": 0, "posts": 0, "shares": 0})
     return render_template(
         "content/topic.html", topic=item, form=form, merge=merge, stats=stats
     ), (400 if form.errors else 200)
@@ -383,7 +401,7 @@ def archive_topic(topic_id: int):
     item = _get_topic(topic_id)
     archived = request.form.get("archived", "1") == "1"
     try:
-        service.set_topic_archived(item, archived)
+        set_topic_archived(item, archived)
     except ContentError as exc:
         db.session.rollback()
         flash(str(exc.errors["name"]), "error")
@@ -400,13 +418,13 @@ def archive_topic(topic_id: int):
 def merge_topic(topic_id: int):
     item = _get_topic(topic_id)
     merge = MergeForm(prefix="merge")
-    merge.target_id.choices = [(t.id, t.name) for t in service.list_topics() if t.id != item.id]
+    merge.target_id.choices = [(t.id, t.name) for t in list_topics() if t.id != item.id]
     if not merge.validate_on_submit():
         flash(_("Choose the topic to merge into."), "error")
         return redirect(url_for("content.topic", topic_id=item.id))
     target = _get_topic(merge.target_id.data)
     try:
-        service.merge_topics(item, target)
+        merge_topics(item, target)
     except ContentError as exc:
         db.session.rollback()
         flash(str(next(iter(exc.errors.values()))), "error")

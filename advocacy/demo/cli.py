@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from advocacy.accounts.service import hash_password
 from advocacy.db import utcnow
 from advocacy.demo import generate
+from advocacy.demo.base import MIN_AMBASSADORS
 from advocacy.demo.catalogue import DEMO_PASSWORD, ORG_NAME
 from advocacy.extensions import db
 
@@ -23,7 +24,7 @@ TABLE_ORDER = (
 
 
 @click.command("demo-data")
-@click.option("--ambassadors", type=click.IntRange(min=generate.MIN_AMBASSADORS), default=200,
+@click.option("--ambassadors", type=click.IntRange(min=MIN_AMBASSADORS), default=200,
               show_default=True, help="How many people take part as ambassadors.")
 @click.option("--years", type=click.IntRange(1, 20), default=3, show_default=True,
               help="How many years of history to make up, ending now.")

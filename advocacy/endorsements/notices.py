@@ -13,7 +13,8 @@ from advocacy.accounts.models import User
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
 from advocacy.reminders.models import Kind
-from advocacy.reminders.service import notify, register_endorsed_source
+from advocacy.reminders.notices import notify
+from advocacy.reminders.planning import register_endorsed_source
 
 RECENT = timedelta(days=7)
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, roles_required
 from advocacy.accounts.reading import default_for, reading_languages
-from advocacy.content.service import list_topics
+from advocacy.content.topics import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.onboarding import service

@@ -16,7 +16,7 @@ from advocacy.accounts.reading import reading_languages, set_reading_languages
 from advocacy.accounts.service import AccountError
 from advocacy.accounts.views import bp, unit_choices
 from advocacy.audit import service as audit
-from advocacy.content.service import list_topics
+from advocacy.content.topics import list_topics
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formsave import attempt, saved

@@ -15,9 +15,9 @@ from advocacy.accounts.reading import reading_languages
 from advocacy.accounts.service import ancestor_ids
 from advocacy.activity.models import EventKind
 from advocacy.activity.recording import record_event
+from advocacy.content.audience import audience_fits, language_fits
 from advocacy.content.models import Post, PostStatus
 from advocacy.content.networks import Offer, offer, profile_of
-from advocacy.content.service import audience_fits, language_fits
 from advocacy.extensions import db
 from advocacy.programme.models import Programme
 from advocacy.queue.models import QueueChoice, QueueDecision, QueueImpression
@@ -83,7 +83,7 @@ def released(user: User, now: datetime):
     )
 
 
-def fits(post: Post, unit_ids: set[int], topic_ids: set[int]) -> int | None:
+def relevance_score(post: Post, unit_ids: set[int], topic_ids: set[int]) -> int | None:
     """Return a relevance score if the post is meant for this person, else None.
 
     A post aimed at units reaches those units and everything below them (M12). A person
@@ -126,7 +126,7 @@ def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
     profile = profile_of(user)
     scored = []
     for post in candidates:
-        score = fits(post, unit_ids, topic_ids)
+        score = relevance_score(post, unit_ids, topic_ids)
         if score is None or not audience_fits(post, user.title, reads):
             continue
         networks = offer(post, profile)
@@ -155,10 +155,6 @@ def show(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
     queue = rank(user, now, limit)
     record_impressions(user, [item.post.id for item in queue.items], now)
     return queue
-
-
-# Read-only name kept for callers written before rank/show were split (other branches).
-queue_for = rank
 
 
 # --- fatigue limit (M16): kept apart from the ranking above so each can change on its own.
@@ -240,7 +236,7 @@ def post_for_user(user: User, post_id: int, now: datetime, *,
     held_back = select(Post.id).where(Post.id == post.id, released(user, now))
     if db.session.scalar(held_back) is None:
         return None
-    if fits(post, ancestor_ids(user.unit_id), set()) is None:
+    if relevance_score(post, ancestor_ids(user.unit_id), set()) is None:
         return None
     if not audience_fits(post, user.title, None):
         return None

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_required
-from advocacy.content.service import variant_for
+from advocacy.content.variants import variant_for
 from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 from advocacy.queue import service

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from advocacy.audit import service as audit
-from advocacy.content import service as content
+from advocacy.content import history, post_input
 from advocacy.content.models import Post, PostKind, PostStatus
 from advocacy.extensions import db
 from advocacy.recruitment.fetch import Fetched, FetchError, fetch
@@ -92,7 +92,7 @@ def _first(entry: dict, keys: tuple[str, ...]) -> str:
 def _job(key: str, title: str, link: str, reference: str, deadline: str, place: str,
          tz: ZoneInfo) -> Job | None:
     title, link = " ".join((title or "").split())[:200], (link or "").strip()[:2000]
-    if not title or content.link_problem(link):
+    if not title or post_input.link_problem(link):
         return None
     job_reference = reference[:100] or None
     key = (job_reference or key or link)[:300]
@@ -154,7 +154,7 @@ def parse(fetched: Fetched, tz: ZoneInfo) -> list[Job]:
 
 
 def _apply(post: Post, job: Job, now: datetime) -> bool:
-    before = content.snapshot(post)
+    before = history.snapshot(post)
     if post.status == PostStatus.DRAFT:
         post.title = job.title
     post.link = job.link
@@ -164,9 +164,9 @@ def _apply(post: Post, job: Job, now: datetime) -> bool:
         post.deadline_at = job.deadline_at
     if job.place:
         post.place = job.place
-    changes = content.diff(before, content.snapshot(post))
+    changes = history.diff(before, history.snapshot(post))
     if changes:
-        content.record(post, "updated", None, now, {**changes, "source": ["", "job feed"]})
+        history.record(post, "updated", None, now, {**changes, "source": ["", "job feed"]})
     return bool(changes)
 
 
@@ -189,7 +189,7 @@ def apply_jobs(feed: JobFeed, jobs: list[Job], now: datetime) -> JobFeedRun:
                         updated_at=now)
             db.session.add(post)
             db.session.flush()
-            content.record(post, "created", None, now, {"source": ["", "job feed"]})
+            history.record(post, "created", None, now, {"source": ["", "job feed"]})
             changes["created"].append([post.id, post.title])
         else:
             reopened = item is not None and item.gone_at is not None
@@ -212,7 +212,7 @@ def apply_jobs(feed: JobFeed, jobs: list[Job], now: datetime) -> JobFeedRun:
         item.gone_at = now
         post = db.session.get(Post, item.post_id)
         if post is not None and post.status != PostStatus.ARCHIVED:
-            content.record(post, "archived", None, now,
+            history.record(post, "archived", None, now,
                            {"status": [post.status, PostStatus.ARCHIVED],
                             "source": ["", "job feed"]})
             post.status = PostStatus.ARCHIVED
@@ -260,7 +260,7 @@ def read_feed(feed: JobFeed, *, now: datetime, tz: ZoneInfo, timeout: float,
 
 def add_feed(url: str, name: str, *, by_user_id: int | None, now: datetime) -> JobFeed:
     url, name = (url or "").strip(), (name or "").strip()
-    if problem := content.link_problem(url):
+    if problem := post_input.link_problem(url):
         raise FeedError(str(problem))
     if len(url) > 2000 or len(name) > 200:
         raise FeedError(str(_l("Use at most %(n)d characters.", n=2000)))

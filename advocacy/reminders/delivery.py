@@ -50,7 +50,7 @@ from advocacy.extensions import db
 from advocacy.formats import dateformat
 from advocacy.orgtime import org_tz
 from advocacy.programme.models import Programme
-from advocacy.reminders import service
+from advocacy.reminders import hours, preferences, settings
 from advocacy.reminders.models import Channel, Kind, Reminder, Status
 from advocacy.reminders.tokens import LoginLinks, login_serializer, open_token, unsubscribe_token
 
@@ -99,7 +99,7 @@ class SmtpConnection:
 
 def post_webhook(url: str, service_kind: str, text: str, link: str | None) -> None:
     """POST one message to a Teams or Slack incoming webhook."""
-    problem = service.webhook_problem(url)
+    problem = settings.webhook_problem(url)
     if problem or not url:
         raise PermanentFailure(f"webhook address refused: {problem or 'none configured'}")
     if service_kind == "teams":
@@ -142,7 +142,7 @@ class Batch:
         self.max_attempts = config["REMINDER_MAX_ATTEMPTS"]
         self.smtp = SmtpConnection()
         self.tz = org_tz()
-        self.settings = service.read_settings()
+        self.settings = settings.read_settings()
         self.posts: dict[int, Post] = {}
         self.counts = {"sent": 0, "failed": 0, "skipped": 0, "later": 0, "claimed": 0}
         self.sender = config["MAIL_FROM"]
@@ -244,7 +244,7 @@ class Batch:
             rows = self.claim()
             users = {u.id: u for u in db.session.scalars(
                 select(User).where(User.id.in_({r.user_id for r in rows})))} if rows else {}
-            prefs = service.preferences_by_user(users)
+            prefs = preferences.preferences_by_user(users)
             wanted = {pid for r in rows for pid in (r.payload or {}).get("post_ids", [])}
             wanted |= {r.post_id for r in rows if r.post_id is not None}
             # Held here for the whole batch: the identity map alone would let them go.
@@ -273,8 +273,8 @@ class Batch:
             return self.finish(row, now, Status.SKIPPED, "no chat webhook configured")
         if expired(row, now):
             return self.finish(row, now, Status.SKIPPED, "too late: it expired unsent")
-        if not service.allowed_at(pref, now, self.tz):
-            return self.later(row, service.next_allowed(pref, now, self.tz))
+        if not hours.allowed_at(pref, now, self.tz):
+            return self.later(row, hours.next_allowed(pref, now, self.tz))
         try:
             content = self.content(row, user, now)
             if content is None:

@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from advocacy.accounts.forms import MultiCheckboxField
 from advocacy.reminders.models import Kind
-from advocacy.reminders.service import webhook_problem
+from advocacy.reminders.settings import webhook_problem
 
 
 def kind_choices():

@@ -16,7 +16,9 @@ from advocacy.db import utcnow
 from advocacy.extensions import csrf, db
 from advocacy.orgtime import org_tz
 from advocacy.queue.service import post_for_user
-from advocacy.reminders import service, tokens
+from advocacy.reminders import preferences as reminder_prefs
+from advocacy.reminders import report, tokens
+from advocacy.reminders import settings as reminder_settings
 from advocacy.reminders.forms import PreferencesForm, SettingsForm
 from advocacy.reminders.models import Kind, Reminder
 
@@ -28,7 +30,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 @bp.route("/settings/reminders", methods=["GET", "POST"])
 @login_required
 def preferences():
-    pref = service.preference_for(current_user)
+    pref = reminder_prefs.preference_for(current_user)
     form = PreferencesForm()
     if not form.is_submitted():
         form.frequency.data = pref.frequency
@@ -37,7 +39,7 @@ def preferences():
         form.work_days.data = [int(d) for d in pref.work_days]
         form.subscribed.data = [k.value for k in Kind if k.value not in pref.unsubscribed_kinds()]
     if form.validate_on_submit():
-        service.save_preferences(
+        reminder_prefs.save_preferences(
             current_user, frequency=form.frequency.data, email=form.email.data,
             chat=form.chat.data, work_start=form.work_start.data, work_end=form.work_end.data,
             work_days=form.work_days.data, subscribed=form.subscribed.data or [],
@@ -47,7 +49,7 @@ def preferences():
         return redirect(url_for("reminders.preferences"))
     return render_template(
         "reminders/preferences.html", form=form, timezone=org_tz().key,
-        chat_available=bool(service.read_settings().webhook_url),
+        chat_available=bool(reminder_settings.read_settings().webhook_url),
     ), (400 if form.errors else 200)
 
 
@@ -98,7 +100,7 @@ def unsubscribe(token: str):
         return render_template("reminders/link_problem.html",
                                message=_("This unsubscribe link is not valid.")), 400
     if request.method == "POST":
-        if not service.unsubscribe(user_id, kind):
+        if not reminder_prefs.unsubscribe(user_id, kind):
             return render_template("reminders/link_problem.html",
                                    message=_("This unsubscribe link is not valid.")), 400
         db.session.commit()
@@ -116,7 +118,7 @@ def _kind_labels():
 def opened(token: str):
     """The optional tracking image; it records only the first opening of one reminder."""
     reminder_id = tokens.read_open(token)
-    if reminder_id is not None and service.read_settings().tracking_pixel:
+    if reminder_id is not None and reminder_settings.read_settings().tracking_pixel:
         reminder = db.session.get(Reminder, reminder_id)
         if reminder is not None and reminder.opened_at is None:
             reminder.opened_at = utcnow()
@@ -131,9 +133,9 @@ def opened(token: str):
 def admin():
     tz = org_tz()
     return render_template(
-        "reminders/admin.html", report=service.report(utcnow(), tz),
-        problems=service.problems(), labels=dict(_kind_labels()),
-        settings=service.read_settings(), tz=tz, mail_failures=_mail_failures(),
+        "reminders/admin.html", report=report.report(utcnow(), tz),
+        problems=report.problems(), labels=dict(_kind_labels()),
+        settings=reminder_settings.read_settings(), tz=tz, mail_failures=_mail_failures(),
     )
 
 
@@ -155,10 +157,10 @@ def _mail_failures(limit: int = 50) -> list:
 @bp.route("/curate/reminders/settings", methods=["GET", "POST"])
 @roles_required(CURATOR)
 def settings():
-    current = service.read_settings()
+    current = reminder_settings.read_settings()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
-        service.save_settings(
+        reminder_settings.save_settings(
             webhook_url=(form.webhook_url.data or "").strip(),
             webhook_kind=form.webhook_kind.data, reengage_weeks=form.reengage_weeks.data,
             unit_drop_percent=form.unit_drop_percent.data,

@@ -12,7 +12,8 @@ from advocacy.accounts.models import User
 from advocacy.activity.models import EventKind
 from advocacy.activity.recording import minutes_since_live, record_event
 from advocacy.content.models import NETWORK_LIMITS, Network, Post
-from advocacy.content.service import text_problem, variant_for
+from advocacy.content.post_input import text_problem
+from advocacy.content.variants import variant_for
 from advocacy.extensions import db
 from advocacy.sharing.models import Share
 

@@ -9,7 +9,8 @@ from advocacy.access import AMBASSADOR, LEADER, participant_required, roles_requ
 from advocacy.content import alt_text
 from advocacy.content.models import NETWORK_LIMITS
 from advocacy.content.networks import offer_for
-from advocacy.content.service import network_label, variant_for
+from advocacy.content.post_input import network_label
+from advocacy.content.variants import variant_for
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.formats import datetimeformat

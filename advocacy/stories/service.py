@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from advocacy.accounts.models import User
 from advocacy.content import alt_text
+from advocacy.content.editing import create_post
+from advocacy.content.history import record
 from advocacy.content.models import Post, PostKind, PostStatus
-from advocacy.content.service import PostData, create_post, record
+from advocacy.content.post_input import PostData
 from advocacy.extensions import db
 from advocacy.stories.models import Story, StoryStatus
 

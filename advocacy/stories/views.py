@@ -17,7 +17,7 @@ from flask_login import current_user
 from advocacy.access import AMBASSADOR, CURATOR, has_any_role, roles_required
 from advocacy.audit import service as audit
 from advocacy.content import alt_text
-from advocacy.content.service import ContentError
+from advocacy.content.errors import ContentError
 from advocacy.content.uploads import (
     CONTENT_TYPES,
     MAX_IMAGE_BYTES,

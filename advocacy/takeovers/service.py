@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from advocacy.accounts.models import User
 from advocacy.extensions import db
-from advocacy.reminders import service as reminders
+from advocacy.reminders import notices
 from advocacy.reminders.models import Kind
 from advocacy.takeovers.models import Takeover, TakeoverStatus
 
@@ -88,7 +88,7 @@ def approve(takeover: Takeover, curator: User, *, now: datetime, tz: ZoneInfo) -
     if takeover.user is not None:
         earliest, day_starts = reminder_window(takeover.day, tz)
         day_ends = day_starts + timedelta(days=1)
-        reminders.notify(
+        notices.notify(
             takeover.user, Kind.TAKEOVER,
             {"takeover_id": takeover.id, "account": takeover.account,
              "day": takeover.day.isoformat(), "expires_at": day_ends.isoformat()},

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from advocacy.content.models import Post, Topic
 from advocacy.demo import generate
+from advocacy.demo.base import MIN_AMBASSADORS
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN
 from advocacy.extensions import db
 from advocacy.models import User
@@ -156,7 +157,7 @@ def walk(tmp_path_factory) -> Iterator[Walk]:
         app = make_app(url, WTF_CSRF_ENABLED=True)
         upgrade(app)
         with app.app_context():
-            generate.fill(db.session.connection(), ambassadors=generate.MIN_AMBASSADORS,
+            generate.fill(db.session.connection(), ambassadors=MIN_AMBASSADORS,
                           years=1, seed=14, now=utcnow(),
                           password_hash=hash_password(DEMO_PASSWORD))
             db.session.commit()

@@ -10,10 +10,10 @@ import time_machine
 from advocacy.activity.clicks import person_months, share_totals
 from advocacy.activity.personal import personal_activity, years_side_by_side
 from advocacy.activity.rollup import rollup_recent
-from advocacy.content import service as content
+from advocacy.content import variants
 from advocacy.db import utcnow
 from advocacy.privacy.retention import run_retention
-from advocacy.reminders.service import year_so_far
+from advocacy.reminders.planning import year_so_far
 from advocacy.tracking import service as tracking
 from tests import factories as f
 
@@ -37,7 +37,7 @@ def figures(person, post):
         "years": [(y.key, y.shares, y.clicks) for y in pages],
         "months": [(m.key, m.shares, m.clicks) for y in pages for m in y.months],
         "variants": sorted((r["variant"].label, r["shares"], r["clicks"])
-                           for r in content.variant_stats(post)),
+                           for r in variants.variant_stats(post)),
         "year_2024": year_so_far(person.id, 2024, datetime(2025, 1, 1, tzinfo=OSLO), OSLO),
         "year_2025": year_so_far(person.id, 2025, datetime(2025, 6, 1, tzinfo=OSLO), OSLO),
     }

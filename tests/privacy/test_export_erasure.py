@@ -20,7 +20,7 @@ from advocacy.activity.rollup import rebuild, rollup_recent
 from advocacy.activity.unit_history import move_to_unit
 from advocacy.audit import service as audit
 from advocacy.audit.models import AuditEntry
-from advocacy.content import service as content
+from advocacy.content import comments, editing, post_input
 from advocacy.content.models import Post
 from advocacy.db import utcnow
 from advocacy.endorsements import service as endorsements
@@ -109,14 +109,14 @@ def rich_person(now=T0) -> Rich:
     credited = stories.accept(accepted, other_leader, link="https://example.org/s", now=now)
     credited.credit_user_id = person.id  # as if the person had written it
     # curator work: a post of their own, an edit, a comment
-    content.create_post(content.PostData(
+    editing.create_post(post_input.PostData(
         title="Sigrids innlegg", link="https://example.org/p", kind="news", status="draft",
         texts={"linkedin": "Organisasjonens tekst"}), by_user_id=person.id, now=now)
-    content.add_comment(posts[0], person, "Sigrids kommentar", now=now)
-    data = content.PostData(title="Stilling 2 (endret)", link=posts[2].link, kind="job",
+    comments.add_comment(posts[0], person, "Sigrids kommentar", now=now)
+    data = post_input.PostData(title="Stilling 2 (endret)", link=posts[2].link, kind="job",
                             status="live", texts={"linkedin": "Ny tekst"},
                             deadline_at=posts[2].deadline_at, place="Oslo")
-    content.update_post(posts[2], data, now=now, by_user_id=person.id)
+    editing.update_post(posts[2], data, now=now, by_user_id=person.id)
     # a takeover with its reminder
     takeover = f.takeover(person, now=now)
     takeover.plan = "Sigrids plan for dagen"

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from advocacy.content import service as content
+from advocacy.content import comments, editing, history, post_input, review, topics, variants
+from advocacy.content.errors import ContentError, ReviewError
 from advocacy.content.models import PostRevision
-from advocacy.content.service import ContentError, ReviewError
 from advocacy.content.uploads import UploadError, check_image
 from advocacy.db import utcnow
 from advocacy.programme.service import get_programme
@@ -27,7 +27,7 @@ def data_of(post, **changes):
         audience_languages=list(post.audience_languages),
     )
     values.update(changes)
-    return content.PostData(**values)
+    return post_input.PostData(**values)
 
 
 def test_review_workflow_with_second_approval(db_session):
@@ -35,29 +35,30 @@ def test_review_workflow_with_second_approval(db_session):
     post = f.post(status="draft")
     now = utcnow()
     with pytest.raises(ReviewError):
-        content.approve(post, author, now=now, require_second=True)  # must be sent for review
-    content.submit_for_review(post, author, now=now)
+        # must be sent for review
+        review.approve_and_publish(post, author, now=now, require_second=True)
+    review.submit_for_review(post, author, now=now)
     assert post.status == "in_review"
     with pytest.raises(ReviewError, match="Another curator"):
-        content.approve(post, author, now=now, require_second=True)
-    content.return_to_draft(post, other, "Shorter X text, please", now=now)
+        review.approve_and_publish(post, author, now=now, require_second=True)
+    review.return_to_draft(post, other, "Shorter X text, please", now=now)
     assert post.status == "draft"
-    assert [c.body for c in content.comments(post)] == ["Shorter X text, please"]
-    content.submit_for_review(post, author, now=now)
-    content.approve(post, other, now=now, require_second=True)
+    assert [c.body for c in comments.comments(post)] == ["Shorter X text, please"]
+    review.submit_for_review(post, author, now=now)
+    review.approve_and_publish(post, other, now=now, require_second=True)
     assert (post.status, post.approved_by_id) == ("live", other.id)
-    content.archive(post, other, now=now)
+    review.archive(post, other, now=now)
     assert post.status == "archived"
     with pytest.raises(ReviewError):
-        content.submit_for_review(post, other, now=now)
-    actions = [r.action for r in reversed(content.history(post))]
+        review.submit_for_review(post, other, now=now)
+    actions = [r.action for r in reversed(history.history(post))]
     assert actions == ["created", "submitted", "returned", "submitted", "approved", "archived"]
 
 
 def test_single_curator_may_publish_without_second_approval(db_session):
     author = f.user("curator")
     post = f.post(status="draft")
-    content.approve(post, author, now=utcnow(), require_second=False)
+    review.approve_and_publish(post, author, now=utcnow(), require_second=False)
     assert post.status == "live"
 
 
@@ -72,12 +73,12 @@ def test_editing_a_live_post_keeps_shares_text_and_is_in_the_history(db_session)
     curator, person = f.user("curator"), f.user()
     post = f.post(texts={"linkedin": "Old words"})
     share = f.share(person, post, text="My own words")
-    content.update_post(post, data_of(post, texts={"linkedin": "New words"},
+    editing.update_post(post, data_of(post, texts={"linkedin": "New words"},
                                       audience_languages=["nb"]),
                         now=utcnow(), by_user_id=curator.id)
     assert share.text == "My own words"
     assert share.variant_id == post.variant("linkedin").id
-    latest = content.history(post)[0]
+    latest = history.history(post)[0]
     assert latest.user_id == curator.id
     assert latest.changes["text_linkedin_A"] == ["Old words", "New words"]
     assert latest.changes["languages"] == [[], ["nb"]]
@@ -85,10 +86,11 @@ def test_editing_a_live_post_keeps_shares_text_and_is_in_the_history(db_session)
 
 def test_kind_specific_fields_are_required(db_session):
     base = dict(title="T", link="https://a.example", texts={"x": "hi"})
-    assert {"deadline_at", "place"} <= content.validate(content.PostData(kind="job", **base)).keys()
-    assert "event_at" in content.validate(content.PostData(kind="event", **base))
-    problems = content.validate(content.PostData(kind="news", texts_b={"x": "b"},
-                                                 title="T", link="https://a.example"))
+    assert {"deadline_at", "place"} <= post_input.validate(
+        post_input.PostData(kind="job", **base)).keys()
+    assert "event_at" in post_input.validate(post_input.PostData(kind="event", **base))
+    problems = post_input.validate(post_input.PostData(kind="news", texts_b={"x": "b"},
+                                                       title="T", link="https://a.example"))
     assert "text_x_b" in problems
 
 
@@ -97,9 +99,9 @@ def test_ab_variants_split_people_and_count_shares_per_variant(db_session):
     people = [f.user() for _ in range(4)]
     for person in people:
         f.share(person, post, network="x", text="mine")
-    labels = {content.variant_for(post, "x", p.id).label for p in people}
+    labels = {variants.variant_for(post, "x", p.id).label for p in people}
     assert labels == {"A", "B"}
-    stats = {(r["variant"].label): r["shares"] for r in content.variant_stats(post)
+    stats = {(r["variant"].label): r["shares"] for r in variants.variant_stats(post)
              if r["variant"].network == "x"}
     assert stats == {"A": 2, "B": 2}
 
@@ -165,25 +167,25 @@ def test_topics_merge_moves_posts_and_followers_without_duplicates(db_session):
     only_a = f.post(topics=(a,))
     follower_a, follower_both = f.user(topics=(a,)), f.user(topics=(a, b))
     f.share(follower_a, only_a)
-    content.merge_topics(a, b)
+    topics.merge_topics(a, b)
     assert a.archived and a.merged_into_id == b.id
     assert {t.id for t in both.topics} == {b.id}
     assert {t.id for t in only_a.topics} == {b.id}
     assert {t.id for t in follower_a.topics} == {b.id}
     assert {t.id for t in follower_both.topics} == {b.id}
-    stats = content.topic_stats()[b.id]
+    stats = topics.topic_stats()[b.id]
     assert stats == {"followers": 2, "posts": 2, "shares": 1}
     with pytest.raises(ContentError):
-        content.merge_topics(b, b)
+        topics.merge_topics(b, b)
     with pytest.raises(ContentError):
-        content.set_topic_archived(a, False)
+        topics.set_topic_archived(a, False)
 
 
 def test_topic_rename_refuses_duplicates(db_session):
     _a, b = f.topic("Jobb"), f.topic("Fritid")
     with pytest.raises(ContentError):
-        content.update_topic(b, "jobb", "")
-    content.update_topic(b, "Fritid og kultur", "Alt det andre")
+        topics.update_topic(b, "jobb", "")
+    topics.update_topic(b, "Fritid og kultur", "Alt det andre")
     assert b.description == "Alt det andre"
 
 

@@ -18,7 +18,7 @@ from advocacy.activity.recording import minutes_since_live
 from advocacy.activity.rollup import rollup_recent
 from advocacy.activity.unit_history import unit_at, unit_history
 from advocacy.content.models import NETWORK_LIMITS, Post, PostVariant, Topic, post_units
-from advocacy.demo import generate
+from advocacy.demo import generate, words
 from advocacy.demo.catalogue import DEMO_PASSWORD, DOMAIN, REFERRERS
 from advocacy.endorsements.models import Endorsement, EndorsementRequest, Kudos
 from advocacy.extensions import db
@@ -317,10 +317,10 @@ def test_same_seed_gives_the_same_data(db_session):
 
 def test_text_helpers():
     long = " ".join(["sykepleier"] * 60)
-    short = generate.fit_text(long, 280)
+    short = words.fit_text(long, 280)
     assert len(short) <= 280 and short.endswith("…")
-    assert generate.fit_text("kort", 280) == "kort"
-    assert generate.slug("Bjørkeli barnehage – Åpen dag") == "bjorkeli-barnehage-apen-dag"
+    assert words.fit_text("kort", 280) == "kort"
+    assert words.slug("Bjørkeli barnehage – Åpen dag") == "bjorkeli-barnehage-apen-dag"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, select, text
 
-from advocacy.content import service as content
+from advocacy.content import editing, errors, post_input, review
 from advocacy.db import utcnow
 from advocacy.demo import generate
 from advocacy.extensions import db
@@ -43,14 +43,15 @@ def test_the_demo_programme_has_four_eyes(db_session):
 def test_with_the_default_the_author_cannot_publish_alone(db_session):
     db_session.execute(delete(Programme))
     author, other = f.user("curator"), f.user("curator")
-    post = content.create_post(content.PostData(
+    post = editing.create_post(post_input.PostData(
         title="Sykepleiere søkes", link="https://example.org/jobs/1", kind="news",
         status="draft", starts_at=None, ends_at=None, topic_ids=[], unit_ids=[],
         texts={"linkedin": "Vi ansetter"}), by_user_id=author.id, now=utcnow())
     required = get_programme().require_second_approval
-    with pytest.raises(content.ReviewError):
-        content.approve(post, author, now=utcnow(), require_second=required)
-    content.submit_for_review(post, author, now=utcnow())
-    with pytest.raises(content.ReviewError):
-        content.approve(post, author, now=utcnow(), require_second=required)
-    assert content.approve(post, other, now=utcnow(), require_second=required).status == "live"
+    with pytest.raises(errors.ReviewError):
+        review.approve_and_publish(post, author, now=utcnow(), require_second=required)
+    review.submit_for_review(post, author, now=utcnow())
+    with pytest.raises(errors.ReviewError):
+        review.approve_and_publish(post, author, now=utcnow(), require_second=required)
+    approved = review.approve_and_publish(post, other, now=utcnow(), require_second=required)
+    assert approved.status == "live"

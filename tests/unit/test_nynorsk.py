@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from advocacy.accounts.models import User
 from advocacy.config import LANGUAGES
-from advocacy.content.service import audience_fits
+from advocacy.content.audience import audience_fits
 from advocacy.db import utcnow
 from advocacy.i18n import LANGUAGE_NAMES, month_name
 from advocacy.people import service as people
@@ -108,7 +108,7 @@ def test_queue_of_a_nynorsk_reader_holds_posts_for_norwegian_readers(db_session)
     f.post("for bokmål", audience_languages=("nb",), now=now)
     f.post("for danish", audience_languages=("da",), now=now)
     reader = f.user(locale="nn")
-    assert [i.post.title for i in queue.queue_for(reader, now).items] == ["for bokmål"]
+    assert [i.post.title for i in queue.rank(reader, now).items] == ["for bokmål"]
 
 
 def test_the_cli_offers_nn(app):

@@ -13,7 +13,7 @@ from advocacy.onboarding import service as onboarding
 from advocacy.programme.service import get_programme
 from advocacy.queue import service as queue
 from advocacy.queue.models import QueueImpression
-from advocacy.reminders import service as reminders
+from advocacy.reminders import planning
 from advocacy.reminders.models import Kind, Reminder
 from tests import factories as f
 
@@ -45,11 +45,11 @@ def test_planning_records_no_impressions_and_leaves_the_cap_alone(db_session):
     person = f.user()
     early = [f.post(f"early {i}", deadline_at=monday + timedelta(days=40),
                     now=monday - timedelta(hours=1)) for i in range(2)]
-    assert reminders.plan(monday) > 0
+    assert planning.plan(monday) > 0
     (digest,) = db.session.scalars(
         select(Reminder).where(Reminder.user_id == person.id, Reminder.kind == Kind.DIGEST))
     assert set(digest.payload["post_ids"]) == {p.id for p in early}
-    reminders.plan(monday + timedelta(hours=1))  # planning again changes nothing either
+    planning.plan(monday + timedelta(hours=1))  # planning again changes nothing either
     assert impressions(person) == set()
     assert db.session.scalar(select(func.count()).select_from(QueueImpression)) == 0
 

@@ -13,7 +13,8 @@ from advocacy import tasknames
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.programme.service import get_programme
-from advocacy.reminders import service
+from advocacy.reminders import dispatch, errors, hours, notices, planning, preferences
+from advocacy.reminders import report as reminder_report
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
 from tests import factories as f
 
@@ -36,56 +37,56 @@ def rows(**where) -> list[Reminder]:
 
 
 def test_default_window_is_08_to_16_on_weekdays_in_oslo():
-    pref = service.defaults(1)
+    pref = preferences.defaults(1)
     # Wednesday 10:00 in Oslo: now.
     now = at("2026-11-25 10:00")
-    assert service.next_allowed(pref, now, OSLO) == now
+    assert hours.next_allowed(pref, now, OSLO) == now
     # Wednesday 16:00 is outside (the window is [08, 16)): Thursday 08:00 Oslo = 07:00 UTC.
-    assert service.next_allowed(pref, at("2026-11-25 16:00"), OSLO) == datetime(
+    assert hours.next_allowed(pref, at("2026-11-25 16:00"), OSLO) == datetime(
         2026, 11, 26, 7, 0, tzinfo=UTC)
     # Saturday: Monday 08:00.
-    assert service.next_allowed(pref, at("2026-11-28 11:00"), OSLO) == at("2026-11-30 08:00")
+    assert hours.next_allowed(pref, at("2026-11-28 11:00"), OSLO) == at("2026-11-30 08:00")
     # Before work on a weekday: the same day at 08:00.
-    assert service.next_allowed(pref, at("2026-11-25 06:59"), OSLO) == at("2026-11-25 08:00")
+    assert hours.next_allowed(pref, at("2026-11-25 06:59"), OSLO) == at("2026-11-25 08:00")
 
 
 def test_switch_to_summer_time_moves_the_utc_hour():
-    pref = service.defaults(1)
+    pref = preferences.defaults(1)
     # Friday 27 March 2026, 17:00 CET. Clocks go forward on Sunday 29 March.
     friday_evening = at("2026-03-27 17:00")
     assert friday_evening == datetime(2026, 3, 27, 16, 0, tzinfo=UTC)
-    monday = service.next_allowed(pref, friday_evening, OSLO)
+    monday = hours.next_allowed(pref, friday_evening, OSLO)
     assert monday == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)  # 08:00 CEST
     # A person who also works on Sundays gets 08:00 on the switch day itself, 06:00 UTC.
     pref.work_days = "1234567"
-    assert service.next_allowed(pref, datetime(2026, 3, 28, 20, 0, tzinfo=UTC), OSLO) == \
+    assert hours.next_allowed(pref, datetime(2026, 3, 28, 20, 0, tzinfo=UTC), OSLO) == \
         datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
     # 07:30 UTC on the Saturday before is 08:30 CET: inside; on Sunday 06:30 UTC is 08:30 CEST.
-    assert service.allowed_at(pref, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), OSLO)
-    assert service.allowed_at(pref, datetime(2026, 3, 29, 6, 30, tzinfo=UTC), OSLO)
-    assert not service.allowed_at(pref, datetime(2026, 3, 28, 6, 30, tzinfo=UTC), OSLO)
+    assert hours.allowed_at(pref, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), OSLO)
+    assert hours.allowed_at(pref, datetime(2026, 3, 29, 6, 30, tzinfo=UTC), OSLO)
+    assert not hours.allowed_at(pref, datetime(2026, 3, 28, 6, 30, tzinfo=UTC), OSLO)
 
 
 def test_switch_back_to_winter_time_moves_the_utc_hour():
-    pref = service.defaults(1)
+    pref = preferences.defaults(1)
     pref.work_days = "1234567"
     # Sunday 25 October 2026 at 03:00 CEST clocks go back to 02:00 CET.
     saturday_night = datetime(2026, 10, 24, 20, 0, tzinfo=UTC)
-    assert service.next_allowed(pref, saturday_night, OSLO) == datetime(
+    assert hours.next_allowed(pref, saturday_night, OSLO) == datetime(
         2026, 10, 25, 7, 0, tzinfo=UTC)  # 08:00 CET, an hour later in UTC than the day before
-    assert service.next_allowed(pref, datetime(2026, 10, 23, 20, 0, tzinfo=UTC), OSLO) == \
+    assert hours.next_allowed(pref, datetime(2026, 10, 23, 20, 0, tzinfo=UTC), OSLO) == \
         datetime(2026, 10, 24, 6, 0, tzinfo=UTC)  # 08:00 CEST
     # 15:30 UTC is 16:30 CET (outside) after the switch, 17:30 CEST (outside) before,
     # and 14:30 UTC is 15:30 CET after the switch (inside).
-    assert service.allowed_at(pref, datetime(2026, 10, 26, 14, 30, tzinfo=UTC), OSLO)
-    assert not service.allowed_at(pref, datetime(2026, 10, 23, 14, 30, tzinfo=UTC), OSLO)
+    assert hours.allowed_at(pref, datetime(2026, 10, 26, 14, 30, tzinfo=UTC), OSLO)
+    assert not hours.allowed_at(pref, datetime(2026, 10, 23, 14, 30, tzinfo=UTC), OSLO)
 
 
 def test_a_plan_at_night_is_due_in_the_morning_with_frozen_time(db_session):
     person = f.user()
     f.post(now=utcnow())
     with time_machine.travel(at("2026-03-28 23:30"), tick=False):  # Saturday night, CET
-        assert service.plan(utcnow()) >= 1
+        assert planning.plan(utcnow()) >= 1
     (digest,) = rows(user_id=person.id, kind=Kind.DIGEST)
     assert digest.due_at == datetime(2026, 3, 30, 6, 0, tzinfo=UTC)  # Monday 08:00 CEST
     assert digest.period == "digest:2026-W13"
@@ -101,13 +102,13 @@ def test_digest_has_fitting_new_posts_once_per_period(db_session):
     fitting = f.post("Nurses wanted", topics=(nurses,))
     f.post("Developers wanted", topics=(it,))
     now = at("2026-11-25 10:00")
-    service.plan(now)
+    planning.plan(now)
     (digest,) = rows(user_id=person.id, kind=Kind.DIGEST)
     assert digest.payload["post_ids"] == [fitting.id]
     assert digest.period == "digest:2026-W48" and digest.due_at == now
     # The same week again: nothing new, whatever is published.
     f.post("More nurses", topics=(nurses,))
-    assert service.plan(now + timedelta(hours=1)) == 0
+    assert planning.plan(now + timedelta(hours=1)) == 0
     assert len(rows(user_id=person.id, kind=Kind.DIGEST)) == 1
 
 
@@ -115,9 +116,9 @@ def test_daily_digest_only_carries_posts_published_since_the_last(db_session):
     person = f.user()
     db_session.add(ReminderPreference(user_id=person.id, frequency="daily"))
     first = f.post("First", now=at("2026-11-24 09:00"))
-    service.plan(at("2026-11-24 10:00"))
+    planning.plan(at("2026-11-24 10:00"))
     second = f.post("Second", now=at("2026-11-24 15:00"))
-    service.plan(at("2026-11-25 10:00"))
+    planning.plan(at("2026-11-25 10:00"))
     digests = rows(user_id=person.id, kind=Kind.DIGEST)
     assert [d.period for d in digests] == ["digest:2026-11-24", "digest:2026-11-25"]
     assert digests[0].payload["post_ids"] == [first.id]
@@ -131,10 +132,10 @@ def test_no_digest_when_off_unsubscribed_or_nothing_new(db_session):
     gone = f.user()
     db_session.add(ReminderPreference(user_id=gone.id, unsubscribed="digest"))
     now = at("2026-11-25 10:00")
-    service.plan(now)  # no posts at all yet
+    planning.plan(now)  # no posts at all yet
     assert rows(kind=Kind.DIGEST) == []
     f.post()
-    service.plan(now)
+    planning.plan(now)
     assert {r.user_id for r in rows(kind=Kind.DIGEST)}.isdisjoint({off.id, gone.id})
 
 
@@ -148,7 +149,7 @@ def test_nudge_when_a_fitting_post_ends_within_48_hours(db_session):
     soon = f.post("Apply by tomorrow", ends_at=now + timedelta(hours=30), now=now)
     f.post("Apply next week", ends_at=now + timedelta(days=6), now=now)
     f.share(sharer, soon, now=now)
-    service.plan(now)
+    planning.plan(now)
     nudges = rows(kind=Kind.NUDGE)
     assert [(n.user_id, n.post_id, n.period) for n in nudges] == [
         (person.id, soon.id, f"deadline:{soon.id}")]
@@ -159,7 +160,7 @@ def test_no_nudge_when_the_post_ends_before_working_hours(db_session):
     person = f.user()
     friday_evening = at("2026-11-27 18:00")
     f.post("Ends Sunday", ends_at=at("2026-11-29 12:00"), now=friday_evening)
-    service.plan(friday_evening)
+    planning.plan(friday_evening)
     assert rows(user_id=person.id, kind=Kind.NUDGE) == []
 
 
@@ -173,13 +174,13 @@ def test_endorsed_posts_extension_point_nudges_once(db_session):
         calls.append(now)
         return [(post.id, "Kari Leader")]
 
-    service.register_endorsed_source(source)
+    planning.register_endorsed_source(source)
     try:
         now = at("2026-11-25 10:00")
-        service.plan(now)
-        service.plan(now + timedelta(minutes=5))
+        planning.plan(now)
+        planning.plan(now + timedelta(minutes=5))
     finally:
-        service.ENDORSED_SOURCES.remove(source)
+        planning.ENDORSED_SOURCES.remove(source)
     (nudge,) = rows(user_id=person.id, kind=Kind.NUDGE)
     assert nudge.period == f"endorsed:{post.id}" and nudge.post_id == post.id
     assert nudge.payload == {"reason": "endorsed", "endorser": "Kari Leader"}
@@ -196,8 +197,8 @@ def test_reengagement_once_per_quiet_stretch(db_session):
     post = f.post(now=now - timedelta(weeks=10))
     f.share(quiet, post, now=now - timedelta(weeks=7))
     f.share(busy, post, now=now - timedelta(weeks=1))
-    service.plan(now)
-    service.plan(now + timedelta(days=3))
+    planning.plan(now)
+    planning.plan(now + timedelta(days=3))
     (row,) = rows(kind=Kind.REENGAGE)
     assert row.user_id == quiet.id
     assert row.period == f"since:{(now - timedelta(weeks=7)).astimezone(OSLO).date()}"
@@ -221,7 +222,7 @@ def _unit_with_ambassadors(n: int, now: datetime, before: int, recent: int):
 def test_leader_note_when_unit_activity_falls_without_names(db_session):
     now = at("2026-11-25 10:00")
     unit, leader, people = _unit_with_ambassadors(5, now, before=8, recent=2)
-    service.plan(now)
+    planning.plan(now)
     (note,) = rows(kind=Kind.UNIT_DROP)
     assert note.user_id == leader.id and note.period == f"unit:{unit.id}:2026-11"
     assert note.payload == {"unit": unit.name, "ambassadors": 5, "shares_before": 8,
@@ -234,14 +235,14 @@ def test_no_leader_note_for_a_unit_under_the_privacy_minimum(db_session):
     now = at("2026-11-25 10:00")
     get_programme().min_group_size = 5
     _unit_with_ambassadors(4, now, before=8, recent=1)
-    service.plan(now)
+    planning.plan(now)
     assert rows(kind=Kind.UNIT_DROP) == []
 
 
 def test_no_leader_note_when_activity_holds(db_session):
     now = at("2026-11-25 10:00")
     _unit_with_ambassadors(5, now, before=6, recent=5)
-    service.plan(now)
+    planning.plan(now)
     assert rows(kind=Kind.UNIT_DROP) == []
 
 
@@ -257,7 +258,7 @@ def test_year_so_far_each_month_for_people_who_were_there(db_session):
     post = f.post(now=at("2026-01-01 09:00"))
     f.share(veteran, post, now=at("2026-03-03 10:00"))
     f.share(veteran, post, network="x", now=at("2026-11-01 10:00"))  # after October: not counted
-    service.plan(now)
+    planning.plan(now)
     (row,) = rows(kind=Kind.YEAR)
     assert row.user_id == veteran.id and row.period == "year:2026-10"
     assert row.payload == {"year": 2026, "month": 10, "shares": 1, "clicks": 0}
@@ -267,26 +268,26 @@ def test_notify_is_once_per_key_and_respects_unsubscribe(db_session):
     person = f.user()
     now = at("2026-11-25 10:00")
     payload = {"headline": "Kudos from Kari", "body": "Great post!", "post_id": None}
-    assert service.notify(person, Kind.NOTICE, payload, now) == 1
-    assert service.notify(person, Kind.NOTICE, payload, now) == 0
-    assert service.notify(person, Kind.NOTICE, payload, now, key="kudos:1") == 1
-    assert service.notify(person, Kind.TAKEOVER, {"headline": "Your shift is Friday"}, now,
+    assert notices.notify(person, Kind.NOTICE, payload, now) == 1
+    assert notices.notify(person, Kind.NOTICE, payload, now) == 0
+    assert notices.notify(person, Kind.NOTICE, payload, now, key="kudos:1") == 1
+    assert notices.notify(person, Kind.TAKEOVER, {"headline": "Your shift is Friday"}, now,
                           key="takeover:7") == 1
-    service.unsubscribe(person.id, Kind.TAKEOVER)
-    assert service.notify(person, Kind.TAKEOVER, {"headline": "Another"}, now) == 0
+    preferences.unsubscribe(person.id, Kind.TAKEOVER)
+    assert notices.notify(person, Kind.TAKEOVER, {"headline": "Another"}, now) == 0
     kinds = [r.kind for r in rows(user_id=person.id)]
     assert kinds.count("notice") == 2
     (takeover,) = rows(user_id=person.id, kind=Kind.TAKEOVER)
     assert takeover.status == Status.SKIPPED and takeover.last_error == "unsubscribed"
-    with pytest.raises(service.ReminderError):
-        service.notify(person, "gossip", payload, now)
-    with pytest.raises(service.ReminderError):
-        service.notify(person, Kind.NOTICE, {"when": now}, now)
+    with pytest.raises(errors.ReminderError):
+        notices.notify(person, "gossip", payload, now)
+    with pytest.raises(errors.ReminderError):
+        notices.notify(person, Kind.NOTICE, {"when": now}, now)
 
 
 def test_notify_outside_working_hours_waits_for_the_morning(db_session):
     person = f.user()
-    service.notify(person, Kind.NOTICE, {"headline": "Kudos"}, at("2026-11-25 22:00"))
+    notices.notify(person, Kind.NOTICE, {"headline": "Kudos"}, at("2026-11-25 22:00"))
     (row,) = rows(user_id=person.id)
     assert row.due_at == at("2026-11-26 08:00")
 
@@ -302,15 +303,15 @@ def test_dispatch_leases_due_rows_in_batches_and_enqueues_after_commit(db_sessio
     now = at("2026-11-25 10:00")
     people = [f.user() for _ in range(5)]
     for person in people:
-        service.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
-    service.notify(people[0], Kind.NOTICE, {"headline": "Later"}, at("2026-11-25 20:00"))
-    batches = service.dispatch(now)
+        notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
+    notices.notify(people[0], Kind.NOTICE, {"headline": "Later"}, at("2026-11-25 20:00"))
+    batches = dispatch.dispatch(now)
     assert [len(ids) for _t, ids in batches] == [2, 2, 1]
     assert [name for name, _args in pending()] == [tasknames.REMINDERS_SEND_BATCH] * 3
     # Leased rows are not handed out again until the lease ends.
-    assert service.dispatch(now + timedelta(seconds=30)) == []
+    assert dispatch.dispatch(now + timedelta(seconds=30)) == []
     lease = app.config["REMINDER_DISPATCH_LEASE"]
-    again = service.dispatch(now + timedelta(seconds=lease + 1))
+    again = dispatch.dispatch(now + timedelta(seconds=lease + 1))
     assert sum(len(ids) for _t, ids in again) == 5
 
 
@@ -319,14 +320,14 @@ def test_acted_on_means_a_share_within_48_hours(db_session):
     quick, slow = f.user(), f.user()
     post = f.post(now=now - timedelta(days=1))
     for person in (quick, slow):
-        service.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
+        notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
     db.session.execute(Reminder.__table__.update().values(status="sent", sent_at=now))
     f.share(quick, post, now=now + timedelta(hours=47))
     f.share(slow, post, now=now + timedelta(hours=49))
-    assert service.mark_acted_on(now + timedelta(hours=50)) == 1
+    assert reminder_report.mark_acted_on(now + timedelta(hours=50)) == 1
     acted = {r.user_id: r.acted_on_at for r in rows()}
     assert acted == {quick.id: now + timedelta(hours=47), slow.id: None}
-    report = service.report(now + timedelta(hours=50), OSLO)
+    report = reminder_report.report(now + timedelta(hours=50), OSLO)
     assert report == [{"month": "2026-11", "kind": "notice", "sent": 2, "opened": 0,
                        "acted_on": 1, "failed": 0, "skipped": 0, "pending": 0}]
 
@@ -336,9 +337,9 @@ def test_plan_twice_adds_nothing_the_dedupe_key_holds(db_session):
     for _ in range(3):
         f.user()
     f.post(now=now - timedelta(days=50), ends_at=now + timedelta(hours=5))
-    first = service.plan(now)
+    first = planning.plan(now)
     assert first > 0
-    assert service.plan(now) == 0
+    assert planning.plan(now) == 0
     assert db.session.scalar(select(func.count(Reminder.id))) == first
 
 
@@ -349,7 +350,7 @@ def test_only_people_who_joined_the_programme_are_reminded(db_session):
     left.left_at = utcnow()
     f.post(now=utcnow())
     with time_machine.travel(at("2026-11-25 10:00"), tick=False):
-        service.plan(utcnow())
+        planning.plan(utcnow())
     reminded = {r.user_id for r in rows(kind=Kind.DIGEST)}
     assert joined.id in reminded
     assert never.id not in reminded and left.id not in reminded

@@ -11,7 +11,7 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.orgtime import local_to_utc
 from advocacy.queue import service as queue
-from advocacy.reminders import service as reminders
+from advocacy.reminders import planning
 from advocacy.reminders.models import Reminder
 from advocacy.sharing import service as sharing
 from advocacy.sharing.models import Share
@@ -75,7 +75,7 @@ def test_reminders_do_not_offer_an_expired_job(db_session):
     now = utcnow()
     expired = f.post("expired", now=now - timedelta(days=2), deadline_at=now - timedelta(hours=1))
     open_job = f.post("open", now=now - timedelta(days=2))
-    reminders.plan(now)
+    planning.plan(now)
     planned = list(db.session.scalars(select(Reminder).where(Reminder.user_id == person.id)))
     offered = {pid for r in planned for pid in (r.payload or {}).get("post_ids", [])}
     offered |= {r.post_id for r in planned if r.post_id}

@@ -13,7 +13,7 @@ from advocacy.extensions import db
 from advocacy.onboarding import service as onboarding
 from advocacy.onboarding.models import AmbassadorProfile
 from advocacy.queue import service as queue
-from advocacy.reminders import service as reminders
+from advocacy.reminders import planning
 from advocacy.sharing.models import Share
 from tests import factories as f
 from tests.web import test_reminders_web as rw
@@ -137,7 +137,7 @@ def test_reminders_pick_posts_by_reading_language(db_session, smtp):
     always(person)
     f.post("Sykepleiere søkes", audience_languages=("nb",))
     f.post("Nurses wanted", audience_languages=("en",))
-    reminders.plan(utcnow())
+    planning.plan(utcnow())
     send_all()
     (message,) = smtp.to(person.email)
     body = message.get_body(("plain",)).get_content()
@@ -226,7 +226,7 @@ def test_a_reminder_opens_the_persons_first_network(db_session, smtp, client):
     choose(person, ["facebook"])
     always(person)
     post = f.post("Nurses wanted", kind="news", texts=ALL)
-    reminders.plan(utcnow())
+    planning.plan(utcnow())
     send_all()
     (message,) = smtp.to(person.email)
     assert f"/share/{post.id}/linkedin" not in message.get_body(("plain",)).get_content()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from advocacy.accounts.models import User
-from advocacy.content import service as content
+from advocacy.content import editing, post_input
 from advocacy.content.models import Post
 from advocacy.db import utcnow
 from advocacy.extensions import db
@@ -77,11 +77,11 @@ def test_a_link_edit_clears_the_entry_in_every_process(live):
     assert location(second, token)[1].startswith("https://jobb.example.no/old")
     with live.app_context():
         post = db.session.get(Post, post_id)
-        data = content.PostData(title=post.title, link="https://jobb.example.no/new",
+        data = post_input.PostData(title=post.title, link="https://jobb.example.no/new",
                                 kind=post.kind, status=post.status,
                                 texts={"linkedin": "Come work with us"},
                                 deadline_at=post.deadline_at, place=post.place)
-        content.update_post(post, data, now=utcnow())
+        editing.update_post(post, data, now=utcnow())
         db.session.commit()
     assert shared(live, token) is None
     # a process that had not cached it, and this one (its own cache is cleared at once)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from advocacy.db import utcnow
 from advocacy.extensions import db
-from advocacy.reminders import delivery, service, tokens
+from advocacy.reminders import delivery, dispatch, notices, planning, preferences, tokens
+from advocacy.reminders import settings as reminder_settings
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, ReminderSettings, Status
 from tests import factories as f
 from tests.sinks import HttpSink, ReminderSmtpSink
@@ -53,7 +54,7 @@ def send_all(now=None):
     """What the scan and the batch task do, without the broker."""
     results = []
     moment = now or utcnow()
-    for token, ids in service.dispatch(moment):
+    for token, ids in dispatch.dispatch(moment):
         results.append(delivery.send_batch(token, ids, commit=db.session.commit,
                                            clock=lambda: moment))
     return results
@@ -77,7 +78,7 @@ def test_digest_e_mail_in_the_persons_language_with_unsubscribe_headers(db_sessi
     person = f.user(email="kari@example.org", name="Kari Nordmann", locale="da")
     always(person)
     post = f.post("Sygeplejersker søges")
-    service.plan(utcnow())
+    planning.plan(utcnow())
     (result,) = send_all()
     assert result["sent"] == 1
     (message,) = smtp.to("kari@example.org")
@@ -97,8 +98,8 @@ def test_the_same_batch_twice_sends_once(db_session, smtp):
     people = [f.user() for _ in range(3)]
     for person in people:
         always(person)
-        service.notify(person, Kind.NOTICE, {"headline": "Kudos!"}, utcnow())
-    (batch,) = service.dispatch(utcnow())
+        notices.notify(person, Kind.NOTICE, {"headline": "Kudos!"}, utcnow())
+    (batch,) = dispatch.dispatch(utcnow())
     first = delivery.send_batch(*batch, commit=db.session.commit)
     second = delivery.send_batch(*batch, commit=db.session.commit)
     assert first["sent"] == 3 and second == {**second, "claimed": 0, "sent": 0}
@@ -111,7 +112,7 @@ def test_no_e_mail_address_is_skipped_with_a_reason_and_others_still_go(db_sessi
     somebody = f.user(email="ola@example.org")
     always(somebody)
     for person in (nobody, somebody):
-        service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+        notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     nobody.email = ""
     send_all()
     states = {r.user_id: (r.status, r.last_error) for r in db.session.scalars(select(Reminder))}
@@ -125,7 +126,7 @@ def test_smtp_refusal_fails_that_one_reminder_and_admins_see_why(db_session, smt
     fine = f.user(email="here@example.org")
     for person in (refused, fine):
         always(person)
-        service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+        notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     smtp.refuse.add("gone@example.org")
     send_all()
     states = {r.user_id: r for r in db.session.scalars(select(Reminder))}
@@ -145,13 +146,13 @@ def test_unreachable_smtp_server_retries_with_backoff_then_gives_up(db_session, 
     person = f.user()
     always(person)
     now = utcnow()
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, now)
     send_all(now)
     row = db.session.scalar(select(Reminder))
     assert (row.status, row.attempts) == (Status.PENDING, 1)
     assert "SMTP" in row.last_error and row.due_at > now + timedelta(seconds=29)
     assert row.claim_token is None
-    assert service.dispatch(now) == []  # not before its new due time
+    assert dispatch.dispatch(now) == []  # not before its new due time
     send_all(now + timedelta(hours=2))
     send_all(now + timedelta(hours=4))
     db.session.refresh(row)
@@ -161,7 +162,7 @@ def test_unreachable_smtp_server_retries_with_backoff_then_gives_up(db_session, 
 
 def test_outside_quiet_hours_at_send_time_waits_for_the_morning(db_session, smtp):
     person = f.user()
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, datetime(2026, 11, 25, 9, tzinfo=UTC))
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, datetime(2026, 11, 25, 9, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 25, 19, 0, tzinfo=UTC), tick=False):
         # Preferences changed meanwhile: nothing may go out after 16:00 Oslo time.
         send_all(utcnow())
@@ -174,7 +175,7 @@ def test_outside_quiet_hours_at_send_time_waits_for_the_morning(db_session, smtp
 
 
 def chat_settings(url: str, kind: str = "slack") -> None:
-    settings = service.get_settings()
+    settings = reminder_settings.ensure_settings()
     settings.webhook_url, settings.webhook_kind = url, kind
     db.session.flush()
 
@@ -186,7 +187,7 @@ def test_chat_channel_posts_to_the_webhook(db_session, smtp, hook):
     pref = always(person)
     pref.chat = True
     post = f.post("Nurses wanted")
-    service.plan(utcnow())
+    planning.plan(utcnow())
     send_all()
     channels = {r.channel: r.status for r in db.session.scalars(select(Reminder))}
     assert channels == {"email": Status.SENT, "chat": Status.SENT}
@@ -200,7 +201,7 @@ def test_webhook_failures_are_reported_and_do_not_stop_e_mail(db_session, smtp, 
     pref = always(person)
     pref.chat = True
     chat_settings(hook.url)
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     hook.status = 503
     try:
         send_all()
@@ -229,7 +230,7 @@ def test_one_click_link_logs_in_once_and_opens_the_share_page(db_session, smtp, 
     person = f.user()
     always(person)
     post = f.post("Nurses wanted")
-    service.plan(utcnow())
+    planning.plan(utcnow())
     send_all()
     url = first_login_link(smtp, person)
     response = client.get(path(url))
@@ -266,18 +267,18 @@ def test_tampered_and_expired_links_change_nothing(db_session, app, client):
 def test_unsubscribe_link_works_without_login_and_one_click_post(db_session, smtp, client):
     person = f.user()
     always(person)
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     send_all()
     (message,) = smtp.to(person.email)
     url = message["List-Unsubscribe"].strip("<>")
     page = client.get(path(url))
     assert page.status_code == 200 and "Unsubscribe" in page.get_data(as_text=True)
-    assert service.preference_for(person).unsubscribed_kinds() == set()  # GET changes nothing
+    assert preferences.preference_for(person).unsubscribed_kinds() == set()  # GET changes nothing
     # RFC 8058: the mail program POSTs "List-Unsubscribe=One-Click", no cookie, no CSRF token.
     done = client.post(path(url), data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert service.preference_for(person).unsubscribed_kinds() == {"notice"}
-    assert service.notify(person, Kind.NOTICE, {"headline": "Again"}, utcnow()) == 0
+    assert preferences.preference_for(person).unsubscribed_kinds() == {"notice"}
+    assert notices.notify(person, Kind.NOTICE, {"headline": "Again"}, utcnow()) == 0
 
 
 def test_unsubscribe_links_cannot_be_forged(db_session, app, client):
@@ -355,7 +356,7 @@ def test_curator_saves_a_webhook(db_session, login):
 def test_tracking_pixel_is_off_by_default_and_counts_when_on(db_session, smtp, client):
     person = f.user()
     always(person)
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     send_all()
     (message,) = smtp.to(person.email)
     assert "/o/" not in message.get_body(("html",)).get_content()
@@ -364,7 +365,7 @@ def test_tracking_pixel_is_off_by_default_and_counts_when_on(db_session, smtp, c
         pixel = f"/o/{tokens.open_token(row.id)}.gif"
     client.get(pixel)
     assert db.session.get(Reminder, row.id).opened_at is None
-    service.get_settings().tracking_pixel = True
+    reminder_settings.ensure_settings().tracking_pixel = True
     response = client.get(pixel)
     assert response.status_code == 200 and response.mimetype == "image/gif"
     db.session.refresh(row)

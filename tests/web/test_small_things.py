@@ -7,7 +7,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
-from advocacy.content.service import variant_for
+from advocacy.content.variants import variant_for
 from advocacy.programme.service import get_programme
 from tests import factories as f
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from advocacy.extensions import db
 from advocacy.programme.service import get_programme
-from advocacy.reminders import service
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
 from advocacy.takeovers import service as takeovers
 from tests import factories as f
@@ -29,7 +29,7 @@ def approved(person, day: date, now: datetime, account: str = "Instagram @kommun
 
 
 def takeover_rows(person) -> list[Reminder]:
-    return list(service.db.session.scalars(
+    return list(db.session.scalars(
         select(Reminder).where(Reminder.user_id == person.id, Reminder.kind == Kind.TAKEOVER)))
 
 

@@ -6,7 +6,7 @@ import redis
 
 from advocacy import tasknames
 from advocacy.db import utcnow
-from advocacy.reminders import service
+from advocacy.reminders import notices
 from advocacy.reminders.models import Kind, ReminderPreference
 from tests import factories as f
 
@@ -17,7 +17,7 @@ def test_a_second_scan_while_one_holds_the_lock_does_nothing(db_session, app):
     person = f.user()
     db_session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
                                       work_days="1234567"))
-    service.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
+    notices.notify(person, Kind.NOTICE, {"headline": "Hi"}, utcnow())
     client = redis.Redis.from_url(app.config["REDIS_URL"])
     client.delete(reminder_tasks.PLAN_MARK)
     held = client.lock(reminder_tasks.SCAN_LOCK, timeout=30)

@@ -23,7 +23,7 @@ from advocacy.content.models import Post
 from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.jobs import _client
-from advocacy.reminders import service
+from advocacy.reminders import dispatch, notices
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
 from tests.conftest import make_app, upgrade
 from tests.sinks import ReminderSmtpSink
@@ -88,7 +88,7 @@ def seed(app, n: int, tag: str) -> list[str]:
                                           locale="en")
             db.session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
                                               work_days="1234567"))
-            service.notify(person, Kind.NOTICE, {"headline": f"Kudos {tag}"}, utcnow())
+            notices.notify(person, Kind.NOTICE, {"headline": f"Kudos {tag}"}, utcnow())
             emails.append(person.email)
         db.session.commit()
     return emails
@@ -157,7 +157,7 @@ def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, s
     start_worker()
     emails = []
     with rapp.app_context():
-        from advocacy.content import service as content
+        from advocacy.content import editing, post_input
 
         for i in range(30):
             person = accounts.create_user(email=f"digest{i}@example.org", name=f"D {i}",
@@ -166,7 +166,7 @@ def test_beat_scan_task_plans_and_sends_digests_through_the_worker(rapp, sink, s
             db.session.add(ReminderPreference(user_id=person.id, work_start=0, work_end=24,
                                               work_days="1234567"))
             emails.append(person.email)
-        content.create_post(content.PostData(
+        editing.create_post(post_input.PostData(
             title="Nurses wanted", link="https://example.org/jobs/9", kind="news", status="live",
             starts_at=None, ends_at=None, topic_ids=[], unit_ids=[],
             texts={"linkedin": "We are hiring"}), by_user_id=None, now=utcnow())
@@ -194,7 +194,7 @@ def test_the_same_batch_task_delivered_twice_sends_once(rapp, sink, start_worker
     start_worker()
     emails = seed(rapp, 40, f"twice{uuid.uuid4().hex[:4]}")
     with rapp.app_context():
-        batches = service.dispatch(utcnow())
+        batches = dispatch.dispatch(utcnow())
         db.session.commit()  # the batch tasks go to Redis now
         db.session.remove()
     client = _client(rapp)
