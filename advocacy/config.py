@@ -81,7 +81,7 @@ def load() -> dict:
         "TRACKING_SHARED_CACHE_TTL": int(os.environ.get("TRACKING_SHARED_CACHE_TTL", "86400")),
         "TRACKING_WARM_LIMIT": int(os.environ.get("TRACKING_WARM_LIMIT", "100000")),
         "TRACKING_WARM_INTERVAL": int(os.environ.get("TRACKING_WARM_INTERVAL", "1800")),
-        # Job feeds (issue 13): each read is time- and size-limited; private addresses are
+        # Job feeds: each read is time- and size-limited; private addresses are
         # refused unless this is switched on (tests read feeds from 127.0.0.1).
         "JOB_FEED_TIMEOUT": float(os.environ.get("JOB_FEED_TIMEOUT", "15")),
         "JOB_FEED_MAX_BYTES": int(os.environ.get("JOB_FEED_MAX_BYTES", str(5_000_000))),

@@ -1,4 +1,4 @@
-"""Times, numbers and quotation marks on screen, in the reader's language (issue 14, item 4).
+"""Times, numbers and quotation marks on screen, in the reader's language.
 
 Every shown time is in the organisation's time zone (`ORG_TIMEZONE`), without seconds, in
 the locale's own pattern from CLDR (Babel); every number uses the locale's decimal sign and

@@ -52,7 +52,7 @@ def scan(self: Task, force_plan: bool = False) -> dict[str, Any]:
         now = utcnow()
         planned = 0
         # Each step commits in small batches: on SQLite the write lock is held for
-        # milliseconds at a time, never for the whole scan (issue 10).
+        # milliseconds at a time, never for the whole scan.
         if force_plan or client.set(PLAN_MARK, now.isoformat(), nx=True, ex=PLAN_EVERY):
             planned = planning.plan(now, commit=db.session.commit)
         acted = report.mark_acted_on(now, commit=db.session.commit)

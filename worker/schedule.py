@@ -56,7 +56,7 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "args": [],
         "options": {"expires": 55},
     },
-    # issue 13: job feeds from the applicant-tracking system (one task per feed)
+    # job feeds from the applicant-tracking system (one task per feed)
     "recruitment-read-feeds": {
         "task": tasknames.READ_FEEDS,
         "schedule": 1800.0,

@@ -63,7 +63,7 @@ class UserForm(FlaskForm):
 
 
 class UserEditForm(FlaskForm):
-    """The same fields as adding a person, without the password (issue 14, item 8)."""
+    """The same fields as adding a person, without the password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

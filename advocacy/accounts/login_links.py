@@ -1,4 +1,4 @@
-"""One-time login links by e-mail, for a forgotten password (issue 14, item 9).
+"""One-time login links by e-mail, for a forgotten password.
 
 A link carries a random token (256 bits); Redis keeps only its hash, with the person's id,
 for LOGIN_LINK_SECONDS (30 minutes). Using it deletes it in the same command (GETDEL), so a

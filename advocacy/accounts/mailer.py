@@ -52,7 +52,7 @@ def send_lockout_notice(user_id: int, address: str, at_iso: str) -> bool:
         log.info("lock-out e-mail not sent: user %s no longer exists", user_id)
         return False
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):  # the organisation's time zone, no seconds (issue 14, item 4)
+    with force_locale(locale):  # the organisation's time zone, no seconds
         when = datetimeformat(datetime.fromisoformat(at_iso))
     minutes = max(1, current_app.config["LOGIN_LOCKOUT_SECONDS"] // 60)
     return send_to_user(

@@ -59,7 +59,7 @@ class User(UserMixin, Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     # Which posts fit the person (content language), apart from the interface language
-    # (issue 14 item 7, docs/i18n.md): codes of LANGUAGES; None or empty = every language.
+    # (docs/i18n.md): codes of LANGUAGES; None or empty = every language.
     # Stored as "nb,da" (not JSON: PostgreSQL's json has no equality, and users are read
     # with SELECT DISTINCT); read and set as a list through `reading_languages`.
     reading_languages_text: Mapped[str | None] = mapped_column("reading_languages", String(20))
@@ -150,6 +150,6 @@ class AmbassadorProfile(Model):
     )
     networks: Mapped[list] = mapped_column(JSON, default=list)
     # Networks where the person does not want job ads (e.g. a private Facebook): job posts
-    # are not offered there (issue 14 item 12, docs/networks.md).
+    # are not offered there (docs/networks.md).
     no_job_networks: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     onboarded_at: Mapped[datetime | None] = mapped_column()

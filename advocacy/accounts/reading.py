@@ -1,8 +1,8 @@
 """A person's reading languages: which posts fit them, apart from the interface language.
 
 The interface language (`User.locale`) is how the pages speak to the person; the reading
-languages are the content languages whose posts they want offered (issue 14 item 7,
-docs/i18n.md). Switching the interface to English therefore hides no Norwegian post.
+languages are the content languages whose posts they want offered (docs/i18n.md).
+Switching the interface to English therefore hides no Norwegian post.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Retention of the raw activity record: raw clicks and events go once the rollups hold them.
 
-The monthly rollups (issue 5) are what is kept for years; the raw rows are only their source.
+The monthly rollups are what is kept for years; the raw rows are only their source.
 So the job first brings the rollups up to date (same lock as the rollup job), then deletes
 only rows at or below the rollups' high-water marks and older than the retention setting.
 

@@ -1,4 +1,4 @@
-"""Readable, translated sentences for internal keys (issue 14, item 5).
+"""Readable, translated sentences for internal keys.
 
 Audit entries and post history store keys (`post.approve`, `guidelines_version`,
 `text_linkedin_A`, `in_review`); the screens show these sentences instead. A key without a

@@ -17,25 +17,25 @@ ACTIONS = (
     "user.create", "unit.create", "people.import", "user.deactivate", "user.reactivate",
     "user.update", "unit.update", "login.link",
     "programme.update",
-    # posts and their review (issue 3)
+    # posts and their review
     "post.create", "post.update", "post.submit", "post.approve", "post.return",
     "post.archive", "post.reopen", "post.comment",
     # topics
     "topic.create", "topic.update", "topic.archive", "topic.restore", "topic.merge",
-    # stories and takeovers (issue 3)
+    # stories and takeovers
     "story.accept", "story.decline", "takeover.approve", "takeover.decline",
-    # endorsements (issue 5)
+    # endorsements
     "endorsement.request",
-    # privacy (issue 6)
+    # privacy
     "privacy.settings", "privacy.person_view_on", "privacy.person_view_off",
     "person.view", "person.erase", "person.erase_participation", "audit.prune",
-    # accessibility statement (issue 14)
+    # accessibility statement
     "accessibility.update",
-    # the JSON API (issue 13)
+    # the JSON API
     "api_token.create", "api_token.revoke",
-    # recruitment (issue 13)
+    # recruitment
     "job_feed.add", "applications.import",
-    # e-mail that could not be delivered for good (issue 10: shown on the reminders page)
+    # e-mail that could not be delivered for good (shown on the reminders page)
     "mail.failed",
 )
 

@@ -10,7 +10,7 @@ from advocacy.pagination import paginate
 
 bp = Blueprint("audit", __name__)
 
-# Readable sentences instead of internal keys, on every page (issue 14, item 5).
+# Readable sentences instead of internal keys, on every page.
 bp.add_app_template_filter(describe.role_labels, "role_labels")
 bp.add_app_template_filter(describe.network_names, "network_names")
 bp.add_app_template_filter(describe.language_names, "language_names")

@@ -1,4 +1,4 @@
-"""Who a post is for beyond its units: professions and reading languages (M12)."""
+"""Who a post is for beyond its units: professions and reading languages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from advocacy.content.models import Post
 
 def audience_fits(post: Post, title: str | None,
                   languages: str | Iterable[str] | None) -> bool:
-    """Professions and languages (M12); units are matched in the queue with the unit tree.
+    """Professions and languages; units are matched in the queue with the unit tree.
 
     A profession matches when it appears in the person's job title ("sykepleier" reaches
     "Intensivsykepleier"). `languages` are the person's reading languages (one code or

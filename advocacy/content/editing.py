@@ -58,7 +58,7 @@ def _apply(post: Post, data: PostData, now: datetime) -> None:
             if key not in wanted:
                 continue
             if key in existing:
-                # Shares keep their own copy of the text, so editing a live post is safe (M13).
+                # Shares keep their own copy of the text, so editing a live post is safe.
                 existing[key].text = wanted[key]
             else:
                 post.variants.append(

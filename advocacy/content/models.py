@@ -104,7 +104,7 @@ class Post(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Jobs: the application deadline and the place of work; events: when it happens (M18).
+    # Jobs: the application deadline and the place of work; events: when it happens.
     deadline_at: Mapped[datetime | None] = mapped_column()
     place: Mapped[str] = mapped_column(String(200), default="")
     # Jobs: the applicant-tracking system's own reference, the key applications join on.
@@ -113,10 +113,10 @@ class Post(Model):
     image_name: Mapped[str | None] = mapped_column(String(100))
     # What the image shows, for people who cannot see it (its alt text); required with an image.
     image_alt: Mapped[str] = mapped_column(String(250), default="", server_default="")
-    # Audience beyond units (M12): professions (job titles) and languages; empty = everyone.
+    # Audience beyond units: professions (job titles) and languages; empty = everyone.
     audience_titles: Mapped[list] = mapped_column(JSON, default=list)
     audience_languages: Mapped[list] = mapped_column(JSON, default=list)
-    # Review (M2): who sent it for review and who approved it.
+    # Review: who sent it for review and who approved it.
     submitted_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -125,7 +125,7 @@ class Post(Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     approved_at: Mapped[datetime | None] = mapped_column()
-    # Credit for an employee's story that became this post (M10).
+    # Credit for an employee's story that became this post.
     credit_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -172,7 +172,7 @@ class Post(Model):
         )
 
     def is_live(self, now: datetime) -> bool:
-        """Shown and shareable: live, inside its window, and no passed deadline (M18)."""
+        """Shown and shareable: live, inside its window, and no passed deadline."""
         return self.in_window(now) and not self.deadline_passed(now)
 
 
@@ -182,7 +182,7 @@ class PostVariant(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     network: Mapped[str] = mapped_column(String(20))
-    # "A" is the main text; "B" an optional alternative for an A/B test (M13).
+    # "A" is the main text; "B" an optional alternative for an A/B test.
     label: Mapped[str] = mapped_column(String(1), default="A")
     text: Mapped[str] = mapped_column(Text)
 
@@ -192,7 +192,7 @@ class PostVariant(Model):
 
 
 class PostComment(Model):
-    """Curators talk about a post before and after it goes out (M2)."""
+    """Curators talk about a post before and after it goes out."""
 
     __tablename__ = "post_comments"
 

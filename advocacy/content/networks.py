@@ -1,4 +1,4 @@
-"""Which networks a post is offered on to one person (issue 14 item 12, docs/networks.md).
+"""Which networks a post is offered on to one person (docs/networks.md).
 
 The networks the person picked (onboarding, or Settings → networks) come first; the post's
 other networks wait behind a "more" control. A network the person keeps free of job ads

@@ -1,4 +1,4 @@
-"""Topics (M3): listing, creating, renaming, archiving and merging them, and their figures."""
+"""Topics: listing, creating, renaming, archiving and merging them, and their figures."""
 
 from __future__ import annotations
 

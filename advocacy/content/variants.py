@@ -1,4 +1,4 @@
-"""A/B variants of a post's text per network: which one a person gets, and how each does (M13)."""
+"""A/B variants of a post's text per network: which one a person gets, and how each does."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def variant_for(post: Post, network: str, user_id: int) -> PostVariant | None:
 
 
 def variant_stats(post: Post) -> list[dict[str, Any]]:
-    """Shares and human clicks per variant (M13), clicks through their one owner (raw rows
+    """Shares and human clicks per variant, clicks through their one owner (raw rows
     plus what retention pruned), so old months are not undercounted."""
     shares, clicks = share_counts["per_variant"](post.id)
     rows = [

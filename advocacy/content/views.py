@@ -59,6 +59,7 @@ from advocacy.content.uploads import (
 )
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.orgtime import local_to_utc, utc_to_local
 from advocacy.pagination import paginate
 from advocacy.programme.service import get_programme
@@ -146,7 +147,7 @@ def _save(form: PostForm, post: Post | None):
         return None
     now = utcnow()
     action = "post.create" if post is None else "post.update"
-    try:
+    with attempt(ContentError, form=form) as tried:
         if post is None:
             post = editing.create_post(
                 _data(form, PostStatus.DRAFT), by_user_id=current_user.id, now=now
@@ -165,16 +166,11 @@ def _save(form: PostForm, post: Post | None):
             review.submit_for_review(post, current_user, now=now)
             audit.record(current_user.id, "post.submit", now=now, target_type="post",
                          target_id=post.id, details={"status": post.status})
-    except ContentError as exc:
-        db.session.rollback()
-        for name, message in exc.errors.items():
-            form[name].errors = [*form[name].errors, str(message)]
+        audit.record(current_user.id, action, now=utcnow(), target_type="post",
+                     target_id=post.id, details={"status": post.status})
+    if not tried.ok:
         return None
-    audit.record(current_user.id, action, now=utcnow(), target_type="post", target_id=post.id,
-                 details={"status": post.status})
-    db.session.commit()
-    flash(_("The post is saved."), "success")
-    return redirect(url_for("content.post", post_id=post.id))
+    return saved(_("The post is saved."), url_for("content.post", post_id=post.id))
 
 
 def _editor(form: PostForm, post: Post | None):
@@ -250,17 +246,13 @@ def edit_post(post_id: int):
 
 def _review_step(post_id: int, step, message: str, action: str):
     item = _get_post(post_id)
-    try:
+    with attempt(ReviewError) as tried:
         step(item)
-    except ReviewError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        audit.record(current_user.id, action, now=utcnow(), target_type="post",
+                     target_id=item.id, details={"status": item.status})
+    if not tried.ok:
         return _post_page(item, status=409)
-    audit.record(current_user.id, action, now=utcnow(), target_type="post", target_id=item.id,
-                 details={"status": item.status})
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("content.post", post_id=item.id))
+    return saved(message, url_for("content.post", post_id=item.id))
 
 
 @bp.post("/posts/<int:post_id>/submit")
@@ -321,17 +313,13 @@ def comment(post_id: int):
     item = _get_post(post_id)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
+        with attempt(ContentError, form=form, field="body") as tried:
             comment = comments.add_comment(item, current_user, form.body.data, now=utcnow())
-        except ContentError as exc:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, str(exc.errors["body"])]
-        else:
             audit.record(current_user.id, "post.comment", now=utcnow(), target_type="post",
                          target_id=item.id, details={"comment_id": comment.id})
-            db.session.commit()
-            flash(_("Your comment is added."), "success")
-            return redirect(url_for("content.post", post_id=item.id) + "#comments")
+        if tried.ok:
+            return saved(_("Your comment is added."),
+                         url_for("content.post", post_id=item.id) + "#comments")
     return _post_page(item, comment_form=form, status=400)
 
 
@@ -350,18 +338,12 @@ def _topics_page(form: TopicForm, status: int = 200):
 def topics():
     form = TopicForm()
     if form.validate_on_submit():
-        try:
+        with attempt(ContentError, form=form) as tried:
             topic = create_topic(form.name.data, form.description.data or "")
-        except ContentError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                form[name].errors = [*form[name].errors, str(message)]
-        else:
             audit.record(current_user.id, "topic.create", now=utcnow(), target_type="topic",
                          target_id=topic.id)
-            db.session.commit()
-            flash(_("The topic is added."), "success")
-            return redirect(url_for("content.topics"))
+        if tried.ok:
+            return saved(_("The topic is added."), url_for("content.topics"))
     return _topics_page(form, 400 if form.errors else 200)
 
 
@@ -377,18 +359,12 @@ def topic(topic_id: int):
     merge = MergeForm(prefix="merge")
     merge.target_id.choices = [(t.id, t.name) for t in list_topics() if t.id != item.id]
     if form.validate_on_submit():
-        try:
+        with attempt(ContentError, form=form) as tried:
             update_topic(item, form.name.data, form.description.data or "")
-        except ContentError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                form[name].errors = [*form[name].errors, str(message)]
-        else:
             audit.record(current_user.id, "topic.update", now=utcnow(), target_type="topic",
                          target_id=item.id)
-            db.session.commit()
-            flash(_("The topic is saved."), "success")
-            return redirect(url_for("content.topics"))
+        if tried.ok:
+            return saved(_("The topic is saved."), url_for("content.topics"))
     stats = topic_stats().get(item.id, {"followers": 0, "posts": 0, "shares": 0})
     return render_template(
         "content/topic.html", topic=item, form=form, merge=merge, stats=stats
@@ -400,17 +376,14 @@ def topic(topic_id: int):
 def archive_topic(topic_id: int):
     item = _get_topic(topic_id)
     archived = request.form.get("archived", "1") == "1"
-    try:
+    with attempt(ContentError) as tried:
         set_topic_archived(item, archived)
-    except ContentError as exc:
-        db.session.rollback()
-        flash(str(exc.errors["name"]), "error")
+        audit.record(current_user.id, "topic.archive" if archived else "topic.restore",
+                     now=utcnow(), target_type="topic", target_id=item.id)
+    if not tried.ok:
         return redirect(url_for("content.topic", topic_id=item.id))
-    audit.record(current_user.id, "topic.archive" if archived else "topic.restore", now=utcnow(),
-                 target_type="topic", target_id=item.id)
-    db.session.commit()
-    flash(_("The topic is archived.") if archived else _("The topic is back in use."), "success")
-    return redirect(url_for("content.topics"))
+    return saved(_("The topic is archived.") if archived else _("The topic is back in use."),
+                 url_for("content.topics"))
 
 
 @bp.post("/topics/<int:topic_id>/merge")
@@ -423,18 +396,14 @@ def merge_topic(topic_id: int):
         flash(_("Choose the topic to merge into."), "error")
         return redirect(url_for("content.topic", topic_id=item.id))
     target = _get_topic(merge.target_id.data)
-    try:
+    with attempt(ContentError) as tried:
         merge_topics(item, target)
-    except ContentError as exc:
-        db.session.rollback()
-        flash(str(next(iter(exc.errors.values()))), "error")
+        audit.record(current_user.id, "topic.merge", now=utcnow(), target_type="topic",
+                     target_id=topic_id, details={"into": target.id})
+    if not tried.ok:
         return redirect(url_for("content.topic", topic_id=topic_id))
-    audit.record(current_user.id, "topic.merge", now=utcnow(), target_type="topic",
-                 target_id=topic_id, details={"into": target.id})
-    db.session.commit()
-    flash(_("“%(source)s” is merged into “%(target)s”.", source=item.name, target=target.name),
-          "success")
-    return redirect(url_for("content.topics"))
+    return saved(_("“%(source)s” is merged into “%(target)s”.", source=item.name,
+                   target=target.name), url_for("content.topics"))
 
 
 # --- uploaded images, for logged-in people only

@@ -57,7 +57,7 @@ class GeneratorBase:
         self.years = years
         # Made-up data that must repeat for a seed; nothing secret comes from it.
         self.rng = random.Random(seed)  # nosec B311
-        # Recruitment (issue 13) draws from its own generator: the rest stays as it was.
+        # Recruitment draws from its own generator: the rest stays as it was.
         self.side_rng = random.Random(seed * 7919 + 13)  # nosec B311
         self.now = int(now.timestamp())
         self.start = self.now - int(round(years * 365.25)) * DAY

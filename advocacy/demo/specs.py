@@ -89,7 +89,7 @@ class PostSpec:
 
     @property
     def deadline(self) -> int | None:
-        """A job's application deadline is the end of its window (M18)."""
+        """A job's application deadline is the end of its window."""
         return self.ends if self.kind == PostKind.JOB.value else None
 
     @property

@@ -1,4 +1,4 @@
-"""Endorsements and kudos reach people through the reminders (issue 4): notices and nudges."""
+"""Endorsements and kudos reach people through the reminders: notices and nudges."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Endorsing posts, asking leaders to endorse, and kudos: the visible backing of leaders (M5)."""
+"""Endorsing posts, asking leaders to endorse, and kudos: the visible backing of leaders."""
 
 from __future__ import annotations
 
@@ -149,7 +149,7 @@ def led_people_ids(leader: User) -> set[int]:
 
 
 def give_kudos(leader: User, recipient: User, message: str, now: datetime) -> Kudos:
-    """Recognition from a leader to someone in their units (M5)."""
+    """Recognition from a leader to someone in their units."""
     if not is_leader(leader):
         raise EndorsementError(_l("Only leaders can give kudos."))
     if recipient.id == leader.id or recipient.id not in led_people_ids(leader):

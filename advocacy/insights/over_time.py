@@ -115,7 +115,7 @@ def activity_table(ctx: Context) -> tuple[Table, dict, dict]:
 
 
 def recruitment_table(ctx: Context, per: dict) -> Table:
-    """Applications and hires that the scope's people's shares brought (issue 13), folded
+    """Applications and hires that the scope's people's shares brought, folded
     like every figure of the period (whole blocks of that period, or left out)."""
     lag = yoy_lag(ctx.resolution)
     table = Table(

@@ -1,5 +1,4 @@
-"""One sentence per corps-health indicator, read from the table the page shows (issue 14,
-item 10).
+"""One sentence per corps-health indicator, read from the table the page shows.
 
 The sentence uses only figures that stand in the table's cells, as the table shows them:
 a cell left out ("–", None) or folded to "<n" (a string) is never used, so a summary can

@@ -1,4 +1,4 @@
-"""Guideline acceptance per version (M9); the ambassador's onboarding choices are their
+"""Guideline acceptance per version; the ambassador's onboarding choices are their
 profile, `AmbassadorProfile` (accounts.models: the queue, sharing and reminders read it)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Onboarding (M9, M3): purpose, guidelines accepted per version, topics and networks."""
+"""Onboarding: purpose, guidelines accepted per version, topics and networks."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ def change_password():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def edit_user(user_id: int):
-    """Change a person's name, e-mail, unit, job title, language and roles (issue 14)."""
+    """Change a person's name, e-mail, unit, job title, language and roles."""
     person = db.session.get(User, user_id) or abort(404)
     form = UserEditForm()
     form.unit_id.choices = unit_choices(_("No unit"))

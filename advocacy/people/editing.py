@@ -1,4 +1,4 @@
-"""Administrators change the people and units they created (issue 14, item 8).
+"""Administrators change the people and units they created.
 
 Who may change whom is the one shared rule `advocacy.people.service.change_problem`. A new
 unit for a person goes through `activity.unit_history.move_to_unit`, so their past activity

@@ -1,8 +1,8 @@
-"""People import from CSV (M2: HR keeps the list) and deactivating people who left.
+"""People import from CSV (HR keeps the list) and deactivating people who left.
 
 The whole file is checked first and nothing is written until the curator confirms. Writing
 uses a few bulk statements per batch of rows: no query per row. Who may change whom is one
-rule, `change_problem`, used by the import and by the people page alike (issue 10).
+rule, `change_problem`, used by the import and by the people page alike.
 """
 
 from __future__ import annotations

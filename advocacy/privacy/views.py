@@ -28,6 +28,7 @@ from advocacy.access import ADMIN, LEADER, roles_required
 from advocacy.accounts.models import User
 from advocacy.db import utcnow
 from advocacy.extensions import db
+from advocacy.formsave import attempt, saved
 from advocacy.jobs import enqueue
 from advocacy.orgtime import org_tz
 from advocacy.privacy import transparency
@@ -299,7 +300,7 @@ def settings():
         form.retention_days.data = programme.retention_days
         form.min_group_size.data = programme.min_group_size
     if form.validate_on_submit():
-        try:
+        with attempt(PrivacyError, form=form) as tried:
             update_settings(
                 controller_name=form.controller_name.data or "",
                 controller_contact=form.controller_contact.data or "",
@@ -312,11 +313,7 @@ def settings():
                 min_group_size=form.min_group_size.data,
                 by_user_id=current_user.id, now=utcnow(),
             )
-        except PrivacyError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                getattr(form, name).errors.append(str(message))
-        else:
+        if tried.ok:
             db.session.commit()
             warning = legal_basis_warning(current.legal_basis, current.public_authority)
             flash(warning or _("The privacy settings are saved."),
@@ -349,23 +346,18 @@ def person_view():
         flash(_("Named per-person views are switched off."), "success")
         return redirect(url_for("privacy.person_view"))
     if form.validate_on_submit():
-        try:
+        # The service names the moment (effective_at); the form asks for the day.
+        with attempt(PrivacyError, form=form, field="effective_on") as tried:
             switch_person_view_on(
                 purpose=form.purpose.data or "", consulted_on=form.consulted_on.data,
                 dpia_reference=form.dpia_reference.data or "",
                 effective_at=_local_midnight(form.effective_on.data),
                 by_user_id=current_user.id, now=now,
             )
-        except PrivacyError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                field = form.effective_on if name == "effective_at" else getattr(form, name)
-                field.errors.append(str(message))
-        else:
             enqueue(tasknames.SEND_NOTICES)  # sent once the commit succeeds
-            db.session.commit()
-            flash(_("Named per-person views are scheduled. Everyone is told now."), "success")
-            return redirect(url_for("privacy.person_view"))
+        if tried.ok:
+            return saved(_("Named per-person views are scheduled. Everyone is told now."),
+                         url_for("privacy.person_view"))
     return render_template(
         "privacy/person_view.html", form=form, off_form=off_form, settings=current,
         active=person_view_active(now), min_group=get_programme().min_group_size,

@@ -23,12 +23,12 @@ class Programme(Model):
     guidelines_version: Mapped[int] = mapped_column(default=1)
     min_group_size: Mapped[int] = mapped_column(default=5)
     retention_days: Mapped[int] = mapped_column(default=90)
-    # Review: a post needs a second curator (not its author) to approve it (M2). On from the
+    # Review: a post needs a second curator (not its author) to approve it. On from the
     # start (four eyes by default); a programme with a single curator may switch it off.
     require_second_approval: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
-    # Fatigue limit (M16): new posts shown to one ambassador per 7 days; 0 means no limit.
+    # Fatigue limit: new posts shown to one ambassador per 7 days; 0 means no limit.
     weekly_post_cap: Mapped[int] = mapped_column(default=0)
-    # Leaders in a post's audience see it this many minutes before everyone else (M6).
+    # Leaders in a post's audience see it this many minutes before everyone else.
     leaders_first_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     # Early warning: a unit whose shares fell by more than this share against last year.
     warning_drop_percent: Mapped[int] = mapped_column(default=50, server_default="50")

@@ -31,7 +31,7 @@ class QueueDecision(Model):
 
 
 class QueueImpression(Model):
-    """The first time a post was shown in a person's queue: what the fatigue limit counts (M16)."""
+    """The first time a post was shown in a person's queue: what the fatigue limit counts."""
 
     __tablename__ = "queue_impressions"
 

@@ -25,7 +25,7 @@ from advocacy.tracking.models import Share
 
 DEFAULT_PAGE_SIZE = 5
 MAX_SNOOZE = timedelta(days=60)
-# The fatigue limit counts posts first shown within this rolling window (M16).
+# The fatigue limit counts posts first shown within this rolling window.
 CAP_WINDOW = timedelta(days=7)
 # A deadline (job) or an event this close counts as "near" when the cap must choose.
 NEAR_DEADLINE = timedelta(days=7)
@@ -35,7 +35,7 @@ class QueueError(ValueError):
     """A queue action that cannot be done; the message is shown to the ambassador."""
 
 
-# Who backs which live posts (M5): endorsements, a feature above the queue, is wired in by
+# Who backs which live posts: endorsements, a feature above the queue, is wired in by
 # the app (`backed_by`, advocacy/__init__.py), so the queue imports none of it. Post ids ->
 # {post id: [endorsement with .leader]}.
 _backing: dict[str, Callable[[Iterable[int]], dict[int, list[Any]]]] = {}
@@ -62,7 +62,7 @@ class Queue:
 
 
 def live_posts(now: datetime):
-    """Live posts inside their window; a job leaves at its application deadline (M18)."""
+    """Live posts inside their window; a job leaves at its application deadline."""
     return select(Post).where(
         Post.status == PostStatus.LIVE,
         or_(Post.starts_at.is_(None), Post.starts_at <= now),
@@ -72,7 +72,7 @@ def live_posts(now: datetime):
 
 
 def released(user: User, now: datetime):
-    """Leaders go first (M6): others see a post only once the head start has passed."""
+    """Leaders go first: others see a post only once the head start has passed."""
     minutes = _setting("leaders_first_minutes")
     if minutes <= 0 or user.has_role(RoleName.LEADER):
         return true()
@@ -86,8 +86,8 @@ def released(user: User, now: datetime):
 def relevance_score(post: Post, unit_ids: set[int], topic_ids: set[int]) -> int | None:
     """Return a relevance score if the post is meant for this person, else None.
 
-    A post aimed at units reaches those units and everything below them (M12). A person
-    who follows topics sees posts on those topics and general posts without topics (M3);
+    A post aimed at units reaches those units and everything below them. A person
+    who follows topics sees posts on those topics and general posts without topics;
     someone who follows none sees everything aimed at them.
     """
     if not post.variants:
@@ -105,7 +105,7 @@ def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
     """The person's short queue: fitting live posts not yet shared, skipped or snoozed.
 
     Read-only (reminder planning and onboarding call it): it reads what the fatigue cap has
-    already counted but records nothing, so looking never uses up a person's week (M16).
+    already counted but records nothing, so looking never uses up a person's week.
     """
     shared = select(Share.post_id).where(Share.user_id == user.id)
     decided = select(QueueDecision.post_id).where(
@@ -132,7 +132,7 @@ def rank(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
         networks = offer(post, profile)
         if networks:  # a job only on networks the person keeps free of job ads is left out
             scored.append(QueueItem(post, score, offer=networks))
-    # Endorsed posts show who backs them (M5) and rank first for the leader's own people.
+    # Endorsed posts show who backs them and rank first for the leader's own people.
     backing = _backing["of"]([item.post.id for item in scored])
     for item in scored:
         item.endorsements = backing.get(item.post.id, [])
@@ -157,7 +157,7 @@ def show(user: User, now: datetime, limit: int = DEFAULT_PAGE_SIZE) -> Queue:
     return queue
 
 
-# --- fatigue limit (M16): kept apart from the ranking above so each can change on its own.
+# --- fatigue limit: kept apart from the ranking above so each can change on its own.
 
 
 def weekly_cap() -> int:
@@ -171,7 +171,7 @@ def _setting(name: str) -> int:
 
 
 def endorsed_post_ids(items: list[QueueItem]) -> set[int]:
-    """Endorsed posts win a place under the cap first (M5)."""
+    """Endorsed posts win a place under the cap first."""
     return {item.post.id for item in items if item.endorsements}
 
 

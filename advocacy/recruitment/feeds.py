@@ -1,4 +1,4 @@
-"""Job feeds in (M20): an ATS's RSS, Atom or JSON feed becomes draft job posts, kept in step.
+"""Job feeds in: an ATS's RSS, Atom or JSON feed becomes draft job posts, kept in step.
 
 A feed entry is known by its job reference, else its entry id, else its link, so a rerun
 updates the post it made instead of adding another, and a job whose reference a curator

@@ -1,4 +1,4 @@
-"""The channel report (M14, M15): applications and hires by where applicants came from.
+"""The channel report: applications and hires by where applicants came from.
 
 Read from the applications table with one grouped query per period (indexes on the job and
 the date), plus the clicks on the job posts' shares (human clicks still held raw, plus the

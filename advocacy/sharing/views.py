@@ -30,7 +30,7 @@ def compose(post_id: int, network: str):
     now = utcnow()
     post = post_for_user(current_user, post_id, now, closed_too=True) or abort(404)
     if post.deadline_passed(now):
-        # A job past its deadline is refused with the reason, on GET and POST alike (M18).
+        # A job past its deadline is refused with the reason, on GET and POST alike.
         deadline = datetimeformat(post.deadline_at, "short")
         return render_template("sharing/closed.html", post=post, deadline=deadline), 410
     variant = variant_for(post, network, current_user.id) if network in NETWORK_LIMITS else None

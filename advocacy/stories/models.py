@@ -1,4 +1,4 @@
-"""Stories employees suggest (M10): the most credible content comes from colleagues."""
+"""Stories employees suggest: the most credible content comes from colleagues."""
 
 from __future__ import annotations
 

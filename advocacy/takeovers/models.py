@@ -1,4 +1,4 @@
-"""Account takeovers (M17): an employee runs an organisation account for a day."""
+"""Account takeovers: an employee runs an organisation account for a day."""
 
 from __future__ import annotations
 

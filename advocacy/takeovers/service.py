@@ -1,4 +1,4 @@
-"""Account takeovers (M17): request, approve, the day-before reminder, past and coming days.
+"""Account takeovers: request, approve, the day-before reminder, past and coming days.
 
 The day-before reminder is a reminder like every other (advocacy.reminders): planned on
 approval with its dedupe key, sent in the person's language, within their working hours and

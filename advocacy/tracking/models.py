@@ -33,7 +33,7 @@ class Share(Model):
     )
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     network: Mapped[str] = mapped_column(String(20))
-    # Which suggested text (A or B) the person started from, so results split by variant (M13).
+    # Which suggested text (A or B) the person started from, so results split by variant.
     variant_id: Mapped[int | None] = mapped_column(
         ForeignKey("post_variants.id", ondelete="SET NULL"), index=True
     )
