@@ -37,14 +37,6 @@ class Unit(Model):
 
     __table_args__ = (UniqueConstraint("parent_id", "name"),)
 
-    def path(self) -> str:
-        names: list[str] = []
-        node: Unit | None = self
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return " › ".join(reversed(names))
-
     def __repr__(self) -> str:
         return f"<Unit {self.id} {self.name!r}>"
 

@@ -20,7 +20,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import String, cast, delete, literal, or_, select, update
 
-from advocacy.accounts.models import Unit, User, user_topics
+from advocacy.accounts.models import User, user_topics
+from advocacy.accounts.units import tree
 from advocacy.activity.models import ActivityEvent, PersonMonth, PersonState, UnitMembership
 from advocacy.aftercommit import after_commit
 from advocacy.audit.models import AuditEntry
@@ -133,11 +134,12 @@ def _all(model, *where, order=None) -> list:
 def collect_personal_data(user: User) -> dict[str, list[dict[str, Any]]]:
     """Everything stored about the person, one list of records per kind (a CSV each)."""
     uid = user.id
-    unit = db.session.get(Unit, user.unit_id) if user.unit_id else None
+    units = tree()
     names = dict(db.session.execute(select(User.id, User.name)).tuples().all())
     titles = dict(db.session.execute(select(Post.id, Post.title)).tuples().all())
     data: dict[str, list[dict[str, Any]]] = {
-        "profile": [_record(user, unit=unit.path() if unit else None,
+        "profile": [_record(user, unit=units.label(user.unit_id)
+                            if user.unit_id in units.names else None,
                             roles=", ".join(sorted(user.role_names)))],
         "topics": [{"topic": t.name} for t in user.topics],
     }

@@ -176,6 +176,7 @@ def test_export_contains_everything_as_json_and_escaped_csv(db_session):
     assert profile["name"] == "Sigrid Særnavn"
     assert profile["email"] == "sigrid.saernavn@example.org"
     assert profile["named_opt_in"] is True
+    assert profile["unit"] == "Hjemmesykepleien Nord"  # the unit's path, where they work now
     assert "password_hash" not in profile and "session_version" not in profile
     assert {s["text"] for s in data["shares"]} == {s.text for s in rich.shares}
     assert {s["token"] for s in data["shares"]} == {s.token for s in rich.shares}
