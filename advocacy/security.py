@@ -59,11 +59,14 @@ def _normalised(target: str) -> str:
 def _host_free_path(value: str) -> bool:
     if not value.startswith("/") or value.startswith("//"):
         return False
+    # Browsers drop tabs and newlines ("/\t/evil" is "//evil"), and so does urlsplit, so
+    # they are looked for in the whole value, before it is parsed.
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return False
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
         return False
-    # Browsers drop tabs and newlines ("/\t/evil" is "//evil"); a query may hold spaces.
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch.isspace() for ch in parts.path):
+    if any(ch.isspace() for ch in parts.path):  # a query may hold spaces
         return False
     # Dot segments: "/.//evil" becomes "//evil" once a browser or proxy resolves them; our
     # own links never contain them.
