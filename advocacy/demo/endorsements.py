@@ -9,6 +9,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, dt, poisson
+from advocacy.demo.posts import window_of
 from advocacy.demo.specs import Person, PostSpec
 from advocacy.endorsements.models import Endorsement, EndorsementRequest
 
@@ -35,8 +36,9 @@ class Endorsements(GeneratorBase):
                     if not candidates:
                         break
                     post = rng.choice(candidates)
-                    when = max(post.window[0], months[m], person.joined) + rng.randrange(2 * DAY)
-                    if (post.n, person.id) in endorsed or when >= min(post.window[1], now):
+                    opens, closes = window_of(post)
+                    when = max(opens, months[m], person.joined) + rng.randrange(2 * DAY)
+                    if (post.n, person.id) in endorsed or when >= min(closes, now):
                         continue
                     endorsed.add((post.n, person.id))
                     note = rng.choice(cat.ENDORSEMENT_NOTES) if rng.random() < 0.6 else ""
@@ -55,16 +57,19 @@ class Endorsements(GeneratorBase):
         self.endorsements = [(first + i, e[0], e[1], e[2]) for i, e in enumerate(made)]
         # A curator asked the demo leader to back two posts that are live now.
         leader, curator = self.demo_leader, self.demo_curator
-        area = self.descendants[leader.leads] | self.ancestors[leader.leads]
+        led = leader.leads
+        if led is None:
+            raise ValueError("the demo leader leads no unit")
+        area = self.descendants[led] | self.ancestors[led]
         live = [s for s in self.posts if s.window and s.window[1] >= now
                 and s.status == PostStatus.LIVE.value and (s.audience is None or s.audience in area)
                 and (s.n, leader.id) not in endorsed]
-        asked = sorted(live, key=lambda s: (-s.window[0], s.n))[:2]
+        asked = sorted(live, key=lambda s: (-window_of(s)[0], s.n))[:2]
         first_request = reserve_ids(self.conn, EndorsementRequest.__table__, len(asked))
         self.write(
             EndorsementRequest.__table__,
             ("id", "post_id", "leader_id", "requested_by_id", "note", "created_at", "answered_at"),
             ((first_request + i, post.id, leader.id, curator.id, cat.ENDORSEMENT_NOTES[1],
-              dt(max(post.window[0], now - rng.randrange(3 * DAY))), None)
+              dt(max(window_of(post)[0], now - rng.randrange(3 * DAY))), None)
              for i, post in enumerate(asked)),
         )

@@ -59,6 +59,10 @@ class Summary:
 class Generator(People, ProgrammeSettings, Posts, Endorsements, Shares, Record):
     """All the stages (one module each) on one state; `fill` runs them in order."""
 
+    def build_units_and_topics(self) -> None:
+        self.build_units()
+        self.build_topics()
+
     def finish(self) -> None:
         if is_postgres(self.conn):  # fresh statistics, so the rollup and dashboards plan well
             for name in ("users", "posts", "shares", "clicks", "queue_decisions",
@@ -92,7 +96,7 @@ def fill(conn: Connection, *, ambassadors: int, years: int, seed: int, now: date
     gen = Generator(conn, ambassadors=ambassadors, years=years, seed=seed, now=now,
                     password_hash=password_hash, tz=tz)
     stages = (
-        ("units and topics", lambda: (gen.build_units(), gen.build_topics())),
+        ("units and topics", gen.build_units_and_topics),
         ("people and roles", gen.build_people),
         ("programme", gen.build_programme),
         ("posts", gen.build_posts),

@@ -63,12 +63,12 @@ class People(Organisation):
         rng = self.rng
         p.rate, p.reach = rate, reach
         base = profile.networks if profile else cat.OFFICE
-        weights = [w * rng.uniform(0.3, 1.7) for w in base]
+        linkedin, facebook, x, instagram = (w * rng.uniform(0.3, 1.7) for w in base)
         if rng.random() < 0.85:
-            weights[2] *= 0.1  # most people are not on X
+            x *= 0.1  # most people are not on X
         if rng.random() < 0.6:
-            weights[3] *= 0.2
-        p.networks = tuple(weights)
+            instagram *= 0.2
+        p.networks = (linkedin, facebook, x, instagram)
 
     def build_people(self) -> None:
         rng, start = self.rng, self.start
@@ -187,7 +187,7 @@ class People(Organisation):
              for p in people),
         )
         # Unit history as activity.unit_history.move_to_unit keeps it (only people who moved).
-        stints = []
+        stints: list[tuple[int, int, datetime, datetime | None]] = []
         for p in people:
             start = p.joined
             for until, unit_id, _ancestors in p.earlier:
@@ -265,8 +265,11 @@ class People(Organisation):
     def move(self, p: Person, at: int) -> None:
         """Like activity.unit_history.move_to_unit: a new workplace, mostly of the same kind."""
         rng = self.rng
+        if p.leaf is None:
+            raise ValueError("only a person at a workplace (a leaf unit) moves")
+        profile = p.leaf.leaf.profile
         same = [info for info in self.leaves
-                if info.leaf.profile == p.leaf.leaf.profile and info.unit_id != p.unit_id]
+                if info.leaf.profile == profile and info.unit_id != p.unit_id]
         if not same or rng.random() < 0.25:
             same = [info for info in self.leaves if info.unit_id != p.unit_id]
         target = rng.choice(same)

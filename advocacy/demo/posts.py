@@ -17,6 +17,14 @@ from advocacy.demo.specs import NETWORKS, PostSpec
 POST_SEASON = (1.1, 1.2, 1.2, 1.0, 1.0, 0.8, 0.3, 0.9, 1.2, 1.1, 1.0, 0.7)
 
 
+def window_of(post: PostSpec) -> tuple[int, int]:
+    """When a post could be shared; every post in `month_posts` (what the later stages draw
+    from) has a window."""
+    if post.window is None:
+        raise ValueError(f"post {post.n} has no window: it cannot be shared")
+    return post.window
+
+
 class Posts(Organisation, PostTexts):
     def build_posts(self) -> None:
         rng, now = self.rng, self.now
@@ -116,8 +124,9 @@ class Posts(Organisation, PostTexts):
             "quote": rng.choice(cat.QUOTES), "pct": rng.choice((100, 100, 100, 80, 75, 50)),
             "years": rng.randint(2, 25), "count": rng.randint(40, 180),
         }
-        published: int | None = min(created + rng.randrange(HOUR, 2 * DAY), now - 60)
-        starts: int | None = published
+        goes_live = min(created + rng.randrange(HOUR, 2 * DAY), now - 60)
+        published: int | None = goes_live  # None for a post in review or a draft (below)
+        starts: int | None = goes_live
         ends: int | None = None
         topic_names = list(profile.topics[: rng.randint(1, len(profile.topics))])
         tags = f"{cat.ORG_TAG} {profile.tags}"
@@ -127,10 +136,10 @@ class Posts(Organisation, PostTexts):
             if summer:
                 topic_names.append("sommerjobb")
             ends = deadline if deadline is not None else (
-                published + rng.randrange(14 * DAY, 35 * DAY))
+                goes_live + rng.randrange(14 * DAY, 35 * DAY))
             texts, title, link = self.job_texts(fill, ends, tags, summer, n)
         elif kind == "event":
-            ends = published + rng.randrange(10 * DAY, 45 * DAY)
+            ends = goes_live + rng.randrange(10 * DAY, 45 * DAY)
             texts, title, link, apprentice = self.event_texts(fill, ends, tags, n)
             topic_names.insert(0, "lærlinger" if apprentice else "rekruttering")
         elif kind == "story":
@@ -150,10 +159,10 @@ class Posts(Organisation, PostTexts):
                     else info.unit_id if roll < 0.95 else info.group_id)
         if kind == "news" and rng.random() < 0.5:
             audience = None
-        window_end = ends if ends is not None else published + rng.randrange(45 * DAY, 120 * DAY)
+        window_end = ends if ends is not None else goes_live + rng.randrange(45 * DAY, 120 * DAY)
         status = PostStatus.ARCHIVED.value if window_end <= now else PostStatus.LIVE.value
-        updated = min(window_end, now - 60) if status == PostStatus.ARCHIVED else published
-        window: tuple[int, int] | None = (published, min(window_end, now))
+        updated = min(window_end, now - 60) if status == PostStatus.ARCHIVED else goes_live
+        window: tuple[int, int] | None = (goes_live, min(window_end, now))
         if review:  # sent for review, waiting for a second curator
             status, published, starts, ends, window = (PostStatus.IN_REVIEW.value, None, None,
                                                        None, None)

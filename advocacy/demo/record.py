@@ -44,10 +44,10 @@ class Record(Applications):
         # Kudos: now and then a leader thanks someone who shared lately in their units.
         given: list[tuple[int, Person, Person, str]] = []
         for leader in self.people:
-            unit_id = leader.leads
-            if unit_id is None:
+            led = leader.leads
+            if led is None:
                 continue
-            area = self.descendants[unit_id]
+            area = self.descendants[led]
             first_month = max(1, bisect.bisect_right(months, leader.joined) - 1)
             for m in range(first_month, len(months) - 1):
                 lo, hi = max(months[m], leader.joined), min(months[m + 1], now)

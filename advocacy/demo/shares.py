@@ -15,6 +15,7 @@ from advocacy.demo import catalogue as cat
 from advocacy.demo.base import GeneratorBase
 from advocacy.demo.bulk import reserve_ids
 from advocacy.demo.draws import DAY, HOUR, dt, poisson
+from advocacy.demo.posts import window_of
 from advocacy.demo.specs import NETWORKS, PostSpec
 from advocacy.queue.models import QueueChoice, QueueDecision
 from advocacy.sharing.models import Share
@@ -70,7 +71,8 @@ class Shares(GeneratorBase):
                     post = self.pick_post(ancestors, candidates, topics, shared)
                     if post is None:
                         continue
-                    lo2, hi2 = max(post.window[0], lo), min(post.window[1], hi)
+                    opens, closes = window_of(post)
+                    lo2, hi2 = max(opens, lo), min(closes, hi)
                     if hi2 <= lo2:
                         continue
                     when = lo2 + int(rng.expovariate(1 / delay))
@@ -165,7 +167,8 @@ class Shares(GeneratorBase):
             post = self.pick_post(ancestors, candidates, topics, shared)
             if post is None or post.n in decided:
                 continue
-            lo, hi = max(post.window[0], months[m], a), min(post.window[1], months[m + 1], b)
+            opens, closes = window_of(post)
+            lo, hi = max(opens, months[m], a), min(closes, months[m + 1], b)
             if hi <= lo:
                 continue
             when = lo + rng.randrange(hi - lo)
@@ -176,17 +179,19 @@ class Shares(GeneratorBase):
                 until = when + rng.choice((1, 3, 7)) * DAY
                 decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
         if b >= now and rng.random() < 0.15:
-            candidates = [p for p in self.month_posts[last_month] if p.window[1] >= now]
+            candidates = [p for p in self.month_posts[last_month] if window_of(p)[1] >= now]
             post = (self.pick_post(person.ancestors, candidates, topics, shared)
                     if candidates else None)
             if post is not None and post.n not in decided:
-                when = max(now - rng.randrange(3 * DAY), post.window[0] + 1, a)
+                when = max(now - rng.randrange(3 * DAY), window_of(post)[0] + 1, a)
                 until = when + rng.choice((1, 3, 7)) * DAY
                 decisions.append((person.id, post.id, QueueChoice.SNOOZED.value, until, when))
 
     def tokens(self, count: int, rng: random.Random | None = None) -> list[str]:
         """128-bit url-safe tokens like the real ones, drawn from the seeded generator."""
-        bits, seen, out = (rng or self.rng).getrandbits, set(), []
+        bits = (rng or self.rng).getrandbits
+        seen: set[str] = set()
+        out: list[str] = []
         while len(out) < count:
             token = base64.urlsafe_b64encode(bits(128).to_bytes(16, "big")).rstrip(b"=").decode()
             if token not in seen:

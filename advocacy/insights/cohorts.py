@@ -16,6 +16,7 @@ from advocacy.activity.models import Cohort
 from advocacy.extensions import db
 from advocacy.insights.context import OTHER, Context, scope_filter
 from advocacy.insights.figures import percent
+from advocacy.insights.overview import page_folding
 from advocacy.insights.periods import period_label
 from advocacy.insights.tables import Table
 
@@ -43,14 +44,15 @@ def retention_table(ctx: Context) -> Table:
         note=_l("Active: shared at least once in the three months up to that point. Cohorts "
                 "of fewer than %(n)d people are counted under “Other”.", n=min_group),
     )
-    folding = ctx.folding
+    folding = page_folding(ctx)
     own = _own_cohorts(ctx)  # (unit, joined month, after) -> people of that unit alone
     # Whole blocks only: a block may reach into the scope with units that have no people
     # now (but had joiners then); its cohorts count only where the whole block is shown.
     blocks = {b: units for b, units in folding.blocks_in(folding.block_units(
         ctx.scope_units)).items() if units <= ctx.scope_units}
-    joined_in: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    per_block: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # block -> joining quarter -> …, keyed as `fold.fold_cohorts` takes groups (any key)
+    joined_in: dict[int, dict[object, set[int]]] = defaultdict(lambda: defaultdict(set))
+    per_block: dict[int, dict[object, int]] = defaultdict(lambda: defaultdict(int))
     block_of = {u: b for b, units in blocks.items() for u in units}
     for (unit, joined, after), n in own.items():
         if after == 0 and n and unit in block_of:
@@ -101,7 +103,7 @@ def _own_cohorts(ctx: Context) -> dict[tuple[int, int, int], int]:
                scope_filter(co.scope_id, scope))
     ).tuples():
         scoped[(int(scope_id), int(joined), int(after))] += int(n or 0)
-    children = ctx.folding.children
+    children = page_folding(ctx).children
     own: dict[tuple[int, int, int], int] = {}
     for (unit, joined, after), n in scoped.items():
         if unit not in ctx.scope_units:

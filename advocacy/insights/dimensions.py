@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -57,7 +58,7 @@ def dimension_tables(ctx: Context) -> list[Table]:
         if not ctx.period_shown(p):
             topics.rows.append(left_out(topics, period_label(p, res)))
             continue
-        row = {"period": period_label(p, res)}
+        row: dict[str, Any] = {"period": period_label(p, res)}
         for k in top:
             row[f"t{k}"] = sums[("topic", k)].get(p, 0)
         row["t_other"] = sum(sums[("topic", k)].get(p, 0) for k in topic_totals if k not in top)

@@ -17,6 +17,7 @@ from advocacy.activity.months import month_key
 from advocacy.extensions import db
 from advocacy.insights.context import OTHER, Context, scope_filter
 from advocacy.insights.figures import change
+from advocacy.insights.overview import page_folding
 from advocacy.insights.tables import Table
 from advocacy.privacy import visibility
 
@@ -123,7 +124,7 @@ def stopped_table(ctx: Context) -> Table:
             table.total_rows, ordered = len(ordered), ordered[:ctx.rows]
         for _user_id, name, unit_id, regular, last in ordered:
             table.rows.append({
-                "name": name, "unit": ctx.units.names.get(unit_id, ""),
+                "name": name, "unit": "" if unit_id is None else ctx.units.names.get(unit_id, ""),
                 "active_months": regular,
                 "last_month": month_key(last) if last is not None else "",
             })
@@ -147,6 +148,6 @@ def stopped_table(ctx: Context) -> Table:
     for key in sorted(shown, key=lambda g: (g == OTHER, ctx.row_labels.get(g, ""))):
         table.rows.append({
             "unit": ctx.row_labels.get(key, str(_l("Other"))),
-            "people": ctx.folding.count_cell(members[key], per_unit),
+            "people": page_folding(ctx).count_cell(members[key], per_unit),
         })
     return table

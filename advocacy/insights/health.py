@@ -32,7 +32,7 @@ from advocacy.insights.over_time import (
     scope_periods,
     unit_periods,
 )
-from advocacy.insights.overview import overview_table
+from advocacy.insights.overview import overview_table, page_folding
 from advocacy.insights.periods import period_last_month, periods, yoy_lag
 from advocacy.insights.query import RESOLUTIONS, Query
 from advocacy.insights.scope import sees_everything
@@ -90,7 +90,7 @@ def corps_health(
         return Health(query, unit, min_group, False, tables, ctx.names_shown, first, last,
                       units)
     tables.append(overview)
-    ctx.scope_units = ctx.folding.subtree(ctx.scope_key)
+    ctx.scope_units = page_folding(ctx).subtree(ctx.scope_key)
     ctx.by_period = period_foldings(ctx.units.parents, ctx.min_group,
                                     range(span[0] - yoy_lag(query.resolution), span[-1] + 1),
                                     query.resolution, current)

@@ -45,9 +45,9 @@ def overview_table(ctx: Context) -> Table | None:
     if not folding.shown(ctx.scope_key):
         return None
     groups = folding.rows(ctx.scope_key)
-    ctx.row_of = {u: key for key, units in groups for u in units}
-    for key, units in groups:
-        ctx.row_labels[key] = _row_label(ctx, key, units)
+    ctx.row_of = {u: group for group, units in groups for u in units}
+    for group, units in groups:
+        ctx.row_labels[group] = _row_label(ctx, group, units)
     overview = Table(
         "overview", _l("Ambassadors now"),
         [("unit", _l("Unit")), ("enrolled", _l("Enrolled")),
@@ -65,12 +65,19 @@ def overview_table(ctx: Context) -> Table | None:
     if any(g == fold.OTHER for g, _u in groups):
         ordered.append(fold.OTHER)
     members = dict(groups)
-    for key in ordered:
-        overview.rows.append(_overview_row(folding, ctx.row_labels[key], members[key],
+    for group in ordered:
+        overview.rows.append(_overview_row(folding, ctx.row_labels[group], members[group],
                                            active30, active90))
     overview.rows.append(_overview_row(folding, str(_l("All")),
                                        folding.subtree(ctx.scope_key), active30, active90))
     return overview
+
+
+def page_folding(ctx: Context) -> fold.Folding:
+    """The blocks of the page, which `overview_table` sets before any other table is made."""
+    if ctx.folding is None:
+        raise RuntimeError("overview_table sets the page's blocks first")
+    return ctx.folding
 
 
 def _overview_row(folding: fold.Folding, label: str, units: set[int], active30: dict,
@@ -79,7 +86,8 @@ def _overview_row(folding: fold.Folding, label: str, units: set[int], active30: 
     a30 = folding.count_cell(units, active30)
     a90 = folding.count_cell(units, active90)
     return {"unit": label, "enrolled": enrolled, "active_30": a30, "active_90": a90,
-            "active_share": percent(a90, enrolled) if fold.is_exact(a90) else None}
+            # only for a count shown exactly (not "<n", not left out)
+            "active_share": percent(a90, enrolled) if isinstance(a90, int) else None}
 
 
 def _row_label(ctx: Context, key: Any, units: set[int]) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from advocacy.accounts.models import User
 from advocacy.csvsafe import to_csv
+from advocacy.db import rowcount
 from advocacy.extensions import db
 from advocacy.privacy import personal
 from advocacy.privacy.models import DataExport, ExportStatus
@@ -62,7 +63,7 @@ def build_export(export_id: int, now: datetime) -> DataExport | None:
     export = db.session.get(DataExport, export_id)
     if export is None or export.status != ExportStatus.PENDING:
         return export
-    user = db.session.get(User, export.user_id)
+    user = db.session.get_one(User, export.user_id)  # deleted with its person (CASCADE)
     export.content = export_zip(personal.collect_personal_data(user))
     export.status = ExportStatus.READY
     export.ready_at = now
@@ -120,9 +121,8 @@ def mark_downloaded(export: DataExport, now: datetime) -> bytes:
 
 
 def expire_exports(now: datetime) -> int:
-    result = db.session.execute(
+    return rowcount(db.session.execute(
         update(DataExport)
         .where(DataExport.status == ExportStatus.READY, DataExport.expires_at <= now)
         .values(status=ExportStatus.EXPIRED, content=None)
-    )
-    return result.rowcount or 0
+    ))

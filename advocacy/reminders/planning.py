@@ -212,11 +212,13 @@ def plan_unit_drops(now: datetime, settings: ReminderSettings,
     programme = db.session.get(Programme, 1)
     minimum = programme.min_group_size if programme else 5
     month = now.astimezone(tz).strftime("%Y-%m")
-    roles = db.session.execute(
+    led = db.session.execute(
         select(Role.user_id, Role.unit_id).join(User, User.id == Role.user_id).where(
             Role.name == RoleName.LEADER, Role.unit_id.is_not(None), User.active.is_(True)
         )
-    ).tuples().all()
+    ).tuples()
+    # Every row has a unit (the WHERE says so); the check tells the type checker so.
+    roles = [(leader, unit) for leader, unit in led if unit is not None]
     done = already_planned(Kind.UNIT_DROP, {f"unit:{unit_id}:{month}" for _u, unit_id in roles})
     prefs = preferences_by_user({leader for leader, _unit in roles})
     rows = []

@@ -19,12 +19,14 @@ ACTED_ON_WINDOW = timedelta(hours=48)
 
 def mark_acted_on(now: datetime, *, commit: Callable[[], None] | None = None) -> int:
     """A reminder was acted on when the person shared within 48 h after it was sent."""
-    rows = db.session.execute(
+    sent = db.session.execute(
         select(Reminder.id, Reminder.user_id, Reminder.sent_at).where(
             Reminder.status == Status.SENT, Reminder.acted_on_at.is_(None),
             Reminder.sent_at >= now - ACTED_ON_WINDOW - timedelta(days=1),
         )
-    ).tuples().all()
+    ).tuples()
+    # The condition on sent_at matches no NULL; the check tells the type checker so.
+    rows = [(reminder_id, user, at) for reminder_id, user, at in sent if at is not None]
     if not rows:
         return 0
     earliest = min(sent_at for _id, _user, sent_at in rows)
@@ -35,7 +37,8 @@ def mark_acted_on(now: datetime, *, commit: Callable[[], None] | None = None) ->
             Share.created_at >= earliest,
         )
     ).tuples():
-        shares.setdefault(user_id, []).append(created_at)
+        if user_id is not None:  # always: IN matches no NULL
+            shares.setdefault(user_id, []).append(created_at)
     acted = []
     for reminder_id, user_id, sent_at in rows:
         hits = [t for t in shares.get(user_id, ()) if sent_at <= t <= sent_at + ACTED_ON_WINDOW]

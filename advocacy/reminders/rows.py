@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from advocacy.db import commit_retrying
 from advocacy.extensions import db
@@ -42,10 +42,10 @@ def insert_ignore(rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert] = (
+        postgresql.insert if dialect == "postgresql" else sqlite.insert)
     added = 0
     for start in range(0, len(rows), 500):
         table = Reminder.__table__
