@@ -5,10 +5,9 @@
 #                (embedded Redis and SQLite unless REDIS_URL / DATABASE_URL are set;
 #                the other variables are listed in worker/launch.py)
 #   make test    install, then the suite on SQLite (with its coverage floor) and on PostgreSQL,
-#                ruff and bandit,
-#                the import contract, the benchmark smoke and the fault smoke
+#                ruff, bandit, the import contract, mypy, the benchmark and fault smokes
 #   make lint    ruff, bandit and the import contract (make imports) only
-#   make typecheck  mypy on advocacy/ and worker/ (part of make test)
+#   make typecheck  mypy on advocacy/ and worker/, no errors (part of make test)
 #   make cov     the SQLite suite with its coverage, file by file (the floor is in make test)
 #   make fmt     the fixes ruff makes by itself
 #   make bench   speed at scale on PostgreSQL (10,000 ambassadors, 5 years; see bench/README.md)
@@ -57,6 +56,7 @@ run: install
 test: install
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite postgres-then-faults
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory bench-smoke
 
 postgres-then-faults:

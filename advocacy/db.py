@@ -67,6 +67,15 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def insert_or_ignore(table: Table, session: Any, index_elements: list[str]):
+    """INSERT … ON CONFLICT (index_elements) DO NOTHING in the session's dialect (PostgreSQL
+    or SQLite): writes that may meet a row already there (a replayed batch, a planned key)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+
 def tune_sqlite(engine) -> None:
     """WAL with a busy timeout, foreign keys, real transactions (so savepoints work).
 

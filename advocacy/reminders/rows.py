@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
-from advocacy.db import commit_retrying
+from advocacy.db import commit_retrying, insert_or_ignore
 from advocacy.extensions import db
 from advocacy.reminders.models import (
     Channel,
@@ -41,17 +41,11 @@ def insert_ignore(rows: list[dict[str, Any]]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on the dedupe key; returns rows actually added."""
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert] = (
-        postgresql.insert if dialect == "postgresql" else sqlite.insert)
     added = 0
     for start in range(0, len(rows), 500):
         table = Reminder.__table__
-        statement = dialect_insert(table).on_conflict_do_nothing(
-            index_elements=["user_id", "kind", "period", "channel"]
-        ).returning(table.c.id)
+        statement = insert_or_ignore(
+            table, db.session, ["user_id", "kind", "period", "channel"]).returning(table.c.id)
         # RETURNING lists only the rows really inserted (a conflict returns nothing).
         result = db.session.connection().execute(statement, rows[start:start + 500])
         added += len(result.all())

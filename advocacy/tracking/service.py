@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -15,9 +14,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 from crawlerdetect import CrawlerDetect
 from crawleruseragents import is_crawler as _listed_crawler
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
 from advocacy.content.models import Post
+from advocacy.db import insert_or_ignore
 from advocacy.extensions import db
 from advocacy.tracking.models import Click, Share
 
@@ -150,13 +150,7 @@ def store_clicks(items: list[dict]) -> int:
         })
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect_insert: Callable[[Table], postgresql.Insert | sqlite.Insert] = (
-        postgresql.insert if dialect == "postgresql" else sqlite.insert)
-    statement = dialect_insert(Click.__table__).on_conflict_do_nothing(
-        index_elements=["click_id", "created_at"])
+    statement = insert_or_ignore(Click.__table__, db.session, ["click_id", "created_at"])
     # executemany with RETURNING (SQLAlchemy's insertmanyvalues): only new rows come back
     inserted = len(db.session.execute(statement.returning(Click.__table__.c.id), rows).all())
     db.session.flush()
