@@ -11,7 +11,7 @@ from advocacy.accounts.models import Role
 from advocacy.activity import dashboards, service
 from advocacy.activity.models import EnrolmentChange, EventKind, PersonState, ScopePeriod
 from tests import factories as f
-from tests.unit.test_rollups import assert_dashboards_match
+from tests.activity.test_rollups import assert_dashboards_match
 
 TZ = ZoneInfo("Europe/Oslo")
 M = service.parse_month

@@ -11,7 +11,7 @@ from advocacy.activity import service as activity
 from advocacy.activity.models import EventKind
 from advocacy.tracking.service import RequestMeta, record_click
 from tests import factories as f
-from tests.perf.querycount import count_statements
+from tests.app.querycount import count_statements
 
 PAGES = {
     "queue": "/queue",

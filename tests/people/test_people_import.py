@@ -10,7 +10,7 @@ from advocacy.people.service import ImportFileError
 from tests import factories as f
 
 # The existing tests import as an administrator (who may give every role but admin);
-# tests/unit/test_import_rules.py checks what curators may do.
+# tests/people/test_import_rules.py checks what curators may do.
 ADMIN = service.Importer(id=0, roles=frozenset({"admin"}))
 
 

@@ -1,5 +1,5 @@
 """Issue 14, item 9: the small things a user notices, one test each (the login link has
-tests/privacy/test_login_link.py, the layout tests/e2e/test_small_things_layout.py)."""
+tests/accounts/test_login_link.py, the layout tests/e2e/test_small_things_layout.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from advocacy.reminders import service
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
 from advocacy.takeovers import service as takeovers
 from tests import factories as f
-from tests.web.test_reminders_web import hook, send_all, sink, smtp  # noqa: F401 - fixtures
+from tests.reminders.test_reminders_web import hook, send_all, sink, smtp  # noqa: F401 - fixtures
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -20,7 +20,7 @@ from advocacy.tracking import fastpath, shared_cache
 from advocacy.tracking.service import find_target
 from tests import factories as f
 from tests.conftest import make_app, own_database, upgrade
-from tests.web.test_redirect_faults import OwnRedis, recorded, visit
+from tests.tracking.test_redirect_faults import OwnRedis, recorded, visit
 
 
 def other_process(app):
