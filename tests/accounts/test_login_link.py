@@ -13,8 +13,8 @@ from advocacy import kv, tasknames
 from advocacy.audit.models import AuditEntry
 from advocacy.extensions import db
 from tests import factories as f
-from tests.conftest import TEST_REDIS_URL
 from tests.accounts.test_login_throttle import queued
+from tests.conftest import TEST_REDIS_URL
 from tests.worker.conftest import SmtpSink
 
 TASK = tasknames.SEND_LOGIN_LINK
