@@ -106,7 +106,7 @@ def make_app(url: str, **extra):
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",
         # Tests read English text unless they ask for another language; nb stays the
-        # product default (tests/sharing/test_flows.py checks the browser's choice).
+        # product default (tests/foundations/test_pages.py checks the browser's choice).
         "BABEL_DEFAULT_LOCALE": "en",
         "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
         "TRACKING_SPOOL_DIR": str(_TMP / "click-spool"),
