@@ -115,20 +115,21 @@ def own_database(prefix: str, folder: Path) -> Iterator[str]:
         _drop_database(base, name)
 
 
-def _create_database(server_url: str, name: str) -> None:
+def _on_server(server_url: str, statement: str) -> None:
+    """Run `statement` (CREATE or DROP DATABASE) on the PostgreSQL server of `server_url`."""
     admin = create_engine(make_url(server_url).set(database="postgres"),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(statement))
     admin.dispose()
+
+
+def _create_database(server_url: str, name: str) -> None:
+    _on_server(server_url, f'CREATE DATABASE "{name}"')
 
 
 def _drop_database(server_url: str, name: str) -> None:
-    admin = create_engine(make_url(server_url).set(database="postgres"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def reset_database(url: str) -> None:

@@ -31,7 +31,7 @@ def test_the_login_page_offers_the_link(client):
 
 
 def test_a_link_is_mailed_works_once_and_says_nothing_about_unknown_addresses(
-    app, client, db_session
+    app, client, db_session, monkeypatch
 ):
     person = f.user(locale="nb", email=f"glemsk-{uuid.uuid4().hex[:6]}@example.org")
     db.session.commit()
@@ -59,7 +59,9 @@ def test_a_link_is_mailed_works_once_and_says_nothing_about_unknown_addresses(
 
     sink = SmtpSink().start()
     try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+        # the suite's app, for this test only: later tests must not mail a stopped sink
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", sink.port)
         with app.app_context():
             assert tasks.send_login_link(*jobs[0]) is True
         message = sink.wait_for(person.email, timeout=10)
