@@ -1,4 +1,5 @@
-"""The programme's settings page: purpose, guidelines and their version, the help texts."""
+"""The programme's settings page: purpose, guidelines and their version, review and
+fatigue settings, the help texts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,17 @@ import re
 
 from advocacy.programme.service import get_programme
 from tests import factories as f
+
+
+def test_programme_settings_for_review_and_fatigue(client, login, db_session):
+    login(f.user("curator"))
+    data = {"name": "", "purpose": "P", "guidelines": "G", "require_second_approval": "y",
+            "weekly_post_cap": "3"}
+    assert client.post("/curate/programme", data=data).status_code == 302
+    programme = get_programme()
+    assert programme.require_second_approval and programme.weekly_post_cap == 3
+    bad = dict(data, weekly_post_cap="-1")
+    assert client.post("/curate/programme", data=bad).status_code == 400
 
 
 def test_programme_purpose_and_guidelines_version(client, login, db_session):

@@ -8,6 +8,17 @@ from datetime import UTC, datetime, timedelta
 from tests import factories as f
 
 
+def test_calendar_shows_scheduled_posts_and_bad_months_fall_back(client, login, db_session):
+    from datetime import UTC, datetime
+
+    f.post("Jobb på sykehjemmet", kind="job", deadline_at=datetime(2026, 11, 20, 12, tzinfo=UTC),
+           now=datetime(2026, 11, 1, tzinfo=UTC))
+    login(f.user("curator"))
+    page = client.get("/curate/calendar?month=2026-11").get_data(as_text=True)
+    assert "Jobb på sykehjemmet" in page and "Application deadline" in page
+    assert client.get("/curate/calendar?month=garbage").status_code == 200
+
+
 def test_the_calendar_says_went_live_for_posts_already_live(client, login, db_session):
     now = datetime.now(UTC)
     f.post("Allerede ute", kind="news", now=now - timedelta(hours=2))
