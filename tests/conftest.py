@@ -291,3 +291,25 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def org(db_session):
+    """Two sibling units with a sub-unit, five ambassadors each, one leader each (the leaders'
+    tests in tests/endorsements and their corps-health pages in tests/insights)."""
+    from advocacy.programme.service import get_programme
+    from tests import factories as f
+
+    get_programme().min_group_size = 5
+    health = f.unit("Health")
+    ward = f.unit("Ward 7", parent=health)
+    schools = f.unit("Schools")
+    people = {
+        "health": [f.user(unit=ward, name=f"Nurse {i}") for i in range(5)],
+        "schools": [f.user(unit=schools, name=f"Teacher {i}") for i in range(5)],
+    }
+    return {
+        "health": health, "ward": ward, "schools": schools, "people": people,
+        "health_leader": f.user("ambassador", "leader", unit=health, name="Hanna Leader"),
+        "schools_leader": f.user("ambassador", "leader", unit=schools, name="Sigurd Leader"),
+    }
