@@ -276,6 +276,19 @@ def _fresh_redirect_state(request):
             shutil.rmtree(state.spool.directory, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _no_import_left_behind(request):
+    """A started people import is a file in the instance folder, named by the curator's id:
+    it outlives the rolled-back rows, and on SQLite the next test's curator gets the same id
+    back, so it would see (and could finish) an import another test left unfinished."""
+    yield
+    if "app" in request.fixturenames:
+        import shutil
+
+        application = request.getfixturevalue("app")
+        shutil.rmtree(Path(application.config["INSTANCE_DIR"]) / "imports", ignore_errors=True)
+
+
 @pytest.fixture
 def client(app, db_session):
     return app.test_client()
