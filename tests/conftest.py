@@ -3,12 +3,15 @@ run, and every test inside a transaction that is rolled back (code under test ma
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -24,15 +27,71 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from advocacy import create_app  # noqa: E402
 from advocacy.extensions import db  # noqa: E402
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-# Keys of this run only: runs (and xdist workers) can share one Redis database.
+# Under pytest-xdist (`pytest -n 2`) each worker process is a run of its own: its own SQLite
+# file (_TMP), its own PostgreSQL database (database_url) and its own redis-server, since
+# Celery's queues (the broker's keys) take no prefix and the worker tests flush databases.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+_AT_END: list = []  # what this process started outside itself, undone by _undo_at_end
+
+
+def _undo_at_end() -> None:
+    """At the end of the run (pytest_unconfigure; atexit if the run was cut short)."""
+    while _AT_END:
+        _AT_END.pop()()
+
+
+def pytest_unconfigure(config) -> None:
+    _undo_at_end()
+
+
+atexit.register(_undo_at_end)
+
+
+def _private_redis() -> str | None:
+    """host:port of this xdist worker's own redis-server (stopped at exit); None without xdist."""
+    if not XDIST_WORKER:
+        return None
+    from bench.harness import OwnRedis
+
+    (_TMP / "redis").mkdir()
+    server = OwnRedis(directory=str(_TMP / "redis")).start()
+    _AT_END.append(server.cleanup)
+    return f"127.0.0.1:{server.port}"
+
+
+_PRIVATE_REDIS = _private_redis()
+
+
+def redis_url(variable: str, default: str) -> str:
+    """The Redis database that `variable` (TEST_REDIS_URL, TEST_WORKER_REDIS_URL, ...) names;
+    under xdist the same database number on this worker's own redis-server."""
+    url = os.environ.get(variable, default)
+    if _PRIVATE_REDIS is None:
+        return url
+    return urlunsplit(urlsplit(url)._replace(netloc=_PRIVATE_REDIS))
+
+
+TEST_REDIS_URL = redis_url("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Keys of this run only: runs (and xdist workers) can share one Redis database; each test's
+# keys are under a prefix of its own inside this one (_redis_keys_of_this_test).
 REDIS_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}:"
 PASSWORD = "correct horse battery staple"
 
 
+@cache
 def database_url() -> str:
-    """TEST_DATABASE_URL picks the backend; the default is a fresh SQLite file."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+    """TEST_DATABASE_URL picks the backend; the default is a fresh SQLite file. On PostgreSQL
+    it names the server: each run (each xdist worker) has a database of its own there, made
+    now and dropped at exit, so runs side by side never reset each other's schema."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{_TMP / 'test.db'}"
+    if not is_postgres(base):
+        return base
+    name = f"{make_url(base).database}_{XDIST_WORKER or 'run'}_{uuid.uuid4().hex[:8]}"
+    _create_database(base, name)
+    _AT_END.append(lambda: _drop_database(base, name))
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 def is_postgres(url: str) -> bool:
@@ -44,20 +103,33 @@ def own_database(prefix: str, folder: Path) -> Iterator[str]:
     """A database nobody else uses, removed afterwards, for code that must see committed rows
     from another thread or process: a SQLite file in `folder`, or, when the suite runs on
     PostgreSQL, a uniquely named database on that server (TEST_DATABASE_URL only names it)."""
-    base = database_url()
+    base = os.environ.get("TEST_DATABASE_URL") or ""
     if not is_postgres(base):
         yield f"sqlite:///{folder / f'{prefix}.db'}"
         return
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _create_database(base, name)
     try:
         yield make_url(base).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(base, name)
+
+
+def _on_server(server_url: str, statement: str) -> None:
+    """Run `statement` (CREATE or DROP DATABASE) on the PostgreSQL server of `server_url`."""
+    admin = create_engine(make_url(server_url).set(database="postgres"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(statement))
+    admin.dispose()
+
+
+def _create_database(server_url: str, name: str) -> None:
+    _on_server(server_url, f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(server_url: str, name: str) -> None:
+    _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def reset_database(url: str) -> None:
@@ -106,7 +178,7 @@ def make_app(url: str, **extra):
         "SERVER_NAME": None,
         "PUBLIC_BASE_URL": "http://localhost",
         # Tests read English text unless they ask for another language; nb stays the
-        # product default (tests/web/test_flows.py checks the browser's choice).
+        # product default (tests/foundations/test_pages.py checks the browser's choice).
         "BABEL_DEFAULT_LOCALE": "en",
         "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
         "TRACKING_SPOOL_DIR": str(_TMP / "click-spool"),
@@ -172,8 +244,26 @@ def _clean_redis_keys():
 
 
 @pytest.fixture(autouse=True)
+def _redis_keys_of_this_test(request):
+    """The suite's app writes this test's Redis keys (kv, the redirect's counters, stream and
+    shared cache) under a prefix of its own, inside the run's: nothing one test leaves in
+    Redis is seen by another, whatever order they run in."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    before = application.config["REDIS_KEY_PREFIX"]
+    application.config["REDIS_KEY_PREFIX"] = f"{REDIS_KEY_PREFIX}{uuid.uuid4().hex[:8]}:"
+    try:
+        yield
+    finally:
+        application.config["REDIS_KEY_PREFIX"] = before
+
+
+@pytest.fixture(autouse=True)
 def _fresh_redirect_state(request):
-    """The redirect's per-process state (breakers, target cache, spool) starts fresh."""
+    """The redirect's per-process state (breakers, target cache, spool, the shared cache's
+    client and its key prefix) starts fresh."""
     yield
     if "app" in request.fixturenames:
         import shutil
@@ -181,8 +271,22 @@ def _fresh_redirect_state(request):
         application = request.getfixturevalue("app")
         state = application.extensions.pop("advocacy_tracking", None)
         application.extensions.pop("advocacy_tracking_drain", None)
+        application.extensions.pop("advocacy_tracking_shared", None)
         if state is not None:
             shutil.rmtree(state.spool.directory, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_import_left_behind(request):
+    """A started people import is a file in the instance folder, named by the curator's id:
+    it outlives the rolled-back rows, and on SQLite the next test's curator gets the same id
+    back, so it would see (and could finish) an import another test left unfinished."""
+    yield
+    if "app" in request.fixturenames:
+        import shutil
+
+        application = request.getfixturevalue("app")
+        shutil.rmtree(Path(application.config["INSTANCE_DIR"]) / "imports", ignore_errors=True)
 
 
 @pytest.fixture
@@ -200,3 +304,25 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def org(db_session):
+    """Two sibling units with a sub-unit, five ambassadors each, one leader each (the leaders'
+    tests in tests/endorsements and their corps-health pages in tests/insights)."""
+    from advocacy.programme.service import get_programme
+    from tests import factories as f
+
+    get_programme().min_group_size = 5
+    health = f.unit("Health")
+    ward = f.unit("Ward 7", parent=health)
+    schools = f.unit("Schools")
+    people = {
+        "health": [f.user(unit=ward, name=f"Nurse {i}") for i in range(5)],
+        "schools": [f.user(unit=schools, name=f"Teacher {i}") for i in range(5)],
+    }
+    return {
+        "health": health, "ward": ward, "schools": schools, "people": people,
+        "health_leader": f.user("ambassador", "leader", unit=health, name="Hanna Leader"),
+        "schools_leader": f.user("ambassador", "leader", unit=schools, name="Sigurd Leader"),
+    }

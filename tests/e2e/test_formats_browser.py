@@ -15,7 +15,7 @@ from advocacy.endorsements import service as endorsements
 from advocacy.recruitment import service as recruitment
 from tests import factories as f
 from tests.e2e.browser import log_in
-from tests.web.test_formats import DEADLINE
+from tests.foundations.test_formats import DEADLINE
 
 HIRE_SHARE = {"nb": "66,7", "nn": "66,7", "da": "66,7", "en": "66.7"}
 QUOTED = {"nb": "«Bra jobba»", "nn": "«Bra jobba»", "da": "“Bra jobba”", "en": "“Bra jobba”"}

@@ -45,14 +45,15 @@ class Site:
 
     def __init__(self):
         self.routes: dict[str, tuple] = {}
+        self.done = threading.Event()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 status, ctype, body, delay, headers = site.routes.get(
                     self.path, (404, "text/plain", b"no", 0, {}))
-                if delay:
-                    time.sleep(delay)  # the slow ATS itself, not a wait in the test
+                if delay:  # the slow ATS: holds its answer until the test is done with it
+                    site.done.wait(delay)
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
@@ -84,6 +85,7 @@ def site():
     s = Site()
     s.thread.start()
     yield s
+    s.done.set()
     s.server.shutdown()
     s.server.server_close()
 

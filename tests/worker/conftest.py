@@ -22,11 +22,11 @@ import pytest
 import redis
 
 from bench.harness import free_port, wait_until  # noqa: F401 - the tests' own imports
-from tests.conftest import make_app, own_database, upgrade
+from tests.conftest import make_app, own_database, redis_url, upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of our own, flushed first: the suite's default (15) holds stray messages.
-WORKER_REDIS_URL = os.environ.get("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/14")
+WORKER_REDIS_URL = redis_url("TEST_WORKER_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 
 import pytest
 import redis
@@ -17,9 +16,10 @@ from sqlalchemy import select
 from advocacy import jobs, tasknames
 from advocacy.accounts.models import User
 from tests import factories as f
+from tests.conftest import redis_url
 from tests.worker.conftest import free_port
 
-JOBS_REDIS_URL = os.environ.get("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/13")
+JOBS_REDIS_URL = redis_url("TEST_JOBS_REDIS_URL", "redis://127.0.0.1:6379/13")
 WELCOME = tasknames.SEND_WELCOME
 
 

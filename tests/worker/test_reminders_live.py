@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -128,12 +127,20 @@ def no_more_to_come(app, sink, emails: list[str], kind: str = Kind.NOTICE,
     assert wait_until(done, timeout), "reminders still pending or leased"
 
 
+def scanned_until_delivered(scan_once, sink, emails: list[str]):
+    """A wait_until condition: everyone has their message; if not yet, one beat tick now."""
+    def condition() -> bool:
+        if len(delivered(sink, emails)) == len(emails):
+            return True
+        scan_once()
+        return False
+
+    return condition
+
+
 def settle(app, sink, emails, timeout: float = 30.0) -> None:
     """Scan every half second (as beat would, faster) until everyone has their message."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and len(delivered(sink, emails)) < len(emails):
-        scan(app)
-        time.sleep(0.5)  # beat's interval, shortened: a polling interval, not a wait
+    wait_until(scanned_until_delivered(lambda: scan(app), sink, emails), timeout, interval=0.5)
     no_more_to_come(app, sink, emails)
 
 
@@ -388,10 +395,8 @@ def test_workers_killed_again_and_again_during_a_fan_out(rapp, sink, start_worke
         victim.process.wait(10)
         workers[kill % 2] = start_worker()
         scan_like_beat(rapp)  # expired leases go to new batches
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(delivered(sink, emails)) < len(emails):
-        scan_like_beat(rapp)
-        time.sleep(0.5)  # beat's interval, shortened: a polling interval, not a wait
+    wait_until(scanned_until_delivered(lambda: scan_like_beat(rapp), sink, emails), 120,
+               interval=0.5)
     no_more_to_come(rapp, sink, emails)
     duplicates = assert_none_lost_duplicates_folded(rapp, sink, emails)
     print(f"fan-out of {FAN_OUT}: {KILLS} kills, {duplicates} duplicates, all folded")
