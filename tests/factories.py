@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from advocacy.accounts import service as accounts
@@ -13,6 +15,13 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.sharing import service as sharing
 from advocacy.sharing.models import Share
+from advocacy.tracking.service import (
+    find_target,
+    is_bot,
+    referrer_host,
+    store_clicks,
+    visitor_hash_parts,
+)
 from tests.conftest import PASSWORD
 
 _seq = itertools.count(1)
@@ -140,3 +149,33 @@ def takeover(person: User, *, account: str = "Instagram @ourtown", days_ahead: i
         person, account=account, day=(now + timedelta(days=days_ahead)).date(),
         plan="Show a night shift", today=now.date(), now=now,
     )
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who follows a share's link: an address, a browser, where they came from."""
+
+    remote_addr: str = "203.0.113.1"
+    user_agent: str = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+    referrer: str | None = None
+
+
+def click(token: str, visitor: Visitor, *, secret: str, now: datetime,
+          share_id: int | None = None) -> str | None:
+    """A click as the redirect and its drain record it: the token's target, the visitor's
+    day hash, bot or not, stored through `store_clicks` (idempotent by click id). Returns
+    where the redirect sends the visitor (None: unknown token). `share_id` skips the
+    look-up (a click drained late, for a share whose token is not at hand)."""
+    url = None
+    if share_id is None:
+        target = find_target(token)
+        if target is None:
+            return None
+        share_id, url = target.share_id, target.url
+    store_clicks([{
+        "click_id": uuid.uuid4().hex, "share_id": share_id, "created_at": now.isoformat(),
+        "visitor_hash": visitor_hash_parts(secret, now, visitor.remote_addr,
+                                           visitor.user_agent),
+        "referrer_host": referrer_host(visitor.referrer), "is_bot": is_bot(visitor.user_agent),
+    }])
+    return url

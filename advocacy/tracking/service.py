@@ -25,13 +25,6 @@ _crawlers = CrawlerDetect()
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RequestMeta:
-    remote_addr: str
-    user_agent: str
-    referrer: str | None
-
-
 def is_bot(user_agent: str) -> bool:
     """Link-preview fetchers and crawlers: crawlerdetect's list and the public
     crawler-user-agents list together; a missing user agent is no person.
@@ -41,11 +34,6 @@ def is_bot(user_agent: str) -> bool:
     if not user_agent.strip():
         return True
     return bool(_listed_crawler(user_agent) or _crawlers.isCrawler(user_agent))
-
-
-def visitor_hash(secret: str, meta: RequestMeta, now: datetime) -> str:
-    """Same visitor, same day, same hash; the day in the input stops linking across days."""
-    return visitor_hash_parts(secret, now, meta.remote_addr, meta.user_agent)
 
 
 def visitor_hash_parts(secret: str, now: datetime, remote_addr: str, user_agent: str) -> str:
@@ -95,37 +83,6 @@ def find_target(token: str) -> Target | None:
     return Target(share_id, with_utm(link, network, post_id, reference), post_id)
 
 
-def click_data(
-    share_id: int, meta: RequestMeta, *, secret: str, now: datetime, is_repeat: bool = False,
-    hashed: str | None = None, click_id: str | None = None,
-) -> dict:
-    """The click as plain JSON-able data, so it can wait in Redis if the database cannot take it."""
-    return {
-        "click_id": click_id or uuid.uuid4().hex,
-        "share_id": share_id,
-        "created_at": now.isoformat(),
-        "visitor_hash": hashed or visitor_hash(secret, meta, now),
-        "referrer_host": referrer_host(meta.referrer),
-        "is_bot": is_bot(meta.user_agent),
-        "is_repeat": is_repeat,
-    }
-
-
-def insert_click(data: dict) -> Click:
-    click = Click(
-        click_id=data.get("click_id"),
-        share_id=data["share_id"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        visitor_hash=data["visitor_hash"],
-        referrer_host=data["referrer_host"],
-        is_bot=bool(data["is_bot"]),
-        is_repeat=bool(data.get("is_repeat", False)),
-    )
-    db.session.add(click)
-    db.session.flush()
-    return click
-
-
 def store_clicks(items: list[dict]) -> int:
     """Insert clicks idempotently (keyed by click id): a batch replayed twice adds nothing.
 
@@ -155,17 +112,6 @@ def store_clicks(items: list[dict]) -> int:
     inserted = len(db.session.execute(statement.returning(Click.__table__.c.id), rows).all())
     db.session.flush()
     return inserted
-
-
-def record_click(
-    token: str, meta: RequestMeta, *, secret: str, now: datetime, is_repeat: bool = False
-) -> str | None:
-    """Look the token up by its index, insert one click, return where to send the visitor."""
-    target = find_target(token)
-    if target is None:
-        return None
-    insert_click(click_data(target.share_id, meta, secret=secret, now=now, is_repeat=is_repeat))
-    return target.url
 
 
 # --- Redis side: the buffer for clicks the database refused, drained into the database ---

@@ -14,7 +14,6 @@ from advocacy.content import variants
 from advocacy.db import utcnow
 from advocacy.privacy.retention import run_retention
 from advocacy.reminders.planning import year_so_far
-from advocacy.tracking import service as tracking
 from tests import factories as f
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -22,11 +21,11 @@ T0 = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 
 
 def meta(ip, ua="Mozilla/5.0 Firefox/128"):
-    return tracking.RequestMeta(remote_addr=ip, user_agent=ua, referrer=None)
+    return f.Visitor(remote_addr=ip, user_agent=ua, referrer=None)
 
 
 def click(share, when, n):
-    tracking.record_click(share.token, meta(f"203.0.113.{n % 250}"), secret="s", now=when)
+    f.click(share.token, meta(f"203.0.113.{n % 250}"), secret="s", now=when)
 
 
 def figures(person, post):
@@ -70,7 +69,7 @@ def test_every_click_figure_is_the_same_before_and_after_retention(db_session):
     for n in range(5):
         click(mine, T0 + timedelta(days=n * 20), n)
     click(theirs, T0 + timedelta(days=1), 50)
-    tracking.record_click(mine.token, meta("203.0.113.200", "Twitterbot/1.0"), secret="s",
+    f.click(mine.token, meta("203.0.113.200", "Twitterbot/1.0"), secret="s",
                           now=T0)  # a bot: never counted
     later = f.share(person, f.post(now=T0), "linkedin", now=datetime(2025, 2, 1, tzinfo=UTC))
     click(later, datetime(2025, 2, 2, tzinfo=UTC), 7)

@@ -11,7 +11,6 @@ import pytest
 from advocacy.activity.models import EventKind
 from advocacy.activity.recording import record_event
 from advocacy.activity.rollup import rebuild
-from advocacy.tracking.service import RequestMeta, record_click
 from tests import factories as f
 from tests.app.querycount import count_statements
 
@@ -48,7 +47,7 @@ def build(scale: int) -> dict:
             share = f.share(person, post, now=when)
             record_event(EventKind.SHARE, user=person, now=when, network="linkedin")
             for c in range(scale):
-                record_click(share.token, RequestMeta(f"192.0.2.{c + 2}", agent, None),
+                f.click(share.token, f.Visitor(f"192.0.2.{c + 2}", agent, None),
                              secret="s", now=when + timedelta(hours=1))
     rebuild(ZoneInfo("Europe/Oslo"))
     return {"me": me, "leader": leader, "curator": curator}

@@ -38,7 +38,6 @@ from advocacy.queue import service as queue
 from advocacy.sharing.models import Share
 from advocacy.stories import service as stories
 from advocacy.takeovers import service as takeovers
-from advocacy.tracking import service as tracking
 from advocacy.tracking.models import Click
 from tests import factories as f
 
@@ -48,7 +47,7 @@ T0 = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 
 
 def meta(ip):
-    return tracking.RequestMeta(remote_addr=ip, user_agent=UA, referrer="https://lnkd.in/x")
+    return f.Visitor(remote_addr=ip, user_agent=UA, referrer="https://lnkd.in/x")
 
 
 @dataclass
@@ -82,9 +81,9 @@ def rich_person(now=T0) -> Rich:
     colleague_share = f.share(colleague, posts[0], "linkedin", "Kollegas tekst", now=now)
     for n, share in enumerate([*shares, colleague_share]):
         for m in range(n + 2):
-            tracking.record_click(share.token, meta(f"203.0.113.{m}"), secret="s",
+            f.click(share.token, meta(f"203.0.113.{m}"), secret="s",
                                   now=share.created_at + timedelta(hours=m))
-    tracking.record_click(shares[0].token, meta("198.51.100.9"), secret="s",
+    f.click(shares[0].token, meta("198.51.100.9"), secret="s",
                           now=now)  # a click this month on last month's share
     queue.skip(person, posts[2], now)
     queue.record_impressions(person, [p.id for p in posts], now)
@@ -368,7 +367,7 @@ def test_admin_erasure_is_logged_and_needs_confirmation(client, login, db_sessio
 def plain_ambassador(unit, name, now):
     person = f.user(unit=unit, name=name)
     share = f.share(person, f.post(now=now), "linkedin", f"{name} sine ord", now=now)
-    tracking.record_click(share.token, meta("203.0.113.7"), secret="s", now=now)
+    f.click(share.token, meta("203.0.113.7"), secret="s", now=now)
     return person, share
 
 

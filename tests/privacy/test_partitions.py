@@ -12,7 +12,6 @@ from advocacy.activity.rollup import rollup_recent
 from advocacy.db import utcnow
 from advocacy.privacy.retention import run_retention
 from advocacy.queue import service as queue
-from advocacy.tracking import service as tracking
 from advocacy.tracking.models import Click
 from tests import factories as f
 
@@ -20,7 +19,7 @@ T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def meta(ip):
-    return tracking.RequestMeta(remote_addr=ip, user_agent="Mozilla/5.0 Firefox/128",
+    return f.Visitor(remote_addr=ip, user_agent="Mozilla/5.0 Firefox/128",
                                 referrer=None)
 
 
@@ -36,7 +35,7 @@ def test_retention_drops_old_month_partitions_and_keeps_the_figures(db_session):
     person = f.user(unit=f.unit())
     share = f.share(person, f.post(now=T0 - timedelta(days=1)), now=T0)
     for n in range(3):
-        tracking.record_click(share.token, meta(f"203.0.113.{n}"), secret="s",
+        f.click(share.token, meta(f"203.0.113.{n}"), secret="s",
                               now=T0 + timedelta(days=n))
     queue.skip(person, f.post(now=T0), T0)
     if partitioned:

@@ -19,7 +19,6 @@ from advocacy.privacy.models import DataExport, ExportStatus
 from advocacy.privacy.retention import run_retention
 from advocacy.programme.service import get_programme
 from advocacy.queue import service as queue
-from advocacy.tracking import service as tracking
 from advocacy.tracking.models import Click
 from tests import factories as f
 from tests.privacy.test_export_erasure import rollups
@@ -28,7 +27,7 @@ T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 
 def meta(ip, ua="Mozilla/5.0 Firefox/128"):
-    return tracking.RequestMeta(remote_addr=ip, user_agent=ua, referrer=None)
+    return f.Visitor(remote_addr=ip, user_agent=ua, referrer=None)
 
 
 def count(session, model, *where):
@@ -46,12 +45,12 @@ def busy_person():
     item = f.post(now=T0 - timedelta(days=1))
     share = f.share(person, item, now=T0)
     for n in range(4):
-        tracking.record_click(share.token, meta(f"203.0.113.{n}"), secret="s",
+        f.click(share.token, meta(f"203.0.113.{n}"), secret="s",
                               now=T0 + timedelta(days=n * 40))
-    tracking.record_click(share.token, meta("203.0.113.99", "Twitterbot/1.0"), secret="s",
+    f.click(share.token, meta("203.0.113.99", "Twitterbot/1.0"), secret="s",
                           now=T0)
     later = f.share(person, f.post(now=T0), "x", now=T0 + timedelta(days=100))
-    tracking.record_click(later.token, meta("203.0.113.50"), secret="s",
+    f.click(later.token, meta("203.0.113.50"), secret="s",
                           now=T0 + timedelta(days=101))
     queue.skip(person, f.post(now=T0), T0)
     return person, share
@@ -109,22 +108,22 @@ def test_a_late_row_in_a_pruned_month_does_not_recompute_it_from_what_is_left(db
         run_retention(utcnow(), UTC)
         before = rollups(db_session)
         # a click buffered in Redis long ago and drained only now, dated in a pruned month
-        tracking.insert_click(tracking.click_data(share.id, meta("203.0.113.77"), secret="s",
-                                                  now=T0 + timedelta(hours=1)))
+        f.click(share.token, meta("203.0.113.77"), secret="s", now=T0 + timedelta(hours=1),
+                share_id=share.id)
         rollup_recent(utcnow(), UTC)
         assert rollups(db_session) == before
 
 
 def test_nothing_younger_than_the_setting_and_nothing_in_an_open_month_is_pruned(db_session):
     share = f.share(f.user(), f.post(now=T0), now=T0)
-    tracking.record_click(share.token, meta("203.0.113.1"), secret="s", now=T0)
+    f.click(share.token, meta("203.0.113.1"), secret="s", now=T0)
     with time_machine.travel(T0 + timedelta(days=89), tick=False):
         assert run_retention(utcnow(), UTC).clicks_pruned == 0
     assert count(db_session, Click) == 1
     # a one-day setting never cuts into the month still being counted
     get_programme().retention_days = 1
     later = T0 + timedelta(days=200)
-    tracking.record_click(share.token, meta("203.0.113.2"), secret="s",
+    f.click(share.token, meta("203.0.113.2"), secret="s",
                           now=later - timedelta(days=3))
     with time_machine.travel(later, tick=False):
         assert prune_limit(utcnow(), 1, UTC) == datetime(2026, 7, 1, tzinfo=UTC)

@@ -13,7 +13,7 @@ PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.
 
 
 def meta(ua=PHONE, ip="203.0.113.7", ref="https://www.linkedin.com/feed/"):
-    return tracking.RequestMeta(remote_addr=ip, user_agent=ua, referrer=ref)
+    return f.Visitor(remote_addr=ip, user_agent=ua, referrer=ref)
 
 
 def test_click_is_recorded_and_redirect_has_utm(db_session):
@@ -21,7 +21,7 @@ def test_click_is_recorded_and_redirect_has_utm(db_session):
     item = f.post(link="https://jobb.example.no/stilling?id=7&utm_source=old")
     record = f.share(person, item, "linkedin")
     now = utcnow()
-    target = tracking.record_click(record.token, meta(), secret=SECRET, now=now)
+    target = f.click(record.token, meta(), secret=SECRET, now=now)
     parts = urlsplit(target)
     assert parts.netloc == "jobb.example.no" and parts.path == "/stilling"
     assert parse_qs(parts.query) == {
@@ -40,7 +40,7 @@ def test_click_is_recorded_and_redirect_has_utm(db_session):
 
 def test_no_raw_ip_is_stored(db_session):
     record = f.share(f.user(), f.post())
-    tracking.record_click(record.token, meta(ip="198.51.100.23"), secret=SECRET, now=utcnow())
+    f.click(record.token, meta(ip="198.51.100.23"), secret=SECRET, now=utcnow())
     click = db_session.scalar(select(Click))
     stored = " ".join(str(getattr(click, c.key)) for c in Click.__table__.columns)
     assert "198.51.100.23" not in stored
@@ -49,11 +49,15 @@ def test_no_raw_ip_is_stored(db_session):
 
 def test_visitor_hash_same_visitor_same_day_differs_across_days_and_people():
     now = utcnow()
-    a = tracking.visitor_hash(SECRET, meta(), now)
-    assert a == tracking.visitor_hash(SECRET, meta(), now + timedelta(seconds=1))
-    assert a != tracking.visitor_hash(SECRET, meta(ip="203.0.113.8"), now)
-    assert a != tracking.visitor_hash(SECRET, meta(), now + timedelta(days=1))
-    assert a != tracking.visitor_hash("other-secret", meta(), now)
+
+    def hashed(secret=SECRET, when=now, ip="203.0.113.7"):
+        return tracking.visitor_hash_parts(secret, when, ip, PHONE)
+
+    a = hashed()
+    assert a == hashed(when=now + timedelta(seconds=1))
+    assert a != hashed(ip="203.0.113.8")
+    assert a != hashed(when=now + timedelta(days=1))
+    assert a != hashed(secret="other-secret")
 
 
 def test_link_preview_crawlers_are_flagged(db_session):
@@ -65,15 +69,15 @@ def test_link_preview_crawlers_are_flagged(db_session):
         "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
         "",
     ):
-        tracking.record_click(record.token, meta(ua=ua), secret=SECRET, now=utcnow())
-    tracking.record_click(record.token, meta(), secret=SECRET, now=utcnow())
+        f.click(record.token, meta(ua=ua), secret=SECRET, now=utcnow())
+    f.click(record.token, meta(), secret=SECRET, now=utcnow())
     flags = [c.is_bot for c in db_session.scalars(select(Click).order_by(Click.id))]
     assert flags == [True, True, True, True, True, False]
 
 
 def test_unknown_token_records_nothing(db_session):
     f.share(f.user(), f.post())
-    assert tracking.record_click("no-such-token", meta(), secret=SECRET, now=utcnow()) is None
+    assert f.click("no-such-token", meta(), secret=SECRET, now=utcnow()) is None
     assert db_session.scalar(select(Click)) is None
 
 
