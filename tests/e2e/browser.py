@@ -30,4 +30,7 @@ def follow(page, selector: str) -> None:
 def overflow(page) -> int:
     """How many CSS pixels the page scrolls sideways (0 or less: it fits)."""
     page.wait_for_load_state()
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    # clientWidth, not innerWidth: a phone browser zooms out to fit a page that is too wide,
+    # so innerWidth grows with the page.
+    return page.evaluate("document.documentElement.scrollWidth"
+                         " - document.documentElement.clientWidth")

@@ -63,7 +63,9 @@ EXCLUDED_PREFIXES = {"api.": "the JSON API (its HTML docs page, api_pages.docs, 
 # Reads every scrollable element without a keyboard way in, every open drop-down that
 # leaves the screen, and the page width.
 MEASURE = r"""() => {
-  const width = window.innerWidth;
+  // The layout viewport: a phone browser (is_mobile) zooms out to show a page that is too
+  // wide, so window.innerWidth grows with the page and would hide what scrolls sideways.
+  const width = document.documentElement.clientWidth;
   const out = {scrollWidth: document.documentElement.scrollWidth, width, wide: [], menus: []};
   if (out.scrollWidth > width) {
     out.wide = [...document.querySelectorAll('body *')]
