@@ -326,3 +326,32 @@ def org(db_session):
         "health_leader": f.user("ambassador", "leader", unit=health, name="Hanna Leader"),
         "schools_leader": f.user("ambassador", "leader", unit=schools, name="Sigurd Leader"),
     }
+
+
+# --- mail and chat sinks for the reminders (reminders, takeovers, accounts tests) ---------
+
+@pytest.fixture(scope="module")
+def sink():
+    from tests.sinks import ReminderSmtpSink  # it imports tests.worker.conftest, which imports us
+
+    server = ReminderSmtpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hook():
+    from tests.sinks import HttpSink
+
+    server = HttpSink().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(sink, app, monkeypatch):
+    sink.clear()
+    sink.refuse.clear()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", sink.port)
+    return sink

@@ -16,11 +16,7 @@ from advocacy.queue import service as queue
 from advocacy.reminders import planning
 from advocacy.sharing.models import Share
 from tests import factories as f
-from tests.reminders import test_reminders_web as rw
-from tests.reminders.test_reminders_web import always, first_login_link, path, send_all
-
-# The SMTP sink and its fixture, shared with the reminder tests.
-sink, smtp = rw.sink, rw.smtp
+from tests.helpers import always, first_login_link, path, send_all
 
 ALL = {"linkedin": "In text", "facebook": "Fb text", "x": "X text"}
 

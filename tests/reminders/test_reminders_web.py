@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -15,61 +14,8 @@ from advocacy.reminders import delivery, dispatch, notices, planning, preference
 from advocacy.reminders import settings as reminder_settings
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, ReminderSettings, Status
 from tests import factories as f
-from tests.sinks import HttpSink, ReminderSmtpSink
+from tests.helpers import always, first_login_link, path, send_all
 from tests.worker.conftest import free_port
-
-
-@pytest.fixture(scope="module")
-def sink():
-    server = ReminderSmtpSink().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def hook():
-    server = HttpSink().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp(sink, app, monkeypatch):
-    sink.clear()
-    sink.refuse.clear()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", sink.port)
-    return sink
-
-
-def always(person):
-    """Preferences that allow reminders at any hour, so tests do not depend on the clock."""
-    pref = ReminderPreference(user_id=person.id, work_start=0, work_end=24, work_days="1234567")
-    db.session.add(pref)
-    db.session.flush()
-    return pref
-
-
-def send_all(now=None):
-    """What the scan and the batch task do, without the broker."""
-    results = []
-    moment = now or utcnow()
-    for token, ids in dispatch.dispatch(moment):
-        results.append(delivery.send_batch(token, ids, commit=db.session.commit,
-                                           clock=lambda: moment))
-    return results
-
-
-def links(message) -> list[str]:
-    import re
-
-    text = message.get_body(("plain",)).get_content()
-    return re.findall(r"http://localhost/\S+", text)
-
-
-def path(url: str) -> str:
-    return urlsplit(url).path
-
 
 # --- e-mail -------------------------------------------------------------------------------
 
@@ -219,11 +165,6 @@ def test_webhook_failures_are_reported_and_do_not_stop_e_mail(db_session, smtp, 
 
 
 # --- the one-click login link ---------------------------------------------------------------
-
-
-def first_login_link(smtp, person) -> str:
-    (message,) = smtp.to(person.email)
-    return next(u for u in links(message) if "/go/" in u)
 
 
 def test_one_click_link_logs_in_once_and_opens_the_share_page(db_session, smtp, client):

@@ -16,7 +16,7 @@ from advocacy.programme.service import get_programme
 from advocacy.reminders.models import Kind, Reminder, ReminderPreference, Status
 from advocacy.takeovers import service as takeovers
 from tests import factories as f
-from tests.reminders.test_reminders_web import hook, send_all, sink, smtp  # noqa: F401 - fixtures
+from tests.helpers import send_all
 
 OSLO = ZoneInfo("Europe/Oslo")
 
