@@ -46,7 +46,7 @@ def card_text(post, first: str | None = None) -> str:
 def _commit_keeping_loaded() -> None:
     """Commit without expiring what this request just loaded: otherwise the template reloads
     every post, its variants, topics and units, the user and the programme one by one
-    (35 statements instead of 11 for a page of five; tests/perf/test_query_counts.py)."""
+    (35 statements instead of 11 for a page of five; tests/app/test_query_counts.py)."""
     session = db.session()
     previous, session.expire_on_commit = session.expire_on_commit, False
     try:
