@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_app, own_database, upgrade
-from tests.e2e.browser import log_in
+from tests.e2e.browser import follow, log_in
 from tests.e2e.conftest import serving
 
 LONG = "Helse- og omsorgstjenesten, hjemmesykepleien sone nord"
@@ -44,7 +44,7 @@ def test_layout_of_help_texts_buttons_and_the_unit_picker(live_url, browser):
         # a field with an error: its help text keeps the muted colour, the error is red
         page.goto(f"{live_url}/curate/programme")
         page.fill("#weekly_post_cap", "-1")
-        page.click("main form button[type=submit]")
+        follow(page, "main form button[type=submit]")  # the answer's styles, loaded
         colour = "e => getComputedStyle(e).color"
         assert page.locator("#weekly_post_cap[aria-invalid=true]").count() == 1
         help_colour = page.eval_on_selector("#weekly_post_cap-help", colour)
