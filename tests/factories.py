@@ -15,9 +15,9 @@ from advocacy.db import utcnow
 from advocacy.extensions import db
 from advocacy.sharing import service as sharing
 from advocacy.sharing.models import Share
+from advocacy.tracking.bots import is_bot
 from advocacy.tracking.service import (
     find_target,
-    is_bot,
     referrer_host,
     store_clicks,
     visitor_hash_parts,

@@ -262,7 +262,7 @@ class Spool:
 def finish(item: dict, repeated: bool | None = None) -> dict:
     """A click as it left the request path, made ready for the database (bot flag here,
     off the request path)."""
-    from advocacy.tracking.service import is_bot
+    from advocacy.tracking.bots import is_bot
 
     data = dict(item)
     ua = data.pop("ua", None)

@@ -12,8 +12,6 @@ from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
-from crawlerdetect import CrawlerDetect
-from crawleruseragents import is_crawler as _listed_crawler
 from sqlalchemy import select
 
 from advocacy.content.models import Post
@@ -21,19 +19,7 @@ from advocacy.db import insert_or_ignore
 from advocacy.extensions import db
 from advocacy.tracking.models import Click, Share
 
-_crawlers = CrawlerDetect()
 log = logging.getLogger(__name__)
-
-
-def is_bot(user_agent: str) -> bool:
-    """Link-preview fetchers and crawlers: crawlerdetect's list and the public
-    crawler-user-agents list together; a missing user agent is no person.
-
-    Runs in the click drain, off the request path (both lists are large regular expressions).
-    """
-    if not user_agent.strip():
-        return True
-    return bool(_listed_crawler(user_agent) or _crawlers.isCrawler(user_agent))
 
 
 def visitor_hash_parts(secret: str, now: datetime, remote_addr: str, user_agent: str) -> str:

@@ -1,9 +1,12 @@
 """Issue 10 item 6: the bot flag catches the public crawler-user-agents list and no browser."""
 # ruff: noqa: E501  (real user agents are long)
 
-import crawleruseragents
+import random
 
-from advocacy.tracking.service import is_bot
+import crawleruseragents
+from crawlerdetect import CrawlerDetect
+
+from advocacy.tracking.bots import is_bot
 
 BROWSERS = [
     # desktop
@@ -57,3 +60,17 @@ def test_link_preview_fetchers_and_empty_agents_are_bots():
                "Twitterbot/1.0", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
                "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5", "", "   "):
         assert is_bot(ua), ua
+
+
+def test_the_answers_are_the_libraries_own_agent_by_agent():
+    """RE2 runs the lists faster; it must not change a single answer: every sample agent of
+    the list, every browser above, and browsers with random build numbers (as the bench
+    sends), against crawler-user-agents' and crawlerdetect's own functions."""
+    detect = CrawlerDetect()
+    rng = random.Random(7)
+    agents = [*listed_agents(), *BROWSERS,
+              *(f"{rng.choice(BROWSERS)} Build/{rng.randrange(10**6)}" for _ in range(300)),
+              "Yandex/1.0", "Mozilla/5.0 YandexSearch/21.0", "curl/8.5.0", "WhatsApp/2.24"]
+    differ = [agent for agent in agents if is_bot(agent) != bool(
+        crawleruseragents.is_crawler(agent) or detect.is_crawler(agent))]
+    assert differ == []
