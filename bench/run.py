@@ -5,7 +5,8 @@ measured in the same run on the same server settings (issue 11).
    and kept as a template database `bench_tpl_<key>`, the key being a hash of the
    migration files, the demo-data generator's source and the size; every run copies it to
    `bench_run` (or `bench_smoke_run`), so the measured data is always the same.
-2. A Redis of the run's own, one Celery worker (with beat), and gunicorn with
+2. A Redis of the run's own, one Celery worker (no beat: the bench sends the scheduled
+   tasks it needs itself, when it needs them), and gunicorn with
    gunicorn.conf.py's settings (WEB_CONCURRENCY, WEB_THREADS) on 127.0.0.1 for the
    product and for the two baselines: `bare` (bench/bare_app.py, a fixed 302) and
    `bare_db` (bench/bare_db_app.py, one indexed SELECT plus one INSERT on the same database).
@@ -39,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -95,6 +97,7 @@ class Run:
     processes: list[subprocess.Popen] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     routes: set[str] = field(default_factory=set)
+    app: Any = None  # the product's app on the run's database and Redis (for its jobs)
     clicks_sent: int = 0
     redirect_paths: list[str] = field(default_factory=list)  # the redirect's tokens
     _cookie_cache: dict[str, list[str]] = field(default_factory=dict)
@@ -184,8 +187,9 @@ def start_servers(run: Run) -> None:
                                       name="bench"))
     from tests.conftest import make_app  # the app's route list, to see what exists
 
-    app = make_app(run.database_url, REDIS_URL=run.redis.url)
-    run.routes = {rule.rule for rule in app.url_map.iter_rules()}
+    run.app = make_app(run.database_url, REDIS_URL=run.redis.url,
+                       REDIS_KEY_PREFIX=run.env.get("REDIS_KEY_PREFIX", "advocacy:"))
+    run.routes = {rule.rule for rule in run.app.url_map.iter_rules()}
 
 
 BARE_SETUP = (
@@ -355,13 +359,71 @@ def _registered_tasks(run: Run) -> list[str]:
     return sorted(name for name in celery.tasks if name in all_names())
 
 
-def redirect_scenario(run: Run) -> Result:
-    paths = run.redirect_paths = tokens(run)
-    wrk(run, "product", paths, [], run.args.connections, expect=302, seconds=run.args.warmup)
+REDIRECT_WARMUP = 15  # s of unmeasured redirects first: see redirect_scenario
+
+
+def warm_targets(run: Run) -> int:
+    """What beat does on a running site (every 15 s, a full warm at most every 30 min): the
+    newest shares' targets written to the cache the web processes share in Redis."""
+    from advocacy.tracking import shared_cache
+
+    with run.app.app_context():
+        return shared_cache.warm(run.app, force=True) or 0
+
+
+class Nudger:
+    """Sends the click drain every `every` seconds while the load runs, as beat does."""
+
+    def __init__(self, run: Run, every: float) -> None:
+        import threading
+
+        self.run, self.every = run, every
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        from celery import Celery
+
+        from advocacy import tasknames
+
+        sender = Celery(broker=self.run.redis.url)
+        try:
+            while not self.stopped.wait(self.every):
+                sender.send_task(tasknames.DRAIN_CLICKS)
+        finally:
+            sender.close()
+
+    def __enter__(self) -> Nudger:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=30)
+
+
+def redirect_scenario(run: Run, draining: bool = False) -> Result:
+    """The redirect at saturation, in the state of a running site: the shared target cache
+    warmed (as beat keeps it), then REDIRECT_WARMUP seconds of load so that every web process
+    has looked up most of the 5,000 random tokens (after 3 s each had seen about a third, and
+    the measured p99 was the cold caches': bench/README.md). `draining`: the click drain runs
+    every 5 s during the measured load, as beat schedules it, on the same cores; otherwise
+    the clicks wait in the stream (a burst) and are drained after."""
+    name = "redirect_draining" if draining else "redirect"
+    paths = run.redirect_paths = run.redirect_paths or tokens(run)
+    warm_targets(run)
+    warmup = run.args.warmup if run.args.smoke else max(run.args.warmup, REDIRECT_WARMUP)
+    wrk(run, "product", paths, [], run.args.connections, expect=302, seconds=warmup)
     drain(run, count_clicks(run), timeout=30)
     before = count_clicks(run)
-    figures = wrk(run, "product", paths, [], run.args.connections, expect=302)
-    result = http_result("redirect", figures)
+    if draining:
+        from worker.schedule import SCHEDULE
+
+        with Nudger(run, float(SCHEDULE["tracking-drain-clicks"]["schedule"])):
+            figures = wrk(run, "product", paths, [], run.args.connections, expect=302)
+    else:
+        figures = wrk(run, "product", paths, [], run.args.connections, expect=302)
+    result = http_result(name, figures)
     run.clicks_sent += figures["requests"]  # every agent in the Lua list is a person
     recorded = drain(run, before)
     run.clicks_recorded += recorded
@@ -370,6 +432,8 @@ def redirect_scenario(run: Run) -> Result:
     else:
         result.note = ("0 lost (recorded may exceed sent by the requests in flight when wrk "
                        "stopped)")
+    if draining:
+        result.note = "click drain every 5 s during the load; " + result.note
     return result
 
 
@@ -476,6 +540,8 @@ def scenarios(args: argparse.Namespace) -> list[Scenario]:
         Scenario("bare", "bare", paths=bare_tokens),
         Scenario("bare_db", "bare_db", paths=bare_tokens),
         Scenario("redirect", "product", run=redirect_scenario),
+        Scenario("redirect_draining", "product",
+                 run=lambda run: redirect_scenario(run, draining=True)),
         Scenario("redirect_paced", "product", run=paced_redirect_scenario),
         Scenario("queue", "product", paths=lambda r: ["/queue"],
                  cookies=cookies_for("ambassador", n)),
