@@ -1,12 +1,12 @@
 """CSV that spreadsheets open safely: cells that would run as formulas are escaped; and CSV
-that spreadsheets wrote, read back (`decode`, `sniff_delimiter`: the people and the
-applications imports)."""
+that spreadsheets wrote, read back (the people and the applications imports: `decode`,
+`sniff_delimiter`, `header_columns`)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -73,3 +73,16 @@ def sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def header_columns(header: Sequence[str], aliases: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Column index of each known field, from a header row: a heading matches a field when,
+    lower-cased with its spaces collapsed, it is one of the field's aliases; the first
+    matching column wins."""
+    found: dict[str, int] = {}
+    for index, heading in enumerate(header):
+        label = " ".join(heading.strip().lower().split())
+        for name, names in aliases.items():
+            if label in names and name not in found:
+                found[name] = index
+    return found

@@ -53,6 +53,17 @@ class Base(DeclarativeBase):
         __table__: ClassVar[Table]
 
 
+def link_table(metadata: MetaData, name: str, *targets: str) -> Table:
+    """A many-to-many link table: for each target table ("users", "topics", ...) a column
+    `<singular>_id` referring to its id, deleted with it; together the primary key."""
+    from sqlalchemy import Column, ForeignKey, Integer
+
+    return Table(name, metadata, *(
+        Column(f"{target.removesuffix('s')}_id", Integer,
+               ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True)
+        for target in targets))
+
+
 def rowcount(result: Result[Any]) -> int:
     """The rows an UPDATE or DELETE matched (0 if the driver cannot tell). `Session.execute`
     is typed to return a `Result`; for these statements it is a `CursorResult`."""

@@ -31,6 +31,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from advocacy.trees import subtree
+
 ORGANISATION = 0  # the virtual root; its own people are those without a unit
 OTHER = "other"
 
@@ -53,13 +55,7 @@ class Folding:
     def subtree(self, unit_id: int) -> set[int]:
         if unit_id in self.inside:
             return set(self.inside[unit_id])
-        out, stack = set(), [unit_id]
-        while stack:
-            node = stack.pop()
-            if node not in out:
-                out.add(node)
-                stack.extend(self.children.get(node, ()))
-        return out
+        return subtree(self.children, [unit_id])
 
     def total(self, units: Iterable[int]) -> int:
         return sum(self.sizes.get(u, 0) for u in units)

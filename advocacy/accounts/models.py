@@ -6,22 +6,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advocacy.access import RoleName  # noqa: F401  (the roles are named in advocacy.access)
-from advocacy.db import utcnow
+from advocacy.db import link_table, utcnow
 from advocacy.extensions import Model, db
 
 if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
     from advocacy.content.models import Topic
 
-user_topics = Table(
-    "user_topics",
-    db.metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
-)
+user_topics = link_table(db.metadata, "user_topics", "users", "topics")
 
 
 class Unit(Model):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from advocacy.accounts.models import Unit
 from advocacy.extensions import db
+from advocacy.trees import subtree
 
 _KEY = "advocacy_unit_tree"
 
@@ -59,14 +60,7 @@ class UnitTree:
 
     def descendants(self, unit_ids: Iterable[int]) -> set[int]:
         """The units and every unit below them."""
-        out: set[int] = set()
-        stack = list(unit_ids)
-        while stack:
-            uid = stack.pop()
-            if uid not in out:
-                out.add(uid)
-                stack.extend(self.children.get(uid, ()))
-        return out
+        return subtree(self.children, unit_ids)  # type: ignore[arg-type]  # keys may be None
 
     def in_order(self) -> list[tuple[int, int]]:
         """(unit id, depth) in tree order, each level by name: select boxes, the admin list."""

@@ -8,18 +8,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
-    Column,
     ForeignKey,
     Index,
-    Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from advocacy.db import utcnow
+from advocacy.db import link_table, utcnow
 from advocacy.extensions import Model, db
 
 if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
@@ -61,19 +58,8 @@ class PostStatus(enum.StrEnum):
 SCHEDULED = "scheduled"
 
 
-post_topics = Table(
-    "post_topics",
-    db.metadata,
-    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
-)
-
-post_units = Table(
-    "post_units",
-    db.metadata,
-    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
-)
+post_topics = link_table(db.metadata, "post_topics", "posts", "topics")
+post_units = link_table(db.metadata, "post_units", "posts", "units")
 
 
 class Topic(Model):

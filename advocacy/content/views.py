@@ -208,14 +208,11 @@ def new_post():
     return _save(form, None) or _editor(form, None)
 
 
-def _get_post(post_id: int) -> Post:
-    return db.session.get(Post, post_id) or abort(404)
-
 
 @bp.get("/posts/<int:post_id>")
 @roles_required(CURATOR)
 def post(post_id: int):
-    item = _get_post(post_id)
+    item = db.get_or_404(Post, post_id)
     return _post_page(item)
 
 
@@ -239,13 +236,13 @@ def _post_page(item: Post, comment_form: CommentForm | None = None, status: int 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @roles_required(CURATOR)
 def edit_post(post_id: int):
-    item = _get_post(post_id)
+    item = db.get_or_404(Post, post_id)
     form = _post_form(item)
     return _save(form, item) or _editor(form, item)
 
 
 def _review_step(post_id: int, step, message: str, action: str):
-    item = _get_post(post_id)
+    item = db.get_or_404(Post, post_id)
     with attempt(ReviewError) as tried:
         step(item)
         audit.record(current_user.id, action, now=utcnow(), target_type="post",
@@ -310,7 +307,7 @@ def reopen(post_id: int):
 @bp.post("/posts/<int:post_id>/comments")
 @roles_required(CURATOR)
 def comment(post_id: int):
-    item = _get_post(post_id)
+    item = db.get_or_404(Post, post_id)
     form = CommentForm()
     if form.validate_on_submit():
         with attempt(ContentError, form=form, field="body") as tried:
@@ -348,7 +345,7 @@ def topics():
 
 
 def _get_topic(topic_id: int) -> Topic:
-    return db.session.get(Topic, topic_id) or abort(404)
+    return db.get_or_404(Topic, topic_id)
 
 
 @bp.route("/topics/<int:topic_id>", methods=["GET", "POST"])

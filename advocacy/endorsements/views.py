@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -48,14 +48,11 @@ def index():
     return _endorse_page()
 
 
-def _post_or_404(post_id: int) -> Post:
-    return db.session.get(Post, post_id) or abort(404)
-
 
 @bp.post("/endorse/<int:post_id>")
 @roles_required(LEADER)
 def endorse(post_id: int):
-    post = _post_or_404(post_id)
+    post = db.get_or_404(Post, post_id)
     form = EndorseForm()
     if form.validate_on_submit():
         with attempt(service.EndorsementError, form=form, field="note") as tried:
@@ -69,7 +66,7 @@ def endorse(post_id: int):
 @bp.post("/endorse/<int:post_id>/withdraw")
 @roles_required(LEADER)
 def withdraw(post_id: int):
-    post = _post_or_404(post_id)
+    post = db.get_or_404(Post, post_id)
     if service.withdraw(current_user, post, utcnow()):
         db.session.commit()
         flash(_("Your endorsement of “%(title)s” is withdrawn.", title=post.title), "info")
@@ -79,7 +76,7 @@ def withdraw(post_id: int):
 @bp.route("/curate/posts/<int:post_id>/endorsements", methods=["GET", "POST"])
 @roles_required(CURATOR)
 def post_endorsements(post_id: int):
-    post = _post_or_404(post_id)
+    post = db.get_or_404(Post, post_id)
     form = RequestForm()
     form.leader_id.choices = [(u.id, u.name) for u in service.leaders()]
     if form.validate_on_submit():

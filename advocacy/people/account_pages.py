@@ -79,7 +79,7 @@ def change_password():
 @roles_required(ADMIN)
 def edit_user(user_id: int):
     """Change a person's name, e-mail, unit, job title, language and roles."""
-    person = db.session.get(User, user_id) or abort(404)
+    person = db.get_or_404(User, user_id)
     form = UserEditForm()
     form.unit_id.choices = unit_choices(_("No unit"))
     form.led_unit_ids.choices = unit_choices("")[1:]
@@ -116,7 +116,7 @@ def edit_user(user_id: int):
 @roles_required(ADMIN)
 def set_user_active(user_id: int):
     """Deactivate (the person left) or reactivate; history is kept either way."""
-    person = db.session.get(User, user_id) or abort(404)
+    person = db.get_or_404(User, user_id)
     wanted = request.form.get("active")
     if wanted not in ("0", "1"):
         abort(400)
@@ -139,7 +139,7 @@ def set_user_active(user_id: int):
 @roles_required(ADMIN)
 def edit_unit(unit_id: int):
     """Rename a unit or move it in the tree; never under itself or its own sub-units."""
-    unit = db.session.get(Unit, unit_id) or abort(404)
+    unit = db.get_or_404(Unit, unit_id)
     below = service.descendant_ids([unit.id])
     form = UnitEditForm()
     form.parent_id.choices = [c for c in unit_choices(_("Top level")) if c[0] not in below]

@@ -21,7 +21,12 @@ from sqlalchemy import insert, select, update
 from advocacy.accounts.models import Role, RoleName, User
 from advocacy.accounts.units import tree
 from advocacy.config import LANGUAGES
-from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter  # noqa: F401  (also read here)
+from advocacy.csvsafe import (  # noqa: F401  (also read here)
+    ImportFileError,
+    decode,
+    header_columns,
+    sniff_delimiter,
+)
 from advocacy.db import commit_retrying, utcnow
 from advocacy.extensions import db
 
@@ -181,16 +186,6 @@ def load_directory() -> Directory:
 _KNOWN = ("id", "email", "name", "title", "unit_id", "locale", "active")
 
 
-def _header_map(header: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = " ".join(cell.strip().lower().split())
-        for name, aliases in HEADERS.items():
-            if key in aliases and name not in found:
-                found[name] = index
-    return found
-
-
 def _unit_lookup() -> tuple[dict[str, list[int]], dict[str, int]]:
     units = tree()
     by_name: dict[str, list[int]] = {}
@@ -230,7 +225,7 @@ def parse(data: bytes, *, by: Importer, directory: Directory | None = None) -> I
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
         raise _malformed(1, exc) from exc
-    columns = _header_map(header)
+    columns = header_columns(header, HEADERS)
     missing = [name for name in ("email", "name") if name not in columns]
     if missing:
         raise ImportFileError(_l(

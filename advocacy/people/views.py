@@ -187,7 +187,7 @@ def confirm():
 
 
 def _set_active(user_id: int, active: bool):
-    person = db.session.get(User, user_id) or abort(404)
+    person = db.get_or_404(User, user_id)
     try:
         service.set_active(person, active, by=current_user, now=utcnow())
     except ValueError as exc:

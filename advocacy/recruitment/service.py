@@ -17,7 +17,7 @@ from advocacy.accounts.models import User
 from advocacy.activity.models import ActivityEvent, EventKind
 from advocacy.activity.recording import record_event
 from advocacy.content.models import Network, Post, PostKind
-from advocacy.csvsafe import ImportFileError, decode, sniff_delimiter
+from advocacy.csvsafe import ImportFileError, decode, header_columns, sniff_delimiter
 from advocacy.db import rowcount
 from advocacy.extensions import db
 from advocacy.recruitment.models import Application, SurveyChoice
@@ -359,12 +359,7 @@ def import_csv(data: bytes, *, now: datetime) -> int:
     reader = csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=delimiter)
     try:
         header = next(reader)
-        columns: dict[str, int] = {}
-        for index, heading in enumerate(header):
-            label = " ".join(heading.strip().lower().split())
-            for name, aliases in CSV_HEADERS.items():
-                if label in aliases and name not in columns:
-                    columns[name] = index
+        columns = header_columns(header, CSV_HEADERS)
         if "job_reference" not in columns or "application_id" not in columns:
             raise CsvImportError(_l(
                 "The first line must name the columns; “job_reference” and “application_id” "

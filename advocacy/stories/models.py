@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from advocacy.db import utcnow
+from advocacy.decisions import Answered
 from advocacy.extensions import Model
 
 if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
@@ -22,7 +21,7 @@ class StoryStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Story(Model):
+class Story(Answered, Model):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,8 +37,5 @@ class Story(Model):
     status: Mapped[str] = mapped_column(String(20), default=StoryStatus.NEW, index=True)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from advocacy import decisions
 from advocacy.accounts.models import User
 from advocacy.content import alt_text
 from advocacy.content.editing import create_post
@@ -84,23 +85,17 @@ def accept(story: Story, curator: User, *, link: str, now: datetime) -> Post:
     post.image_name = story.photo_name
     post.image_alt = story.photo_alt if story.photo_name else ""
     record(post, "updated", curator.id, now, {"story": [None, story.id]})
-    story.status = StoryStatus.ACCEPTED
     story.post_id = post.id
-    story.decided_by_id = curator.id
-    story.decided_at = now
-    db.session.flush()
+    decisions.answer(story, curator, StoryStatus.ACCEPTED, now)
     return post
 
 
 def decline(story: Story, curator: User, *, reason: str, now: datetime) -> Story:
     _decided(story)
-    if not reason.strip():
-        raise StoryError({"reason": _l("Tell the author why, so they can try again.")})
-    if len(reason) > 2000:
-        raise StoryError({"reason": _l("Use at most %(n)d characters.", n=2000)})
-    story.status = StoryStatus.DECLINED
+    problem = decisions.note_problem(
+        reason, required=_l("Tell the author why, so they can try again."))
+    if problem:
+        raise StoryError({"reason": problem})
     story.decline_reason = reason.strip()
-    story.decided_by_id = curator.id
-    story.decided_at = now
-    db.session.flush()
+    decisions.answer(story, curator, StoryStatus.DECLINED, now)
     return story

@@ -102,7 +102,7 @@ def inbox():
 
 
 def _story(story_id: int) -> Story:
-    return db.session.get(Story, story_id) or abort(404)
+    return db.get_or_404(Story, story_id)
 
 
 def _story_page(story: Story, accept: AcceptForm | None = None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from advocacy.db import utcnow
+from advocacy.decisions import Answered
 from advocacy.extensions import Model
 
 if TYPE_CHECKING:  # the relationships' targets (resolved by name at run time)
@@ -22,7 +22,7 @@ class TakeoverStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Takeover(Model):
+class Takeover(Answered, Model):
     __tablename__ = "takeovers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,9 +34,6 @@ class Takeover(Model):
     plan: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=TakeoverStatus.REQUESTED)
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from advocacy import decisions
 from advocacy.accounts.models import User
 from advocacy.extensions import db
 from advocacy.reminders import notices
@@ -81,10 +82,7 @@ def approve(takeover: Takeover, curator: User, *, now: datetime, tz: ZoneInfo) -
         raise TakeoverError({"status": _l("This request has already been answered.")})
     if _taken(takeover.account, takeover.day, exclude_id=takeover.id):
         raise TakeoverError({"status": _l("Someone already has this account on that day.")})
-    takeover.status = TakeoverStatus.APPROVED
-    takeover.decided_by_id = curator.id
-    takeover.decided_at = now
-    db.session.flush()
+    decisions.answer(takeover, curator, TakeoverStatus.APPROVED, now)
     if takeover.user is not None:
         earliest, day_starts = reminder_window(takeover.day, tz)
         day_ends = day_starts + timedelta(days=1)
@@ -100,13 +98,11 @@ def approve(takeover: Takeover, curator: User, *, now: datetime, tz: ZoneInfo) -
 def decline(takeover: Takeover, curator: User, *, note: str, now: datetime) -> Takeover:
     if takeover.status != TakeoverStatus.REQUESTED:
         raise TakeoverError({"status": _l("This request has already been answered.")})
-    if len(note) > 2000:
-        raise TakeoverError({"note": _l("Use at most %(n)d characters.", n=2000)})
-    takeover.status = TakeoverStatus.DECLINED
+    problem = decisions.note_problem(note)
+    if problem:
+        raise TakeoverError({"note": problem})
     takeover.decision_note = note.strip()
-    takeover.decided_by_id = curator.id
-    takeover.decided_at = now
-    db.session.flush()
+    decisions.answer(takeover, curator, TakeoverStatus.DECLINED, now)
     return takeover
 
 

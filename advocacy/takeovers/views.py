@@ -53,7 +53,7 @@ def manage():
 
 
 def _decide(takeover_id: int, step, message: str, action: str):
-    item = db.session.get(Takeover, takeover_id) or abort(404)
+    item = db.get_or_404(Takeover, takeover_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
