@@ -127,7 +127,7 @@ class People(Organisation):
             self.tune(p, rate=rng.lognormvariate(math.log(2.5), 0.4), reach=1.5,
                       profile=cat.PROFILES[leaf.leaf.profile])
             people.append(p)
-            if email:  # a second curator, so four-eyes review can be tried (issue 14 item 13)
+            if email:  # a second curator, so four-eyes review can be tried (docs/curation.md)
                 self.logins.insert(2, Login(email, p.name, "second curator + ambassador "
                                             "(approves what kurator@ sends for review)"))
         if self.n >= 150:  # enough people for a leader in every unit below the sectors

@@ -88,7 +88,7 @@ class Posts(Organisation, PostTexts):
                 self.month_posts[m].append(s)
 
     def showcase_posts(self, n: int) -> list[PostSpec]:
-        """Posts that make sure every feature has something to show (issue 14 item 13): a
+        """Posts that make sure every feature has something to show (README.md, demo data): a
         live job whose deadline is still ahead in this month where the month allows (the
         curators' calendar), and a story kurator@ sent for review that the second curator
         can approve (four eyes)."""

@@ -1,6 +1,7 @@
-"""Corps health over years (M7, M8), computed from the monthly rollups only — never raw events.
+"""Corps health over years (docs/leaders.md), computed from the monthly rollups only — never
+raw events.
 
-Privacy (M: privacy by design): every figure about people is about a group of at least the
+Privacy by design (docs/privacy.md): every figure about people is about a group of at least the
 programme's minimum size; smaller sub-units and cohorts are folded into "Other", and a figure
 about fewer people is left out (None). Names appear only where the person opted in, and in
 the early-warning list only for curators and administrators.

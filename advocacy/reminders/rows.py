@@ -76,7 +76,7 @@ def write_in_batches(rows: list, write: Callable[[list], int],
                      commit: Callable[[], None] | None) -> int:
     """Without `commit`: one flush (tests, CLI). With it: the read transaction ends first, then
     each batch is a short write transaction of its own, retried if SQLite is busy, so the
-    scan never holds the write lock for more than a few milliseconds (issue 10)."""
+    scan never holds the write lock for more than a few milliseconds (docs/reminders.md)."""
     if commit is None:
         return write(rows)
     commit()
