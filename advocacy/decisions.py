@@ -19,7 +19,8 @@ NOTE_MAX = 2000
 
 
 class Answered:
-    """Columns of a model a curator answers (a declarative mixin)."""
+    """Columns of a model a curator answers (a declarative mixin): when it was asked, who
+    answered and when."""
 
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column()
