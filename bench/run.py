@@ -363,12 +363,13 @@ REDIRECT_WARMUP = 15  # s of unmeasured redirects first: see redirect_scenario
 
 
 def warm_targets(run: Run) -> int:
-    """What beat does on a running site (every 15 s, a full warm at most every 30 min): the
-    newest shares' targets written to the cache the web processes share in Redis."""
+    """What beat does on a running site (every 15 s, a full warm at most every
+    TRACKING_WARM_INTERVAL): the newest shares' targets written to the cache the web
+    processes share in Redis. The second redirect scenario finds it warm and writes nothing."""
     from advocacy.tracking import shared_cache
 
     with run.app.app_context():
-        return shared_cache.warm(run.app, force=True) or 0
+        return shared_cache.warm(run.app) or 0
 
 
 class Nudger:

@@ -60,7 +60,7 @@ class UnitTree:
 
     def descendants(self, unit_ids: Iterable[int]) -> set[int]:
         """The units and every unit below them."""
-        return subtree(self.children, unit_ids)  # type: ignore[arg-type]  # keys may be None
+        return subtree(self.children, unit_ids)
 
     def in_order(self) -> list[tuple[int, int]]:
         """(unit id, depth) in tree order, each level by name: select boxes, the admin list."""
