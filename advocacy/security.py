@@ -60,8 +60,11 @@ def _host_free_path(value: str) -> bool:
     if not value.startswith("/") or value.startswith("//"):
         return False
     # Browsers drop tabs and newlines ("/\t/evil" is "//evil"), and so does urlsplit, so
-    # they are looked for in the whole value, before it is parsed.
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+    # they are looked for before the value is parsed: up to the first '?' or '#', where
+    # they could move the host. After it they cannot, and a query of ours may hold an
+    # encoded "%00" that the decoded form reads as a control character.
+    head = re.split(r"[?#]", value, maxsplit=1)[0]
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in head):
         return False
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
